@@ -1,0 +1,69 @@
+# Command line: argv -> Settings -> pipeline. The only place that catches the
+# generator's errors, prints them for a maintainer and chooses the exit code.
+# Messages for maintainers are in English, consistently (see CONTRIBUTING.md).
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import DataError, GeneratorError
+from .pipeline import Settings, build, generate, mkdocs_env
+from .schema import render_schemas
+from .validate import load_corpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator",
+                                     description="Prestatieafspraken site generator")
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="project root holding data/, content/ and mkdocs.yml")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate every file in data/ and report every problem")
+    sub.add_parser("generate", help="write the Markdown tree into build/docs (no MkDocs)")
+    p_build = sub.add_parser("build", help="check, generate and build the site into site/")
+    p_build.add_argument("--site-dir", type=Path, default=None, help="default: <root>/site")
+    p_serve = sub.add_parser("serve", help="live preview; data edits show without restart")
+    p_serve.add_argument("--addr", default="127.0.0.1:8000")
+    sub.add_parser("schema", help="write the JSON Schema of the data format into schema/")
+    args = parser.parse_args(argv)
+    settings = Settings(args.root.resolve())
+    try:
+        if args.command == "check":
+            corpus = load_corpus(settings.data_dir, settings.root)
+            print(f"OK: {len(corpus.documents)} documents, {len(corpus.organisations)} "
+                  f"organisations, {len(corpus.themes)} themes")
+        elif args.command == "generate":
+            generated = generate(settings)
+            print(f"generated {len(generated.files)} files into {settings.docs_dir} "
+                  f"({len(generated.changed)} changed)")
+        elif args.command == "build":
+            site_dir = args.site_dir or settings.root / "site"
+            build(settings, site_dir)
+            print(f"built the site into {site_dir}")
+        elif args.command == "serve":
+            generate(settings)
+            env = mkdocs_env()
+            env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
+            return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
+                                    args.addr], cwd=settings.root, env=env)
+        elif args.command == "schema":
+            out = settings.root / "schema"
+            out.mkdir(exist_ok=True)
+            for name, data in render_schemas().items():
+                (out / name).write_bytes(data)
+            print(f"wrote {len(render_schemas())} schemas into {out}")
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+# Open data: every table (and indicator) as CSV and JSON with its source line and
+# units, and every document as JSON, at the stable paths from urls.py. Values
+# are written exactly as in data/, never reformatted or rounded.
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import model as m
+from . import urls
+from .validate import Corpus
+
+
+def export_all(corpus: Corpus) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for doc in corpus.documents:
+        files[urls.document_download(doc)] = _json(doc.model_dump(mode="json", exclude_none=True))
+        for chapter in m.iter_chapters(doc.chapters):
+            for table in chapter.tables:
+                files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)
+                files[urls.table_download(doc, table, "json")] = _json(table_record(doc, table))
+    return files
+
+
+def source_line(doc: m.Document, table: m.Table) -> str:
+    where = f", {table.source}" if table.source else ""
+    return f"{doc.source.title} ({doc.source.publisher}){where}"
+
+
+def table_record(doc: m.Document, table: m.Table) -> dict[str, Any]:
+    return {
+        "document": doc.ref,
+        "title": table.title,
+        "source": source_line(doc, table),
+        "row_header": table.row_header,
+        "columns": [c.model_dump(mode="json", exclude_none=True) for c in table.columns],
+        "rows": [
+            {"label": row.label, "total": row.total,
+             "values": {c.id: _cell(v) for c, v in zip(table.columns, row.values, strict=True)},
+             **({"note": row.note} if row.note else {})}
+            for row in table.rows
+        ],
+        "notes": list(table.notes),
+    }
+
+
+def _cell(value: m.CellValue) -> Any:
+    if isinstance(value, m.Cell):
+        return value.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return value
+
+
+def table_csv(doc: m.Document, table: m.Table) -> bytes:
+    """One row per table row; a column per value plus status/uncertain/note columns."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = [table.row_header]
+    for col in table.columns:
+        unit = f" [{col.unit}]" if col.unit else ""
+        header.append(f"{col.title}{unit}")
+    writer.writerow(["# " + source_line(doc, table)])
+    writer.writerow(header + ["totaalrij", "opmerking"])
+    for row in table.rows:
+        values: list[Any] = [row.label]
+        notes: list[str] = [row.note] if row.note else []
+        for col, cell in zip(table.columns, row.values, strict=True):
+            if isinstance(cell, m.Cell):
+                if cell.value is not None:
+                    values.append(cell.value)
+                elif cell.min is not None or cell.max is not None:
+                    values.append(f"{_plain(cell.min)}-{_plain(cell.max)}")
+                else:
+                    values.append("")
+                flags = [x for x in (cell.status, "onzeker" if cell.uncertain else None,
+                                     cell.note) if x]
+                if flags:
+                    notes.append(f"{col.title}: {'; '.join(flags)}")
+            else:
+                values.append("" if cell is None else cell)
+        writer.writerow([_plain(v) for v in values] + ["ja" if row.total else "", " | ".join(notes)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")

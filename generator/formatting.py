@@ -1,0 +1,187 @@
+# Jinja filters: Dutch number and date formatting, and the one escape for data
+# text landing in Markdown. Data text is never trusted: md() backslash-escapes
+# every ASCII punctuation character (pymdownx.escapeall makes that valid for all
+# of them), so no data file can produce HTML, links, headings or attributes.
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from markupsafe import escape
+
+from . import model as m
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december"]
+
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_SLUG = re.compile(m.SLUG_PATTERN)
+
+
+class Safe(str):
+    """Text that is already valid Markdown (or a URL/anchor built from slugs).
+
+    Every other value a template prints is escaped by md() (the environment's
+    finalize), so forgetting a filter can never let data text through raw.
+    """
+
+
+def md(text: object) -> Safe:
+    """Escape data text for inline Markdown: the text shows exactly as written."""
+    if isinstance(text, Safe):
+        return text
+    value = " ".join(str(text).split())
+    return Safe(_PUNCT.sub(r"\\\1", value))
+
+
+def md_blocks(text: object) -> Safe:
+    """Plain data text -> Markdown paragraphs; lines starting '- ' become bullets.
+
+    Within a paragraph, consecutive prose lines join into one paragraph and
+    consecutive bullet lines into one list, in the order they are written.
+    """
+    blocks: list[str] = []
+    for para in re.split(r"\n\s*\n", str(text).strip()):
+        run: list[str] = []
+        bullet_run = False
+        for line in (ln.strip() for ln in para.splitlines()):
+            if not line:
+                continue
+            is_bullet = line.startswith(("- ", "• "))
+            if run and is_bullet != bullet_run:
+                blocks.append(_flush(run, bullet_run))
+                run = []
+            bullet_run = is_bullet
+            run.append(line[2:] if is_bullet else line)
+        if run:
+            blocks.append(_flush(run, bullet_run))
+    return Safe("\n\n".join(blocks))
+
+
+def _flush(lines: list[str], bullets: bool) -> str:
+    if bullets:
+        return "\n".join("- " + md(line) for line in lines)
+    return md(" ".join(lines))
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (Dutch): a point groups thousands, a comma marks decimals."""
+    if value is None:
+        return ""
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return ("-" if value < 0 else "") + text
+
+
+def amount(value: float | int | None, unit: str | None = None, decimals: int = 0) -> str:
+    """A number with its unit, the Dutch way: '€ 38.067', '57%', '1,34', '48 woningen'."""
+    if value is None:
+        return ""
+    text = number(value, decimals)
+    if unit in (None, "", "index", "aantal"):
+        return text
+    if unit == "EUR":
+        return f"€ {text}"
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}"
+
+
+def cell_text(cell: m.CellValue, column: m.Column) -> str:
+    """The text a reader sees in a table cell (before escaping)."""
+    if isinstance(cell, m.Cell):
+        if cell.min is not None or cell.max is not None:
+            low = amount(cell.min, column.unit, column.decimals) if cell.min is not None else ""
+            high = amount(cell.max, column.unit, column.decimals) if cell.max is not None else ""
+            text = f"{low}–{high}" if low and high else (f"minimaal {low}" if low else f"maximaal {high}")
+        else:
+            text = cell_text(cell.value, column) if cell.value is not None else ""
+        return text
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if column.unit in ("EUR", "%"):
+        return amount(cell, column.unit, column.decimals)
+    return number(cell, column.decimals)
+
+
+def point_text(point: m.Point, indicator: m.Indicator) -> str:
+    if point.value is not None:
+        return amount(point.value, indicator.unit, indicator.decimals)
+    low = amount(point.min, indicator.unit, indicator.decimals) if point.min is not None else ""
+    high = amount(point.max, indicator.unit, indicator.decimals) if point.max is not None else ""
+    if low and high:
+        return f"{low} tot {high}"
+    return f"minimaal {low}" if low else f"maximaal {high}"
+
+
+def date_nl(value: dt.date | None) -> str:
+    """2022-12-08 -> '8 december 2022'."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def due_nl(value: str | None) -> str:
+    """Due values as a reader says them: 'Q1 2023' -> '1e kwartaal 2023'."""
+    if not value:
+        return ""
+    if value.startswith("Q"):
+        quarter, year = value.split()
+        return f"{quarter[1]}e kwartaal {year}"
+    parts = value.split("-")
+    if len(parts) == 3:
+        return date_nl(dt.date(int(parts[0]), int(parts[1]), int(parts[2])))
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
+def attr(value: object) -> Safe:
+    """Escape for an HTML attribute value or element text in raw HTML."""
+    return Safe(escape(str(value)))
+
+
+def anchor(value: str) -> Safe:
+    """An element id; ids come from validated slugs, checked again here."""
+    if not _SLUG.match(value):
+        raise ValueError(f"not a valid anchor: {value!r}")
+    return Safe(value)
+
+
+def attrs(value: str, *classes: str) -> Safe:
+    """attr_list for a heading or block: '{#id .class}'; the id must be a slug."""
+    parts = [f"#{anchor(value)}"] + [f".{c}" for c in classes]
+    return Safe("{" + " ".join(parts) + "}")
+
+
+def hashes(level: int) -> Safe:
+    """The Markdown heading marker for a level (capped at 6)."""
+    return Safe("#" * min(max(level, 1), 6))
+
+
+def script_json(value: Any) -> Safe:
+    """JSON that is safe inside <script type="application/json">."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Safe(text)
+
+
+FILTERS = {
+    "md": md,
+    "md_blocks": md_blocks,
+    "number": number,
+    "amount": amount,
+    "cell_text": cell_text,
+    "point_text": point_text,
+    "date_nl": date_nl,
+    "due_nl": due_nl,
+    "attr": attr,
+    "script_json": script_json,
+    "anchor": anchor,
+    "attrs": attrs,
+    "hashes": hashes,
+}

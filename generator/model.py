@@ -1,0 +1,321 @@
+# The typed model of the data format: registries (organisations, themes,
+# municipalities) and documents (chapters, commitments, goals, tables).
+# Frozen pydantic models, no I/O; entities refer to each other by id. Checks that
+# need more than one file (references, uniqueness) live in validate.py.
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+# A reference to an organisation, theme or municipality by its id.
+Ref = Slug
+# A document is referred to as "<municipality>/<slug>".
+DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
+Text = Annotated[StrictStr, Field(min_length=1)]
+Number = Union[StrictInt, StrictFloat]
+Year = Annotated[StrictInt, Field(ge=1900, le=2100)]
+# "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
+DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- registries -------------------------------------------------------------
+
+OrganisationKind = Literal["gemeente", "woningcorporatie", "huurdersorganisatie", "overig"]
+
+
+class Organisation(Model):
+    id: Slug
+    kind: OrganisationKind
+    name: Text
+    short_name: Text
+    website: StrictStr | None = None
+
+
+class Theme(Model):
+    id: Slug
+    name: Text
+    description: Text
+
+
+class Municipality(Model):
+    id: Slug
+    cbs_code: Annotated[StrictStr, Field(pattern=r"^GM\d{4}$")]
+    name: Text
+    province: Text | None = None
+
+
+class OrganisationsFile(Model):
+    organisations: list[Organisation]
+
+
+class ThemesFile(Model):
+    themes: list[Theme]
+
+
+class MunicipalitiesFile(Model):
+    municipalities: list[Municipality]
+
+
+# --- tables -----------------------------------------------------------------
+
+Status = Literal["gerealiseerd", "prognose", "doel", "begroot"]
+
+
+class Column(Model):
+    id: Slug
+    title: Text
+    type: Literal["number", "text"] = "number"
+    unit: Text | None = None  # "EUR", "%", "woningen", "ton CO2", ...
+    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    status: Status | None = None  # applies to every cell in the column
+
+
+class Cell(Model):
+    """A cell that needs more than a bare value: a range, a status or a doubt."""
+
+    value: Number | StrictStr | None = None
+    min: Number | None = None
+    max: Number | None = None
+    status: Status | None = None
+    uncertain: StrictBool = False
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> Cell:
+        if self.value is not None and (self.min is not None or self.max is not None):
+            raise ValueError("give either 'value' or 'min'/'max', not both")
+        return self
+
+
+CellValue = Union[StrictInt, StrictFloat, StrictStr, None, Cell]
+
+
+class Row(Model):
+    label: Text
+    organisation: Ref | None = None
+    total: StrictBool = False  # a total row as printed in the source
+    values: list[CellValue]
+    note: Text | None = None
+
+
+class ChartSpec(Model):
+    kind: Literal["bar", "stacked-bar", "stacked-percent", "line", "none"] = "bar"
+    # Which columns to draw (default: all number columns).
+    columns: list[Slug] | None = None
+    # Draw the total row too (default: no, it would double the bars).
+    include_totals: StrictBool = False
+    # Series are rows (default) or columns.
+    series: Literal["rows", "columns"] = "rows"
+
+
+class Table(Model):
+    id: Slug
+    number: Text | None = None  # as printed: "Tabel 2", "Bijlage 3"
+    title: Text
+    row_header: Text
+    columns: Annotated[list[Column], Field(min_length=1)]
+    rows: Annotated[list[Row], Field(min_length=1)]
+    notes: list[Text] = []
+    source: Text | None = None  # where in the source: "bijlage 3, p. 14"
+    chart: ChartSpec | None = None
+
+
+# --- framework goals and indicators -----------------------------------------
+
+PointKind = Literal["uitgangspunt", "doel", "gerealiseerd", "prognose"]
+
+
+class Point(Model):
+    year: Year
+    kind: PointKind = "doel"
+    value: Number | None = None
+    min: Number | None = None
+    max: Number | None = None
+    uncertain: StrictBool = False
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_value(self) -> Point:
+        if self.value is None and self.min is None and self.max is None:
+            raise ValueError("a point needs 'value', or 'min' and/or 'max'")
+        if self.value is not None and (self.min is not None or self.max is not None):
+            raise ValueError("give either 'value' or 'min'/'max', not both")
+        return self
+
+
+class Indicator(Model):
+    id: Slug
+    name: Text
+    unit: Text | None = None
+    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    points: Annotated[list[Point], Field(min_length=1)]
+    note: Text | None = None
+
+
+class Goal(Model):
+    id: Slug
+    heading: Text | None = None  # the sub-heading it stands under in the source
+    text: Text
+    indicators: list[Indicator] = []
+
+
+# --- commitments ------------------------------------------------------------
+
+CommitmentKind = Literal["prestatieafspraak", "procesafspraak"]
+
+
+class Item(Model):
+    label: Text | None = None  # "a", "b", ...
+    text: Text
+
+
+class Figure(Model):
+    label: Text
+    value: Number
+    unit: Text | None = None
+    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    uncertain: StrictBool = False
+
+
+class Commitment(Model):
+    id: Slug  # set once in the data, never derived from position; the anchor
+    number: Text | None = None  # as printed; absent when the source uses bullets
+    kind: CommitmentKind | None = None  # None: the source does not say
+    text: Text
+    items: list[Item] = []
+    parties: list[Ref] | None = None  # defaults to the group's actors
+    due: Annotated[StrictStr, Field(pattern=DUE_PATTERN)] | None = None
+    figures: list[Figure] = []
+    serves: list[Slug] = []  # ids of goals in the document's framework
+    note: Text | None = None  # a transcription note, shown to readers
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        # "7" and 7 mean the same printed number; keep it as text.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class Group(Model):
+    title: Text  # as printed: "Gezamenlijke prestaties 2023"
+    actors: Annotated[list[Ref], Field(min_length=1)]
+    commitments: Annotated[list[Commitment], Field(min_length=1)]
+
+
+# --- document ---------------------------------------------------------------
+
+ContextKind = Literal["doel", "richtingen", "actualiteit", "ambitie", "toelichting", "tekst"]
+
+
+class Context(Model):
+    kind: ContextKind = "tekst"
+    title: Text | None = None  # the printed heading; defaults to the kind's name
+    text: Text
+
+
+class Box(Model):
+    title: Text
+    text: Text
+
+
+class Chapter(Model):
+    id: Slug
+    number: Text | None = None
+    title: Text
+    theme: Ref | None = None
+    context: list[Context] = []
+    boxes: list[Box] = []
+    goals: list[Goal] = []
+    groups: list[Group] = []
+    tables: list[Table] = []
+    chapters: list[Chapter] = []
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+
+class Period(Model):
+    start: Year
+    end: Year
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Source(Model):
+    title: Text  # title of the PDF as published
+    publisher: Text  # who published it
+    published: Text | None = None  # where: a web page, a council information system
+    url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
+    pages: StrictInt | None = None
+    note: Text | None = None
+
+
+class Signatory(Model):
+    person: Text
+    role: Text
+    organisation: Ref
+
+
+class Signing(Model):
+    date: dt.date | None = None
+    place: Text | None = None
+    signatories: list[Signatory] = []
+    note: Text | None = None
+
+
+class Document(Model):
+    municipality: Ref
+    slug: Slug
+    kind: Literal["framework", "yearly"]
+    title: Text
+    period: Period
+    framework: DocRef | None = None  # a framework document in data/
+    framework_name: Text | None = None  # a framework that is not in data/
+    summary: Text | None = None
+    source: Source
+    parties: Annotated[list[Ref], Field(min_length=1)]
+    signing: Signing | None = None
+    chapters: Annotated[list[Chapter], Field(min_length=1)]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.municipality}/{self.slug}"
+
+
+def iter_chapters(chapters: list[Chapter]):  # type: ignore[no-untyped-def]
+    """Every chapter, depth first, in document order."""
+    for chapter in chapters:
+        yield chapter
+        yield from iter_chapters(chapter.chapters)
+
+
+DUTCH_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")

@@ -1,0 +1,149 @@
+# Plans every page of the site from the validated corpus, before anything is
+# rendered or written: which template, at which path (from urls.py), with which
+# context, plus the navigation. Planning everything first is what lets pages
+# link to each other and lets the writer refuse two files at one path.
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from . import urls
+from .errors import OutputConflict
+from .render import PageContext, PlannedPage, count_commitments, kind_label, period_label
+from .validate import Corpus
+
+NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
+
+# Hand-written pages in content/, in navigation order, with their nav titles.
+CONTENT_NAV = [
+    ("Zo lees je een afspraak", "lezen.md"),
+    ("Over deze site", "over.md"),
+]
+
+
+def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
+    pages: list[PlannedPage] = []
+    for doc in corpus.documents:
+        pages.append(plan_document(corpus, doc))
+    for mun in corpus.municipalities.values():
+        pages.append(plan_municipality(corpus, mun))
+    rows = [(mun, list(reversed(corpus.documents_of(mun.id))))
+            for mun in corpus.municipalities.values()]
+    shared = {"urls": urls, "rows": rows}
+    home = urls.home()
+    intro_path = content_dir / "_home.md"
+    intro = intro_path.read_text(encoding="utf-8").strip() if intro_path.exists() else "# Prestatieafspraken"
+    from .formatting import Safe
+    pages.append(PlannedPage(home, "home.md.j2", {
+        **shared, "link": PageContext(home, corpus).link, "intro": Safe(intro),
+        "total_commitments": sum(count_commitments(d) for d in corpus.documents),
+        "total_documents": len(corpus.documents),
+    }))
+    index = urls.municipalities_index()
+    pages.append(PlannedPage(index, "municipalities.md.j2",
+                             {**shared, "link": PageContext(index, corpus).link}))
+    pages.append(plan_themes(corpus))
+    pages.append(plan_organisations(corpus))
+    check_unique([p.path for p in pages])
+    return pages
+
+
+def _municipality_name(corpus: Corpus):  # type: ignore[no-untyped-def]
+    return lambda doc: corpus.municipalities[doc.municipality].name
+
+
+def plan_document(corpus: Corpus, doc: m.Document) -> PlannedPage:
+    path = urls.document_page(doc)
+    framework = corpus.document(doc.framework) if doc.framework else None
+    ctx = PageContext(path, corpus, doc=doc, framework=framework)
+    parties = [corpus.organisations[p] for p in doc.parties]
+    signatories = doc.signing.signatories if doc.signing else []
+    yearly = [d for d in corpus.documents if d.framework == doc.ref]
+    return PlannedPage(path, "document.md.j2", {
+        "doc": doc,
+        "municipality": corpus.municipalities[doc.municipality],
+        "framework": framework,
+        "yearly_docs": yearly,
+        "parties": parties,
+        "signatories_of": lambda org_id: [s for s in signatories if s.organisation == org_id],
+        "kind_label": kind_label(doc),
+        "period_label": period_label(doc),
+        "urls": urls,
+        "link": ctx.link,
+        "ctx": ctx,
+    })
+
+
+def plan_municipality(corpus: Corpus, mun: m.Municipality) -> PlannedPage:
+    path = urls.municipality_page(mun.id)
+    docs = list(reversed(corpus.documents_of(mun.id)))
+    party_ids = sorted({p for d in docs for p in d.parties},
+                       key=lambda p: (corpus.organisations[p].kind, corpus.organisations[p].name))
+    return PlannedPage(path, "municipality.md.j2", {
+        "municipality": mun,
+        "documents": docs,
+        "parties": [corpus.organisations[p] for p in party_ids],
+        "period": period_label,
+        "kind_label": kind_label,
+        "commitment_count": count_commitments,
+        "urls": urls,
+        "link": PageContext(path, corpus).link,
+    })
+
+
+def plan_themes(corpus: Corpus) -> PlannedPage:
+    path = urls.theme_index()
+    rows = []
+    for theme in corpus.themes.values():
+        entries = []
+        for doc in corpus.documents:
+            for chapter in m.iter_chapters(doc.chapters):
+                if chapter.theme == theme.id:
+                    count = sum(len(g.commitments) for c in m.iter_chapters([chapter])
+                                for g in c.groups)
+                    entries.append((doc, chapter, count))
+        rows.append((theme, entries))
+    return PlannedPage(path, "themes.md.j2", {
+        "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
+        "municipality_name": _municipality_name(corpus),
+    })
+
+
+def plan_organisations(corpus: Corpus) -> PlannedPage:
+    path = urls.organisations_index()
+    rows = []
+    for org in sorted(corpus.organisations.values(), key=lambda o: o.name.lower()):
+        entries = [(doc, count_commitments(doc, org.id))
+                   for doc in corpus.documents if org.id in doc.parties]
+        rows.append((org, entries))
+    return PlannedPage(path, "organisations.md.j2", {
+        "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
+        "municipality_name": _municipality_name(corpus),
+    })
+
+
+def plan_nav(corpus: Corpus) -> list[NavItem]:
+    """The navigation: home, municipality -> documents (newest first), then the rest."""
+    municipalities: list[NavItem] = [urls.municipalities_index()]
+    for mun in corpus.municipalities.values():
+        docs = list(reversed(corpus.documents_of(mun.id)))
+        entries: list[NavItem] = [urls.municipality_page(mun.id)]
+        entries += [{d.title: urls.document_page(d)} for d in docs]
+        municipalities.append({mun.name: entries})
+    nav: list[NavItem] = [
+        {"Home": urls.home()},
+        {"Gemeenten": municipalities},
+        {"Thema's": urls.theme_index()},
+        {"Organisaties": urls.organisations_index()},
+    ]
+    nav += [{title: path} for title, path in CONTENT_NAV]
+    return nav
+
+
+def check_unique(paths: list[str]) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise OutputConflict(f"two outputs planned at {path}")
+        seen.add(path)

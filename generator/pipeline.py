@@ -1,0 +1,100 @@
+# The orchestrator: the only module that knows the order of the stages.
+#   Settings -> load + validate (Corpus | DataError) -> plan pages -> render
+#   -> export downloads -> write build/docs + build/nav.json
+# build() then runs `mkdocs build` on that tree into a fresh directory and swaps
+# it into place only when everything succeeded, so a failure never leaves a
+# half-written site/.
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GeneratorError
+from .export import export_all
+from .pages import plan_nav, plan_pages
+from .render import render_pages
+from .schema import render_schemas
+from .validate import Corpus, load_corpus
+from .write import collect_content, merge, write_tree
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def docs_dir(self) -> Path:
+        """The Markdown tree MkDocs reads (mkdocs.yml docs_dir)."""
+        return self.build_dir / "docs"
+
+    @property
+    def nav_file(self) -> Path:
+        return self.build_dir / "nav.json"
+
+
+@dataclass(frozen=True)
+class Generated:
+    corpus: Corpus
+    files: dict[str, bytes]
+    changed: list[str]
+
+
+def generate(settings: Settings) -> Generated:
+    corpus = load_corpus(settings.data_dir, settings.root)
+    pages = render_pages(plan_pages(corpus, settings.content_dir))
+    schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
+    files = merge(collect_content(settings.content_dir), pages, export_all(corpus), schemas)
+    changed = write_tree(settings.docs_dir, files)
+    nav = (json.dumps(plan_nav(corpus), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    if not settings.nav_file.is_file() or settings.nav_file.read_bytes() != nav:
+        settings.nav_file.write_bytes(nav)
+    return Generated(corpus, files, changed)
+
+
+def mkdocs_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material 9.8's banner about MkDocs 2.0
+    env["PRESTATIEAFSPRAKEN_PREGENERATED"] = "1"  # the hook need not generate again
+    env.setdefault("SOURCE_DATE_EPOCH", "0")  # no build timestamps: identical builds
+    return env
+
+
+def build(settings: Settings, site_dir: Path, strict: bool = True) -> Generated:
+    """Generate, build the site next to site_dir, and swap it in only on success."""
+    generated = generate(settings)
+    site_dir = site_dir.resolve()
+    staging = site_dir.with_name(f".{site_dir.name}-building")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(staging),
+               "--config-file", str(settings.root / "mkdocs.yml")]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(command, cwd=settings.root, env=mkdocs_env(),
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GeneratorError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return generated

@@ -1,0 +1,210 @@
+# Renders planned pages with the Jinja2 Markdown templates in templates/.
+# StrictUndefined makes a missing variable an error; finalize escapes every
+# printed value for Markdown unless a filter marked it Safe, so data text is
+# escaped exactly once, in one place (formatting.md).
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from . import model as m
+from . import urls
+from .errors import TemplateError
+from .formatting import FILTERS, Safe, amount, md
+
+KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)"}
+CONTEXT_LABELS = {
+    "doel": "Doel",
+    "richtingen": "Richtingen",
+    "actualiteit": "Onze actualiteit",
+    "ambitie": "Ambitie",
+    "toelichting": "Toelichting",
+    "tekst": "Tekst",
+}
+STATUS_LABELS = {"gerealiseerd": "gerealiseerd", "prognose": "prognose", "doel": "doel",
+                 "begroot": "begroot"}
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        raise TemplateError("a template printed None; use a default or a condition")
+    return value if isinstance(value, Safe) else md(value)
+
+
+def _groupby_heading(goals: Iterable[m.Goal]) -> list[tuple[str | None, list[m.Goal]]]:
+    groups: list[tuple[str | None, list[m.Goal]]] = []
+    for goal in goals:
+        if groups and groups[-1][0] == goal.heading:
+            groups[-1][1].append(goal)
+        else:
+            groups.append((goal.heading, [goal]))
+    return groups
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,  # output is Markdown; finalize does the escaping
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    env.filters["safe_md"] = Safe
+    env.filters["groupby_heading"] = _groupby_heading
+    return env
+
+
+def period_label(doc: m.Document) -> str:
+    p = doc.period
+    return str(p.start) if p.start == p.end else f"{p.start}–{p.end}"
+
+
+def kind_label(doc: m.Document) -> str:
+    return KIND_LABELS[doc.kind]
+
+
+def count_commitments(doc: m.Document, party: str | None = None) -> int:
+    total = 0
+    for chapter in m.iter_chapters(doc.chapters):
+        for group in chapter.groups:
+            for c in group.commitments:
+                if party is None or party in (c.parties or group.actors):
+                    total += 1
+    return total
+
+
+@dataclass
+class PageContext:
+    """What a template may call. Built per page by the planner."""
+
+    page: str  # path of the page being rendered, for relative links
+    corpus: Any  # validate.Corpus (not imported: no stage imports a later one)
+    doc: m.Document | None = None
+    framework: m.Document | None = None
+
+    urls = urls
+    zip = staticmethod(zip)
+    context_label = staticmethod(CONTEXT_LABELS.__getitem__)
+
+    def link(self, target: str, anchor: str | None = None) -> Safe:
+        return Safe(urls.relative(self.page, target, anchor))
+
+    def theme(self, theme_id: str) -> m.Theme:
+        return self.corpus.themes[theme_id]
+
+    def org(self, org_id: str) -> m.Organisation:
+        return self.corpus.organisations[org_id]
+
+    def commitment_label(self, c: m.Commitment) -> str:
+        if c.number:
+            return f"Afspraak {c.number}"
+        kind = (c.kind or "afspraak").capitalize()
+        return f"{kind} ({c.id})"
+
+    def commitment_meta(self, c: m.Commitment, group: m.Group) -> Safe:
+        who = ", ".join(self.org(p).short_name for p in (c.parties or group.actors))
+        parts = [f"**Wie:** {md(who)}"]
+        if c.kind:
+            parts.append(f"**Soort:** {md(c.kind)}")
+        if c.due:
+            from .formatting import due_nl
+            parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
+        return Safe(" · ".join(parts))
+
+    def goal_label(self, goal_id: str) -> str:
+        assert self.framework is not None
+        for chapter in m.iter_chapters(self.framework.chapters):
+            for goal in chapter.goals:
+                if goal.id == goal_id:
+                    text = goal.text if len(goal.text) <= 80 else goal.text[:77].rstrip() + "..."
+                    return f"{chapter.title}: {text}"
+        raise TemplateError(f"unknown goal {goal_id}")
+
+    def column_label(self, col: m.Column) -> str:
+        label = col.title
+        if col.unit and col.unit not in ("aantal",) and col.unit not in col.title:
+            label += f" ({'€' if col.unit == 'EUR' else col.unit})"
+        if col.status:
+            label += f" ({STATUS_LABELS[col.status]})"
+        return label
+
+    def table_notes(self, table: m.Table) -> list[str]:
+        """Numbered row and cell notes ([1], [2], ...), then the table's own notes."""
+        numbered = [f"[{i}] {text}" for i, (_, text) in enumerate(_flat_notes(table), 1)]
+        return numbered + list(table.notes)
+
+    def row_marks(self, table: m.Table, r: int) -> Safe:
+        return self._marks(table, ("row", r), [])
+
+    def cell_marks(self, table: m.Table, r: int, c: int) -> Safe:
+        cell = table.rows[r].values[c]
+        words = []
+        if isinstance(cell, m.Cell):
+            if cell.status:
+                words.append(STATUS_LABELS[cell.status])
+            if cell.uncertain:
+                words.append("onzeker")
+        return self._marks(table, ("cell", r, c), words)
+
+    def _marks(self, table: m.Table, key: tuple[Any, ...], words: list[str]) -> Safe:
+        for i, (k, _) in enumerate(_flat_notes(table), 1):
+            if k == key:
+                words.append(f"noot {i}")
+        return md(f" ({', '.join(words)})") if words else Safe("")
+
+
+def _flat_notes(table: m.Table) -> list[tuple[tuple[Any, ...], str]]:
+    """Every row note and cell note of a table, in reading order, with its key."""
+    notes: list[tuple[tuple[Any, ...], str]] = []
+    for r, row in enumerate(table.rows):
+        if row.note:
+            notes.append((("row", r), f"{row.label}: {row.note}"))
+        for c, (col, cell) in enumerate(zip(table.columns, row.values, strict=False)):
+            if isinstance(cell, m.Cell) and cell.note:
+                notes.append((("cell", r, c), f"{row.label}, {col.title}: {cell.note}"))
+    return notes
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+def render_pages(pages: list[PlannedPage],
+                 env: jinja2.Environment | None = None) -> dict[str, bytes]:
+    env = env or make_environment()
+    out: dict[str, bytes] = {}
+    for page in pages:
+        try:
+            text = env.get_template(page.template).render(**page.context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{page.template} ({page.path}): {exc}") from exc
+        out[page.path] = tidy(text).encode("utf-8")
+    return out
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of blank lines the templates leave; end with one newline."""
+    lines: list[str] = []
+    blank = 0
+    for line in text.splitlines():
+        if line.strip():
+            blank = 0
+            lines.append(line.rstrip())
+        else:
+            blank += 1
+            if blank == 1:
+                lines.append("")
+    return "\n".join(lines).strip() + "\n"
+
+
+__all__ = ["PageContext", "PlannedPage", "amount", "count_commitments", "kind_label",
+           "make_environment", "period_label", "render_pages"]

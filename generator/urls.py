@@ -1,0 +1,75 @@
+# Every path and URL of the site is spelled here and nowhere else: pages,
+# anchors and download files. Paths are relative to the docs directory; URLs are
+# site-relative with a trailing slash (MkDocs' use_directory_urls).
+from __future__ import annotations
+
+from . import model as m
+
+GEMEENTEN = "gemeenten"
+DOWNLOADS = "downloads"
+
+
+def municipality_page(municipality_id: str) -> str:
+    return f"{GEMEENTEN}/{municipality_id}/index.md"
+
+
+def document_page(doc: m.Document) -> str:
+    return f"{GEMEENTEN}/{doc.municipality}/{doc.slug}.md"
+
+
+def page_url(page_path: str) -> str:
+    """The served URL of a Markdown page path ("a/b.md" -> "a/b/", "a/index.md" -> "a/")."""
+    stem = page_path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A Markdown link from one page source to another, resolved by MkDocs."""
+    depth = from_page.count("/")
+    link = "../" * depth + to_page
+    return f"{link}#{anchor}" if anchor else link
+
+
+def commitment_anchor(commitment: m.Commitment) -> str:
+    return commitment.id
+
+
+def table_download(doc: m.Document, table: m.Table, fmt: str) -> str:
+    """Download file of one table: downloads/<municipality>/<doc>/<table>.<csv|json>."""
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{table.id}.{fmt}"
+
+
+def indicator_download(doc: m.Document, indicator: m.Indicator, fmt: str) -> str:
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{indicator.id}.{fmt}"
+
+
+def document_download(doc: m.Document) -> str:
+    """The whole document as JSON (open data)."""
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}.json"
+
+
+def edit_path(data_file: str) -> str:
+    """Repository path of the data file behind a page (for "edit this page")."""
+    return data_file
+
+
+def theme_index() -> str:
+    """One page with a section per common theme, listing chapters from every document."""
+    return "themas.md"
+
+
+def municipalities_index() -> str:
+    return f"{GEMEENTEN}/index.md"
+
+
+def organisations_index() -> str:
+    """One page with a section per organisation: where it signed, what it promised."""
+    return "organisaties.md"
+
+
+def home() -> str:
+    return "index.md"

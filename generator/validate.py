@@ -1,0 +1,372 @@
+# Turns loaded sources into a Corpus, or raises DataError with every problem at
+# once. Two passes: the typed model per file (pydantic, errors mapped back to
+# lines), then checks across files (references, unique ids, table shapes) that
+# only make sense once every file has been read.
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from .errors import DataError, Diagnostic
+from .sources import PathKey, Source, format_path, load_source
+
+REGISTRIES = {
+    "organisations": ("organisations.yaml", m.OrganisationsFile),
+    "themes": ("themes.yaml", m.ThemesFile),
+    "municipalities": ("municipalities.yaml", m.MunicipalitiesFile),
+}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything in data/, validated and cross-checked."""
+
+    organisations: dict[str, m.Organisation]
+    themes: dict[str, m.Theme]
+    municipalities: dict[str, m.Municipality]
+    documents: list[m.Document]  # sorted: municipality, period, kind
+    files: dict[str, str]  # document ref -> data file path (relative)
+
+    def document(self, ref: str) -> m.Document:
+        return next(d for d in self.documents if d.ref == ref)
+
+    def documents_of(self, municipality: str) -> list[m.Document]:
+        return [d for d in self.documents if d.municipality == municipality]
+
+
+def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
+    """Load and validate every file under data_dir; raise DataError listing all problems."""
+    root = root or data_dir.parent
+    problems: list[Diagnostic] = []
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    registries: dict[str, Any] = {}
+    for name, (filename, file_model) in REGISTRIES.items():
+        path = data_dir / filename
+        if not path.exists():
+            problems.append(Diagnostic(shown(path), 0, 0, "", "registry file is missing"))
+            continue
+        source, found = load_source(path, shown(path))
+        problems += found
+        if source is not None:
+            parsed = validate_model(source, file_model, problems)
+            if parsed is not None:
+                registries[name] = parsed
+
+    documents: list[tuple[m.Document, Source]] = []
+    for path in sorted(data_dir.glob("*/*.yaml")):
+        source, found = load_source(path, shown(path))
+        problems += found
+        if source is not None:
+            doc = validate_model(source, m.Document, problems)
+            if doc is not None:
+                documents.append((doc, source))
+
+    organisations = _index(registries.get("organisations"), "organisations", data_dir, shown, problems)
+    themes = _index(registries.get("themes"), "themes", data_dir, shown, problems)
+    municipalities = _index(registries.get("municipalities"), "municipalities", data_dir, shown, problems)
+    if len(registries) == len(REGISTRIES):
+        problems += check_documents(documents, organisations, themes, municipalities)
+    if problems:
+        raise DataError(problems)
+    documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
+                                     pair[0].kind != "framework", pair[0].slug))
+    return Corpus(
+        organisations=dict(sorted(organisations.items())),
+        themes=themes,
+        municipalities=dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)),
+        documents=[doc for doc, _ in documents],
+        files={doc.ref: source.path for doc, source in documents},
+    )
+
+
+def _index(parsed: BaseModel | None, attr: str, data_dir: Path, shown: Any,
+           problems: list[Diagnostic]) -> dict[str, Any]:
+    if parsed is None:
+        return {}
+    filename = REGISTRIES[attr][0]
+    result: dict[str, Any] = {}
+    for i, entry in enumerate(getattr(parsed, attr)):
+        if entry.id in result:
+            problems.append(Diagnostic(shown(data_dir / filename), 0, 0, f"{attr}[{i}].id",
+                                       f"duplicate id '{entry.id}'"))
+        result[entry.id] = entry
+    return result
+
+
+# --- pass 1: the typed model, errors mapped to places ------------------------
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "none_required": "nothing (leave the cell empty)",
+    "model_type": "a mapping",
+    "dict_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+_UNION_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "date"}
+_FIELD_NAMES = sorted({name for cls in vars(m).values()
+                       if isinstance(cls, type) and issubclass(cls, BaseModel)
+                       for name in cls.model_fields})
+
+
+def validate_model(source: Source, model_cls: type[ModelT],
+                   problems: list[Diagnostic]) -> ModelT | None:
+    try:
+        return model_cls.model_validate(source.data)
+    except ValidationError as exc:
+        problems += diagnostics_from(exc, source)
+        return None
+
+
+def _clean(loc: Iterable[str | int]) -> PathKey:
+    return tuple(p for p in loc
+                 if isinstance(p, int) or not (p in _UNION_TAGS or "[" in p or p[:1].isupper()))
+
+
+def diagnostics_from(exc: ValidationError, source: Source) -> list[Diagnostic]:
+    groups: dict[PathKey, list[dict[str, Any]]] = {}
+    for error in exc.errors():
+        groups.setdefault(_clean(error["loc"]), []).append(error)
+    out: list[Diagnostic] = []
+    for loc, errors in groups.items():
+        # A union member that got further (a mapping with a bad field) explains
+        # the problem better than "not a number" from the other members.
+        if any(other[: len(loc)] == loc and len(other) > len(loc) for other in groups):
+            continue
+        line, col = source.place(loc)
+        out.append(Diagnostic(source.path, line, col, format_path(loc), _message(loc, errors)))
+    return out
+
+
+def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
+    first = errors[0]
+    value = first.get("input")
+    if first["type"] == "missing":
+        return f"required field '{loc[-1]}' is missing"
+    if first["type"] == "extra_forbidden":
+        hint = _did_you_mean(str(loc[-1]), _FIELD_NAMES)
+        return f"unknown field '{loc[-1]}'{hint}"
+    if isinstance(value, str) and m.DUTCH_NUMBER.match(value.strip()):
+        return dutch_number_hint(value)
+    kinds = [e["type"] for e in errors]
+    if len(errors) > 1 and all(k in _EXPECTED for k in kinds):
+        expected = " or ".join(dict.fromkeys(_EXPECTED[k] for k in kinds))
+        return f"expected {expected}, got {_show(value)}"
+    if first["type"] in _EXPECTED:
+        return f"expected {_EXPECTED[first['type']]}, got {_show(value)}"
+    if first["type"] == "string_pattern_mismatch":
+        return f"{_show(value)} does not have the expected form ({first['ctx']['pattern']})"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{message} (got {_show(value)})" if not isinstance(value, dict | list) else message
+
+
+def dutch_number_hint(value: str) -> str:
+    plain = value.strip().replace(".", "").replace(",", ".")
+    return (f"'{value}' is a number written the Dutch way; write it as a plain number "
+            f"without quotes or thousands separators, with a point for decimals: {plain}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --- pass 2: checks across files ------------------------------------------------
+
+
+def check_documents(documents: list[tuple[m.Document, Source]],
+                    organisations: dict[str, m.Organisation], themes: dict[str, m.Theme],
+                    municipalities: dict[str, m.Municipality]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    by_ref: dict[str, m.Document] = {}
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        if doc.ref in by_ref:
+            report(("slug",), f"another file already defines document '{doc.ref}'")
+        by_ref[doc.ref] = doc
+        if doc.municipality not in municipalities:
+            report(("municipality",), f"unknown municipality '{doc.municipality}'"
+                   + _did_you_mean(doc.municipality, municipalities))
+        for loc, ref in _organisation_refs(doc):
+            if ref not in organisations:
+                report(loc, f"unknown organisation '{ref}'" + _did_you_mean(ref, organisations))
+        for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+            if chapter.theme is not None and chapter.theme not in themes:
+                report((*loc, "theme"), f"unknown theme '{chapter.theme}'"
+                       + _did_you_mean(chapter.theme, themes))
+        _check_anchors(doc, report)
+        _check_numbers(doc, report)
+        for loc, table in _tables(doc):
+            _check_table(table, loc, report)
+
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        framework = by_ref.get(doc.framework) if doc.framework else None
+        if doc.framework and framework is None:
+            report(("framework",), f"unknown document '{doc.framework}'"
+                   + _did_you_mean(doc.framework, by_ref))
+        elif framework is not None and framework.kind != "framework":
+            report(("framework",), f"'{doc.framework}' is not a framework document")
+        goal_ids = {g.id for c in m.iter_chapters(framework.chapters) for g in c.goals} \
+            if framework else set()
+        for loc, commitment in _commitments(doc):
+            for j, goal in enumerate(commitment.serves):
+                if framework is None:
+                    report((*loc, "serves", j), "'serves' needs the document's 'framework'")
+                elif goal not in goal_ids:
+                    report((*loc, "serves", j), f"unknown goal '{goal}' in {framework.ref}"
+                           + _did_you_mean(goal, goal_ids))
+    return problems
+
+
+def _walk_chapters(chapters: list[m.Chapter], loc: PathKey) -> Iterator[tuple[PathKey, m.Chapter]]:
+    for i, chapter in enumerate(chapters):
+        yield (*loc, i), chapter
+        yield from _walk_chapters(chapter.chapters, (*loc, i, "chapters"))
+
+
+def _commitments(doc: m.Document) -> Iterator[tuple[PathKey, m.Commitment]]:
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        for g, group in enumerate(chapter.groups):
+            for c, commitment in enumerate(group.commitments):
+                yield (*loc, "groups", g, "commitments", c), commitment
+
+
+def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        for t, table in enumerate(chapter.tables):
+            yield (*loc, "tables", t), table
+
+
+def _organisation_refs(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
+    for i, ref in enumerate(doc.parties):
+        yield ("parties", i), ref
+    if doc.signing:
+        for i, signatory in enumerate(doc.signing.signatories):
+            yield ("signing", "signatories", i, "organisation"), signatory.organisation
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        for g, group in enumerate(chapter.groups):
+            for a, ref in enumerate(group.actors):
+                yield (*loc, "groups", g, "actors", a), ref
+            for c, commitment in enumerate(group.commitments):
+                for p, ref in enumerate(commitment.parties or []):
+                    yield (*loc, "groups", g, "commitments", c, "parties", p), ref
+        for t, table in enumerate(chapter.tables):
+            for r, row in enumerate(table.rows):
+                if row.organisation:
+                    yield (*loc, "tables", t, "rows", r, "organisation"), row.organisation
+
+
+def _check_anchors(doc: m.Document, report: Any) -> None:
+    """Chapter, goal, table and commitment ids share one namespace: the page's anchors."""
+    seen: dict[str, str] = {}
+
+    def claim(anchor: str, loc: PathKey) -> None:
+        if anchor in seen:
+            report(loc, f"duplicate identifier '{anchor}' (already used at {seen[anchor]})")
+        else:
+            seen[anchor] = format_path(loc)
+
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        claim(chapter.id, (*loc, "id"))
+        for g, goal in enumerate(chapter.goals):
+            claim(goal.id, (*loc, "goals", g, "id"))
+            for i, indicator in enumerate(goal.indicators):
+                claim(indicator.id, (*loc, "goals", g, "indicators", i, "id"))
+        for t, table in enumerate(chapter.tables):
+            claim(table.id, (*loc, "tables", t, "id"))
+    for loc, commitment in _commitments(doc):
+        claim(commitment.id, (*loc, "id"))
+
+
+def _check_numbers(doc: m.Document, report: Any) -> None:
+    """A printed number appears once per top-level chapter (some documents restart
+    their numbering in every theme, so "1.1" may recur in another chapter)."""
+    for i, top in enumerate(doc.chapters):
+        seen: dict[str, str] = {}
+        for loc, chapter in _walk_chapters([top], ("chapters",)):
+            loc = (loc[0], i, *loc[2:])
+            for g, group in enumerate(chapter.groups):
+                for c, commitment in enumerate(group.commitments):
+                    here = (*loc, "groups", g, "commitments", c)
+                    if commitment.number is None:
+                        continue
+                    if commitment.number in seen:
+                        report((*here, "number"), f"commitment number '{commitment.number}' "
+                               f"appears twice in this chapter (also at {seen[commitment.number]})")
+                    else:
+                        seen[commitment.number] = format_path(here)
+
+
+def _check_table(table: m.Table, loc: PathKey, report: Any) -> None:
+    column_ids: set[str] = set()
+    for c, column in enumerate(table.columns):
+        if column.id in column_ids:
+            report((*loc, "columns", c, "id"), f"duplicate column id '{column.id}'")
+        column_ids.add(column.id)
+    if table.chart and table.chart.columns:
+        for c, ref in enumerate(table.chart.columns):
+            if ref not in column_ids:
+                report((*loc, "chart", "columns", c), f"unknown column '{ref}'"
+                       + _did_you_mean(ref, column_ids))
+    width = len(table.columns)
+    for r, row in enumerate(table.rows):
+        if len(row.values) != width:
+            report((*loc, "rows", r, "values"),
+                   f"row '{row.label}' has {len(row.values)} values but the table has "
+                   f"{width} columns ({', '.join(c.id for c in table.columns)})")
+        for v, (column, cell) in enumerate(zip(table.columns, row.values, strict=False)):
+            problem = _cell_problem(column, cell)
+            if problem:
+                report((*loc, "rows", r, "values", v), problem)
+
+
+def _cell_problem(column: m.Column, cell: m.CellValue) -> str | None:
+    value = cell.value if isinstance(cell, m.Cell) else cell
+    if column.type == "text":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"column '{column.id}' holds text; put the value in quotes"
+        return None
+    if isinstance(value, str):
+        if m.DUTCH_NUMBER.match(value.strip()):
+            return dutch_number_hint(value)
+        return f"column '{column.id}' holds numbers, got text {value!r}"
+    if isinstance(value, float) and column.decimals == 0 and not value.is_integer():
+        return (f"column '{column.id}' holds whole numbers, got {value}; if this is a "
+                f"Dutch thousands separator, write {str(value).replace('.', '')}, "
+                f"or set 'decimals' on the column")
+    return None

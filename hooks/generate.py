@@ -1,0 +1,38 @@
+# MkDocs hook: the only bridge between MkDocs and the generator. It runs the
+# generator before each build (so `mkdocs serve` shows a data edit at once),
+# reads the navigation the generator planned, and watches data/, content/ and
+# the templates. Everything else lives in the generator, which never imports
+# MkDocs.
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from generator.errors import GeneratorError  # noqa: E402
+from generator.pipeline import Settings, generate  # noqa: E402
+
+SETTINGS = Settings(ROOT)
+
+
+def on_config(config):  # type: ignore[no-untyped-def]
+    if os.environ.get("PRESTATIEAFSPRAKEN_PREGENERATED") != "1" or not SETTINGS.nav_file.exists():
+        try:
+            generate(SETTINGS)
+        except GeneratorError as exc:
+            # Show the maintainer the same message as `python -m generator check`.
+            raise PluginError(f"\n{exc}\n") from None
+    config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
+    return config
+
+
+def on_serve(server, config, builder):  # type: ignore[no-untyped-def]
+    for path in (SETTINGS.data_dir, SETTINGS.content_dir, ROOT / "generator" / "templates"):
+        server.watch(str(path))
+    return server
