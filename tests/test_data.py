@@ -1,0 +1,154 @@
+# The bundled data/ itself: every file validates, numbered commitments are
+# complete and in order, every table is full, and every printed total agrees
+# with the sum of its rows unless the data records the difference in a note on
+# that total cell (a difference in the signed source is kept, never fixed).
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import model as m
+from generator.schema import render_schemas
+from generator.validate import Corpus, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(ROOT / "data", ROOT)
+
+
+def test_every_seed_document_is_in_the_data(corpus: Corpus) -> None:
+    refs = {d.ref for d in corpus.documents}
+    assert refs == {
+        "tynaarlo/prestatieafspraken-2023",
+        "groningen/prestatieafspraken-2021",
+        "groningen/ambitiekader-2021-2025",
+        "het-hogeland/prestatieafspraken-2026",
+        "aa-en-hunze/prestatieafspraken-2024",
+    }
+
+
+def _commitments(doc: m.Document) -> list[tuple[m.Chapter, m.Commitment]]:
+    out = []
+    for top in doc.chapters:
+        for chapter in m.iter_chapters([top]):
+            for group in chapter.groups:
+                out += [(top, c) for c in group.commitments]
+    return out
+
+
+def _numbering_sequences(doc: m.Document) -> dict[str, list[str]]:
+    """Printed numbers per numbering scope: the document for plain integers
+    ("1".."43"), the top-level chapter for dotted numbers that restart per theme."""
+    scopes: dict[str, list[str]] = {}
+    for top, c in _commitments(doc):
+        if c.number is None:
+            continue
+        dotted = any(c2.number and "." in c2.number for t2, c2 in _commitments(doc) if t2 is top)
+        scope = top.id if dotted else "document"
+        scopes.setdefault(scope, []).append(c.number)
+    return scopes
+
+
+def _key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
+@pytest.mark.parametrize("ref", [
+    "tynaarlo/prestatieafspraken-2023",
+    "aa-en-hunze/prestatieafspraken-2024",
+    "groningen/prestatieafspraken-2021",
+])
+def test_numbered_commitments_complete_and_in_order(corpus: Corpus, ref: str) -> None:
+    doc = corpus.document(ref)
+    for scope, numbers in _numbering_sequences(doc).items():
+        assert all(re.fullmatch(r"\d+(\.\d+)?", n) for n in numbers), (scope, numbers)
+        keys = [_key(n) for n in numbers]
+        assert keys == sorted(keys), f"{ref} {scope}: out of order: {numbers}"
+        assert len(set(keys)) == len(keys), f"{ref} {scope}: duplicates: {numbers}"
+        tops = [k[0] for k in keys]
+        assert sorted(set(tops)) == list(range(1, max(tops) + 1)), f"{ref} {scope}: gap: {numbers}"
+        for top in set(tops):
+            subs = [k[1] for k in keys if k[0] == top and len(k) > 1]
+            assert subs == list(range(1, len(subs) + 1)), f"{ref} {scope}: gap in {top}.x"
+
+
+def test_tynaarlo_has_its_43_commitments(corpus: Corpus) -> None:
+    doc = corpus.document("tynaarlo/prestatieafspraken-2023")
+    numbers = [c.number for _, c in _commitments(doc)]
+    assert numbers == [str(n) for n in range(1, 44)]
+    samenwerking = next(ch for ch in doc.chapters if ch.theme == "samenwerking")
+    assert [c.number for g in samenwerking.groups for c in g.commitments] == list("123456")
+
+
+def test_aa_en_hunze_has_commitments_1_to_55(corpus: Corpus) -> None:
+    doc = corpus.document("aa-en-hunze/prestatieafspraken-2024")
+    numbers = [c.number for _, c in _commitments(doc) if c.number]
+    assert numbers == [str(n) for n in range(1, 56)]
+
+
+def test_unnumbered_commitments_have_a_kind_in_het_hogeland(corpus: Corpus) -> None:
+    doc = corpus.document("het-hogeland/prestatieafspraken-2026")
+    commitments = [c for _, c in _commitments(doc)]
+    assert commitments and all(c.number is None and c.kind for c in commitments)
+
+
+def _tables(corpus: Corpus) -> list[tuple[str, m.Table]]:
+    return [(f"{d.ref}#{t.id}", t) for d in corpus.documents
+            for ch in m.iter_chapters(d.chapters) for t in ch.tables]
+
+
+def test_every_table_is_full(corpus: Corpus) -> None:
+    for name, table in _tables(corpus):
+        for row in table.rows:
+            assert len(row.values) == len(table.columns), (name, row.label)
+            for column, cell in zip(table.columns, row.values, strict=True):
+                value = cell.value if isinstance(cell, m.Cell) else cell
+                explained = isinstance(cell, m.Cell) and (cell.note or cell.min is not None)
+                # An empty cell is allowed where the source is empty; a cell with
+                # nothing in it and no explanation is not.
+                if value is None and not explained:
+                    assert cell is None, (name, row.label, column.id)
+
+
+def _number(cell: m.CellValue) -> float | None:
+    value = cell.value if isinstance(cell, m.Cell) else cell
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def test_printed_totals_match_the_rows(corpus: Corpus) -> None:
+    checked = 0
+    for name, table in _tables(corpus):
+        totals = [row for row in table.rows if row.total]
+        parts = [row for row in table.rows if not row.total]
+        for total in totals:
+            for c, column in enumerate(table.columns):
+                printed = _number(total.values[c])
+                if column.type != "number" or printed is None:
+                    continue
+                values = [_number(row.values[c]) for row in parts]
+                computed = sum(v for v in values if v is not None)
+                cell = total.values[c]
+                if round(computed - printed, 6) != 0:
+                    assert isinstance(cell, m.Cell) and cell.note, (
+                        f"{name} {column.id}: rows add up to {computed}, the total says "
+                        f"{printed}; if the source itself differs, record it in a note on "
+                        f"the total cell")
+                checked += 1
+    assert checked >= 5  # the seeds print totals in several tables
+
+
+def test_committed_schema_is_current() -> None:
+    for name, data in render_schemas().items():
+        path = ROOT / "schema" / name
+        assert path.read_bytes() == data, f"{path} is stale: run `python -m generator schema`"
+
+
+def test_data_files_point_editors_at_the_schema() -> None:
+    for path in sorted((ROOT / "data").glob("*/*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/document.schema.json", path
