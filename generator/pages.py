@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from . import model as m
 from . import urls
 from .errors import OutputConflict
@@ -124,13 +126,17 @@ def plan_organisations(corpus: Corpus) -> PlannedPage:
 
 
 def plan_nav(corpus: Corpus) -> list[NavItem]:
-    """The navigation: home, municipality -> documents (newest first), then the rest."""
+    """The navigation: home, municipality -> documents (newest first), then the rest.
+
+    MkDocs and Material print nav titles (and the page titles taken from them)
+    as raw HTML, so titles from data are HTML-escaped here.
+    """
     municipalities: list[NavItem] = [urls.municipalities_index()]
     for mun in corpus.municipalities.values():
         docs = list(reversed(corpus.documents_of(mun.id)))
         entries: list[NavItem] = [urls.municipality_page(mun.id)]
-        entries += [{d.title: urls.document_page(d)} for d in docs]
-        municipalities.append({mun.name: entries})
+        entries += [{str(escape(d.title)): urls.document_page(d)} for d in docs]
+        municipalities.append({str(escape(mun.name)): entries})
     nav: list[NavItem] = [
         {"Home": urls.home()},
         {"Gemeenten": municipalities},

@@ -1,0 +1,150 @@
+# The generator on the small fixture corpus: Markdown output, escaping of data
+# text, Dutch formatting, downloads, and a failed build leaving site/ untouched.
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DataError, GeneratorError
+from generator.pipeline import Settings, build, generate
+
+from .htmltext import Page
+
+from html.parser import HTMLParser
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of every script."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.scripts: list[str] = []
+        self._script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self._script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._script:
+            self.scripts.append(data)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_MD = "gemeenten/testdorp/prestatieafspraken-2024.md"
+
+
+@pytest.fixture
+def project(corpus_dir: Path) -> Path:
+    """A project root around the fixture corpus, with the real content, theme and config."""
+    root = corpus_dir.parent
+    for name in ("content", "site_theme", "hooks"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def test_document_page_markdown(project: Path) -> None:
+    generate(Settings(project))
+    text = (project / "build/docs" / DOC_MD).read_text(encoding="utf-8")
+    assert "{#afspraak-1 .commitment}" in text
+    assert "€ 25\\.000" in text  # Dutch thousands, escaped for Markdown
+    assert "1\\,40" in text and "1\\,34" in text  # decimals as declared on the column
+    assert "onzeker\\, noot 1" in text
+    assert "1e kwartaal 2024" in text
+
+
+def test_downloads_hold_exactly_the_data(project: Path) -> None:
+    generate(Settings(project))
+    base = project / "build/docs/downloads/testdorp/prestatieafspraken-2024"
+    record = json.loads((base / "bijdragen.json").read_text(encoding="utf-8"))
+    assert record["rows"][0]["values"] == {"bijdrage": 25000, "index": 1.4}
+    assert record["rows"][1]["values"]["index"] == {"value": 1.34, "uncertain": True,
+                                                   "note": "slecht leesbaar"}
+    assert record["source"].startswith("Prestatieafspraken 2024 gemeente Testdorp")
+    rows = list(csv.reader(io.StringIO((base / "bijdragen.csv").read_text(encoding="utf-8"))))
+    assert rows[1] == ["Partij", "Bijdrage [EUR]", "Energie-index", "totaalrij", "opmerking"]
+    assert rows[2][:3] == ["Gemeente", "25000", "1.4"]
+
+
+def test_generation_is_stable_and_removes_stale_files(project: Path) -> None:
+    settings = Settings(project)
+    generate(settings)
+    stale = project / "build/docs/gemeenten/oud.md"
+    stale.write_text("oud", encoding="utf-8")
+    again = generate(settings)
+    assert again.changed == ["gemeenten/oud.md"]
+    assert not stale.exists()
+
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[klik](javascript:alert(1))",
+    "# kop",
+    "{{ 7 * 7 }} {% if true %}ja{% endif %}",
+    "{: onclick=alert(1) }",
+    "emoji 🏠 rtl \u202eabc\u202c zero\u200bwidth",
+]
+
+
+@pytest.mark.slow
+def test_data_text_cannot_inject_markup(project: Path, tmp_path: Path) -> None:
+    path = project / "data/testdorp/prestatieafspraken-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    payload = " | ".join(HOSTILE)
+    for old in ("text: In Q1 2024 overleggen partijen over de huurverhoging.",
+                "title: Gezamenlijk", "label: Gemeente,", "title: Betaalbaarheid",
+                "title: Prestatieafspraken 2024\n", "person: A. Wethouder,"):
+        key = old.split(":")[0]
+        end = old[-1] if old[-1] in ",\n" else ""
+        text = text.replace(old, f"{key}: {json.dumps(payload, ensure_ascii=False)}{end}")
+    path.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    build(Settings(project), site)
+    html = (site / "gemeenten/testdorp/prestatieafspraken-2024/index.html").read_text(encoding="utf-8")
+    page = Page(html)
+    elements = Elements(html)
+    assert not [a for _, attrs in elements.tags for a, _ in attrs if a.startswith("on")]
+    assert not [v for _, attrs in elements.tags for a, v in attrs
+                if a in ("href", "src") and (v or "").lower().startswith("javascript:")]
+    assert not [t for t, attrs in elements.tags if t == "img" and ("src", "x") in attrs]
+    assert not [s for s in elements.scripts if "alert" in s]
+    # The hostile text is shown as written, Jinja syntax included, once per field.
+    assert page.text.count("<script>alert('x')</script>") >= 4
+    assert page.text.count("{{ 7 * 7 }} {% if true %}ja{% endif %}") >= 4
+    assert "emoji 🏠" in page.text
+
+
+@pytest.mark.slow
+def test_failed_build_leaves_the_previous_site(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(Settings(project), site)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    path = project / "data/testdorp/prestatieafspraken-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("woonborg]", "woonborgg]"),
+                    encoding="utf-8")
+    with pytest.raises(DataError):
+        build(Settings(project), site)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+@pytest.mark.slow
+def test_mkdocs_failure_leaves_the_previous_site(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(Settings(project), site)
+    marker = (site / "index.html").read_bytes()
+    (project / "content/over.md").write_text("[kapot](bestaat-niet.md)\n", encoding="utf-8")
+    with pytest.raises(GeneratorError, match="bestaat-niet.md"):
+        build(Settings(project), site)
+    assert (site / "index.html").read_bytes() == marker
+    assert not (tmp_path / ".site-building").exists()

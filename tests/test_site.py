@@ -1,0 +1,102 @@
+# End to end: the whole site built from data/ with a strict MkDocs build. Every
+# commitment is on its page under its anchor with its text as written, every
+# table value is shown, and no page loads anything from another host.
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import model as m
+from generator import urls
+from generator.formatting import cell_text
+from generator.validate import load_corpus
+
+from .htmltext import Page, plain
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+CORPUS = load_corpus(ROOT / "data", ROOT)
+
+
+def html_page(site: Path, page_path: str) -> Page:
+    return Page((site / urls.page_url(page_path) / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
+def test_every_commitment_is_on_its_page_under_its_anchor(built_site: Path, doc: m.Document) -> None:
+    page = html_page(built_site, urls.document_page(doc))
+    count = 0
+    for chapter in m.iter_chapters(doc.chapters):
+        assert chapter.id in page.ids
+        for group in chapter.groups:
+            for c in group.commitments:
+                assert c.id in page.ids, c.id
+                assert plain(c.text) in page.text, c.id
+                for item in c.items:
+                    assert plain(item.text) in page.text, c.id
+                count += 1
+        for goal in chapter.goals:
+            assert goal.id in page.ids
+            assert plain(goal.text) in page.text, goal.id
+    assert count == sum(len(g.commitments) for ch in m.iter_chapters(doc.chapters)
+                        for g in ch.groups)
+
+
+@pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
+def test_every_table_value_is_shown(built_site: Path, doc: m.Document) -> None:
+    page = html_page(built_site, urls.document_page(doc))
+    for chapter in m.iter_chapters(doc.chapters):
+        for table in chapter.tables:
+            assert table.id in page.ids
+            for row in table.rows:
+                assert plain(row.label) in page.text
+                for column, cell in zip(table.columns, row.values, strict=True):
+                    shown = cell_text(cell, column)
+                    if shown:
+                        assert plain(shown) in page.text, (table.id, row.label, column.id)
+            for fmt in ("csv", "json"):
+                assert (built_site / urls.table_download(doc, table, fmt)).is_file()
+
+
+def test_tynaarlo_page_reads_the_dutch_way(built_site: Path) -> None:
+    doc = CORPUS.document("tynaarlo/prestatieafspraken-2023")
+    page = html_page(built_site, urls.document_page(doc))
+    assert "8 december 2022 in Vries" in page.text
+    assert "€ 38.067" in page.text  # the neighbourhood-mediation total, Dutch formatted
+    for signatory in doc.signing.signatories:  # type: ignore[union-attr]
+        assert signatory.person in page.text
+    assert "Urgentieregeling Thuiskompas" in page.text
+
+
+def test_municipality_and_home_pages_list_the_documents(built_site: Path) -> None:
+    home = html_page(built_site, urls.home())
+    for mun in CORPUS.municipalities.values():
+        assert mun.name in home.text
+        page = html_page(built_site, urls.municipality_page(mun.id))
+        for doc in CORPUS.documents_of(mun.id):
+            assert doc.title in page.text
+
+
+def test_no_page_loads_from_another_host(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, path
+        for url in Page(html).resources:
+            assert not url.startswith(("http:", "https:", "//")), (path, url)
+
+
+def test_two_builds_are_identical(built_site: Path, tmp_path: Path) -> None:
+    from generator.pipeline import Settings, build
+
+    second = tmp_path / "site"
+    build(Settings(ROOT), second)
+    first_files = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.is_file())
+    second_files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert first_files == second_files
+    for rel in first_files:
+        if rel.suffix == ".gz":  # sitemap.xml.gz embeds no date but gzip headers may differ
+            continue
+        assert (built_site / rel).read_bytes() == (second / rel).read_bytes(), rel
