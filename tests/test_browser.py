@@ -1,0 +1,120 @@
+# The built site in headless Chromium (Debian's chromium, driven by Playwright),
+# served on 127.0.0.1 as a reader gets it: pages render without console errors,
+# nothing is requested from another host, a permalink lands on its commitment,
+# instant navigation works and the Dutch search finds a commitment.
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+ARTIFACTS = Path(__file__).parent / "_artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-quic", "--no-first-run",
+                 "--disable-sync"]
+
+# One line per page type; a new page type is one more line here.
+PAGES = [
+    ("home", ""),
+    ("municipality", "gemeenten/tynaarlo/"),
+    ("municipalities", "gemeenten/"),
+    ("yearly document", "gemeenten/tynaarlo/prestatieafspraken-2023/"),
+    ("framework", "gemeenten/groningen/ambitiekader-2021-2025/"),
+    ("themes", "themas/"),
+    ("organisations", "organisaties/"),
+    ("content page", "lezen/"),
+]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.foreign_requests = []
+    pg.console_errors = []
+    pg.on("request", lambda r: r.url.startswith(base_url) or r.url.startswith("data:")
+          or pg.foreign_requests.append(r.url))
+    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[k for k, _ in PAGES])
+def test_page_renders_cleanly(page, base_url: str, kind: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(base_url + path)
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+    assert page.locator("article h1").count() == 1
+    assert page.console_errors == []
+    assert page.foreign_requests == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{kind.replace(' ', '-')}.png"))
+
+
+def test_permalink_lands_on_the_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/#afspraak-41")
+    page.wait_for_load_state("networkidle")
+    heading = page.locator("#afspraak-41")
+    assert heading.inner_text().startswith("Afspraak 41")
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
+
+
+def test_instant_navigation_reaches_a_document(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/")
+    page.wait_for_load_state("networkidle")
+    page.locator("article a", has_text="Prestatieafspraken 2023").first.click()
+    page.wait_for_url("**/gemeenten/tynaarlo/prestatieafspraken-2023/")
+    assert page.locator("#afspraak-1").count() == 1
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+@pytest.mark.parametrize(("query", "anchor"), [
+    ("buurtbemiddeling", "afspraak-41"),
+    ("Voorzieningenwijzer", "afspraak-8"),
+])
+def test_search_finds_the_commitment(page, base_url: str, query: str, anchor: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("s")  # Material's search shortcut, as a keyboard user would
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    results = page.locator(".md-search-result a")
+    results.first.wait_for(timeout=10000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(h and h.endswith(f"#{anchor}") for h in hrefs), hrefs
