@@ -14,19 +14,24 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-site: $(VENV)/.installed
+# Front-end files the site serves itself (plotly.js), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+site: $(VENV)/.installed node_modules/.installed
 	$(PY) -m generator build
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -m "not slow and not browser"
 
 check: $(VENV)/.installed
 	$(PY) -m generator check
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed node_modules/.installed
 	$(PY) -m generator serve
 
 schema: $(VENV)/.installed

@@ -118,13 +118,20 @@ class Row(Model):
 
 
 class ChartSpec(Model):
+    """How a table is drawn. Without it the chart is inferred from the table's shape:
+    columns that are years (or have a status) become the x axis with a line per row;
+    otherwise the rows (corporations, parties) become the x axis with a bar per column."""
+
     kind: Literal["bar", "stacked-bar", "stacked-percent", "line", "none"] = "bar"
-    # Which columns to draw (default: all number columns).
+    # Which number columns to draw (default: all).
     columns: list[Slug] | None = None
     # Draw the total row too (default: no, it would double the bars).
     include_totals: StrictBool = False
-    # Series are rows (default) or columns.
-    series: Literal["rows", "columns"] = "rows"
+    # "rows": a series per row over the columns; "columns": a series per column
+    # over the rows. Default: inferred as above.
+    series: Literal["rows", "columns"] | None = None
+    # One chart per row, for rows with different units (e.g. total and per home).
+    per_row: StrictBool = False
 
 
 class Table(Model):

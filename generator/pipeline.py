@@ -23,6 +23,9 @@ from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
 
+PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path
@@ -45,6 +48,11 @@ class Settings:
         return self.build_dir / "docs"
 
     @property
+    def vendor_files(self) -> dict[str, Path]:
+        """Front-end files installed by `npm ci` (package-lock.json) that the site serves."""
+        return {PLOTLY_ASSET: self.root / "node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"}
+
+    @property
     def nav_file(self) -> Path:
         return self.build_dir / "nav.json"
 
@@ -60,12 +68,20 @@ def generate(settings: Settings) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root)
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
-    files = merge(collect_content(settings.content_dir), pages, export_all(corpus), schemas)
+    files = merge(collect_content(settings.content_dir), pages, export_all(corpus), schemas,
+                  collect_vendor(settings.vendor_files))
     changed = write_tree(settings.docs_dir, files)
     nav = (json.dumps(plan_nav(corpus), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     if not settings.nav_file.is_file() or settings.nav_file.read_bytes() != nav:
         settings.nav_file.write_bytes(nav)
     return Generated(corpus, files, changed)
+
+
+def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
+    missing = [str(path) for path in files.values() if not path.is_file()]
+    if missing:
+        raise GeneratorError(f"missing front-end files {missing}: run `npm ci` (or `make site`)")
+    return {target: path.read_bytes() for target, path in files.items()}
 
 
 def mkdocs_env() -> dict[str, str]:

@@ -10,8 +10,11 @@ from typing import Any
 
 import jinja2
 
+import dataclasses
+
 from . import model as m
 from . import urls
+from .charts import Chart, indicator_chart, table_charts
 from .errors import TemplateError
 from .formatting import FILTERS, Safe, amount, md
 
@@ -117,6 +120,18 @@ class PageContext:
             parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
         return Safe(" · ".join(parts))
 
+    def table_charts(self, table: m.Table) -> list[Chart]:
+        return [dataclasses.replace(c, below=True) for c in table_charts(table)]
+
+    def indicator_chart(self, indicator: m.Indicator) -> Chart | None:
+        chart = indicator_chart(indicator)
+        return dataclasses.replace(chart, below=False) if chart else None
+
+    @staticmethod
+    def all_uncertain(table: m.Table) -> bool:
+        cells = [v for r in table.rows for v in r.values if v is not None]
+        return bool(cells) and all(isinstance(v, m.Cell) and v.uncertain for v in cells)
+
     def goal_label(self, goal_id: str) -> str:
         assert self.framework is not None
         for chapter in m.iter_chapters(self.framework.chapters):
@@ -156,7 +171,7 @@ class PageContext:
         for i, (k, _) in enumerate(_flat_notes(table), 1):
             if k == key:
                 words.append(f"noot {i}")
-        return md(f" ({', '.join(words)})") if words else Safe("")
+        return Safe(" " + md(f"({', '.join(words)})")) if words else Safe("")
 
 
 def _flat_notes(table: m.Table) -> list[tuple[tuple[Any, ...], str]]:

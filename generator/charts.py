@@ -1,0 +1,292 @@
+# Turns tables and indicators into Plotly figure dicts plus a one-sentence Dutch
+# summary of the same numbers. Figures are plain dicts (plotly.js JSON), built
+# directly rather than through plotly's validated graph objects (about 3 ms per
+# figure); tests validate every figure with plotly.graph_objects instead.
+# The chart kind comes from the data (ChartSpec) or is inferred from the shape.
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import model as m
+from .formatting import amount, point_text
+
+# Okabe-Ito based series colours with relative luminance between 0.145 and 0.30,
+# so each has at least 3:1 contrast against the light (#ffffff) and the dark
+# (Material slate) background (tested in tests/test_charts.py).
+PALETTE = ["#0072b2", "#c45400", "#008a64", "#b0468f", "#7a6f00", "#6d6ac0"]
+YEAR = re.compile(r"^(?:jaar[- ])?(\d{4})(?:\s*[-–]\s*\d{4})?$", re.IGNORECASE)
+STATUS_NL = {"gerealiseerd": "gerealiseerd", "prognose": "prognose", "doel": "doel",
+             "begroot": "begroot"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # element id on the page: "grafiek-<table or indicator id>[-n]"
+    title: str
+    figure: dict[str, Any]
+    summary: str  # one sentence, generated from the same numbers
+    below: bool = True  # the chart stands above its table (False: the table is above)
+
+
+def _num(cell: m.CellValue) -> float | int | None:
+    value = cell.value if isinstance(cell, m.Cell) else cell
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _status(cell: m.CellValue, column: m.Column) -> str | None:
+    if isinstance(cell, m.Cell) and cell.status:
+        return cell.status
+    return column.status
+
+
+def _fmt(value: float | int, column: m.Column) -> str:
+    return amount(value, column.unit, column.decimals)
+
+
+def _axis_format(columns: list[m.Column]) -> dict[str, Any]:
+    units = {c.unit for c in columns}
+    decimals = max(c.decimals for c in columns)
+    axis: dict[str, Any] = {"tickformat": f",.{decimals}f", "zeroline": True}
+    if units == {"EUR"}:
+        axis["tickprefix"] = "€ "
+    elif units == {"%"}:
+        axis["ticksuffix"] = "%"
+    elif len(units) == 1 and None not in units:
+        axis["title"] = {"text": next(iter(units))}
+    return axis
+
+
+def _hover(column: m.Column) -> str:
+    prefix = "€ " if column.unit == "EUR" else ""
+    suffix = "%" if column.unit == "%" else (f" {column.unit}" if column.unit and column.unit != "EUR" else "")
+    return f"%{{fullData.name}}<br>%{{x}}: {prefix}%{{y:,.{column.decimals}f}}{suffix}<extra></extra>"
+
+
+def _layout(title: str, yaxis: dict[str, Any], barmode: str | None = None) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "separators": ",.",  # Dutch: decimal comma, thousands point
+        "colorway": PALETTE,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 64, "r": 16, "t": 48, "b": 64},
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"type": "category", "automargin": True},
+        "yaxis": {**yaxis, "automargin": True},
+        "hovermode": "closest",
+    }
+    if barmode:
+        layout["barmode"] = barmode
+    return layout
+
+
+def table_charts(table: m.Table) -> list[Chart]:
+    spec = table.chart or m.ChartSpec()
+    if spec.kind == "none":
+        return []
+    columns = [c for c in table.columns if c.type == "number"
+               and (spec.columns is None or c.id in spec.columns)]
+    rows = [r for r in table.rows if spec.include_totals or not r.total]
+    if not columns or not any(_num(r.values[table.columns.index(c)]) is not None
+                              for r in rows for c in columns):
+        return []
+    over_columns = spec.series == "rows" if spec.series else _columns_are_periods(columns)
+    if spec.per_row:
+        return [_series_chart(table, columns, [row], spec, f"grafiek-{table.id}-{i + 1}",
+                              f"{table.title}: {row.label}")
+                for i, row in enumerate(rows)]
+    if over_columns:
+        return [_series_chart(table, columns, rows, spec, f"grafiek-{table.id}", table.title)]
+    return [_category_chart(table, columns, rows, spec)]
+
+
+def _columns_are_periods(columns: list[m.Column]) -> bool:
+    return any(c.status for c in columns) or all(YEAR.match(c.title.strip()) for c in columns)
+
+
+def _series_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
+                  spec: m.ChartSpec, chart_id: str, title: str) -> Chart:
+    """x = the columns (years); one trace per row; forecast drawn dashed / hatched."""
+    kind = spec.kind if spec.kind != "bar" or table.chart else "line"
+    x = [c.title for c in columns]
+    traces: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        colour = PALETTE[i % len(PALETTE)]
+        cells = [row.values[table.columns.index(c)] for c in columns]
+        points = [(xv, _num(cell), _status(cell, col)) for xv, cell, col in zip(x, cells, columns, strict=True)]
+        if kind == "line":
+            traces += _line_traces(row.label, points, colour, columns[0])
+        else:
+            traces += _bar_traces(row.label, points, colour, columns[0], kind)
+    barmode = {"stacked-bar": "stack", "stacked-percent": "stack"}.get(spec.kind, "group")
+    layout = _layout(title, _axis_format(columns), barmode if kind != "line" else None)
+    if spec.kind == "stacked-percent":
+        layout["yaxis"]["range"] = [0, 100]
+    summary = _series_summary(table, columns, rows)
+    return Chart(chart_id, title, {"data": traces, "layout": layout}, summary)
+
+
+def _line_traces(name: str, points: list[tuple[str, Any, str | None]], colour: str,
+                 column: m.Column) -> list[dict[str, Any]]:
+    """A solid line for realised values and a dashed one for forecasts, joined."""
+    forecast_from = next((i for i, p in enumerate(points) if p[2] == "prognose"), None)
+    parts = [(points, None)] if forecast_from is None else [
+        (points[:forecast_from], "gerealiseerd"),
+        (points[max(forecast_from - 1, 0):], "prognose"),
+    ]
+    traces = []
+    for part, status in parts:
+        if all(p[1] is None for p in part):
+            continue
+        label = f"{name} ({STATUS_NL[status]})" if status else name
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": label,
+            "x": [p[0] for p in part], "y": [p[1] for p in part],
+            "line": {"color": colour, "dash": "dash" if status == "prognose" else "solid",
+                     "width": 2},
+            "marker": {"color": colour, "symbol": "circle-open" if status == "prognose" else "circle"},
+            "hovertemplate": _hover(column),
+        })
+    return traces
+
+
+def _bar_traces(name: str, points: list[tuple[str, Any, str | None]], colour: str,
+                column: m.Column, kind: str) -> list[dict[str, Any]]:
+    statuses = sorted({p[2] for p in points if p[2]} or {""})
+    traces = []
+    for status in statuses:
+        part = [p for p in points if (p[2] or "") == status]
+        if all(p[1] is None for p in part):
+            continue
+        forecast = status == "prognose"
+        label = f"{name} ({STATUS_NL[status]})" if status and len(statuses) > 1 else name
+        traces.append({
+            "type": "bar", "name": label,
+            "x": [p[0] for p in part], "y": [p[1] for p in part],
+            "marker": {"color": colour, "opacity": 0.6 if forecast else 1,
+                       "pattern": {"shape": "/" if forecast else ""}},
+            "hovertemplate": _hover(column),
+        })
+    return traces
+
+
+def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
+                    spec: m.ChartSpec) -> Chart:
+    """x = the row labels (corporations, parties); one trace per column."""
+    traces = []
+    for i, column in enumerate(columns):
+        c = table.columns.index(column)
+        traces.append({
+            "type": "bar", "name": column.title,
+            "x": [r.label for r in rows], "y": [_num(r.values[c]) for r in rows],
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "hovertemplate": _hover(column),
+        })
+    barmode = "stack" if spec.kind in ("stacked-bar", "stacked-percent") else "group"
+    layout = _layout(table.title, _axis_format(columns), barmode)
+    layout["showlegend"] = len(columns) > 1
+    return Chart(f"grafiek-{table.id}", table.title, {"data": traces, "layout": layout},
+                 _category_summary(table, columns, rows))
+
+
+def _series_summary(table: m.Table, columns: list[m.Column], rows: list[m.Row]) -> str:
+    total = next((r for r in table.rows if r.total), None)
+    subject = total or (rows[0] if len(rows) == 1 else None)
+    if subject is None:
+        last = columns[-1]
+        c = table.columns.index(last)
+        ranked = sorted(((r, _num(r.values[c])) for r in rows if _num(r.values[c]) is not None),
+                        key=lambda rv: -rv[1])  # type: ignore[operator]
+        if not ranked:
+            return f"Geen cijfers voor {last.title}."
+        top, value = ranked[0]
+        return f"In {last.title} is {top.label} het hoogst met {_fmt(value, last)}."  # type: ignore[arg-type]
+    values = [(col, _num(subject.values[table.columns.index(col)]),
+               _status(subject.values[table.columns.index(col)], col)) for col in columns]
+    values = [v for v in values if v[1] is not None]
+    if not values:
+        return "Geen cijfers."
+    first = values[0]
+    realised = [v for v in values if v[2] != "prognose"]
+    forecast = [v for v in values if v[2] == "prognose"]
+    name = "Het totaal" if subject.total else subject.label
+    parts = [f"{name} is {_fmt(first[1], first[0])} in {first[0].title}"]  # type: ignore[arg-type]
+    if forecast:
+        if realised and realised[-1] is not first:
+            parts.append(f"{_verb(first[1], realised[-1][1])} {_fmt(realised[-1][1], realised[-1][0])} "  # type: ignore[arg-type]
+                         f"in {realised[-1][0].title}")
+        parts.append(f"de prognose voor {forecast[-1][0].title} is {_fmt(forecast[-1][1], forecast[-1][0])}")  # type: ignore[arg-type]
+    elif len(values) > 1:
+        last = values[-1]
+        parts.append(f"{_verb(first[1], last[1])} {_fmt(last[1], last[0])} in {last[0].title}")  # type: ignore[arg-type]
+    return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+def _verb(start: float, end: float) -> str:
+    return "stijgt naar" if end > start else ("daalt naar" if end < start else "blijft")
+
+
+def _category_summary(table: m.Table, columns: list[m.Column], rows: list[m.Row]) -> str:
+    sentences = []
+    total = next((r for r in table.rows if r.total), None)
+    for column in columns:
+        c = table.columns.index(column)
+        values = [(r, _num(r.values[c])) for r in rows if _num(r.values[c]) is not None]
+        if not values:
+            continue
+        high = max(values, key=lambda rv: rv[1])  # type: ignore[arg-type,return-value]
+        low = min(values, key=lambda rv: rv[1])  # type: ignore[arg-type,return-value]
+        text = (f"{column.title}: het hoogst bij {high[0].label} ({_fmt(high[1], column)}), "  # type: ignore[arg-type]
+                f"het laagst bij {low[0].label} ({_fmt(low[1], column)})")  # type: ignore[arg-type]
+        printed = _num(total.values[c]) if total else None
+        if printed is not None:
+            text += f"; totaal {_fmt(printed, column)}"
+        sentences.append(text)
+    return ". ".join(sentences) + "."
+
+
+def indicator_chart(indicator: m.Indicator) -> Chart | None:
+    """Targets per year as markers (ranges as a vertical bar), realised values as a line."""
+    points = sorted(indicator.points, key=lambda p: p.year)
+    if len(points) < 2 and not any(p.min is not None for p in points):
+        return None
+    column = m.Column(id="waarde", title=indicator.name, unit=indicator.unit,
+                      decimals=indicator.decimals)
+    traces: list[dict[str, Any]] = []
+    by_kind: dict[str, list[m.Point]] = {}
+    for p in points:
+        by_kind.setdefault(p.kind, []).append(p)
+    styles = {"uitgangspunt": ("circle", "lines+markers"), "gerealiseerd": ("circle", "lines+markers"),
+              "prognose": ("circle-open", "lines+markers"), "doel": ("diamond", "markers")}
+    for i, (kind, pts) in enumerate(by_kind.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        symbol, mode = styles[kind]
+        singles = [p for p in pts if p.value is not None]
+        if singles:
+            traces.append({
+                "type": "scatter", "mode": mode, "name": kind,
+                "x": [str(p.year) for p in singles], "y": [p.value for p in singles],
+                "marker": {"symbol": symbol, "size": 12 if kind == "doel" else 8, "color": colour},
+                "line": {"dash": "dash" if kind == "prognose" else "solid", "color": colour},
+                "hovertemplate": _hover(column),
+            })
+        for p in pts:
+            if p.value is None:
+                low = p.min if p.min is not None else p.max
+                high = p.max if p.max is not None else p.min
+                traces.append({
+                    "type": "scatter", "mode": "lines+markers", "name": f"{kind} (bandbreedte)",
+                    "x": [str(p.year), str(p.year)], "y": [low, high],
+                    "line": {"width": 8, "color": colour},
+                    "marker": {"symbol": "line-ew-open", "size": 16, "color": colour},
+                    "hovertemplate": _hover(column),
+                })
+    layout = _layout(indicator.name, _axis_format([column]))
+    summary = "; ".join(f"{p.kind} {point_text(p, indicator)} in {p.year}" for p in points)
+    summary = summary[0].upper() + summary[1:] + "."
+    return Chart(f"grafiek-{indicator.id}", indicator.name, {"data": traces, "layout": layout},
+                 summary)
