@@ -30,6 +30,12 @@ class Chart:
     below: bool = True  # the chart stands above its table (False: the table is above)
 
 
+def _text(value: str) -> str:
+    """Plotly reads a small HTML subset in labels (<b>, <a href>...); data text is
+    shown as written, so its markup characters become entities."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _num(cell: m.CellValue) -> float | int | None:
     value = cell.value if isinstance(cell, m.Cell) else cell
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -56,7 +62,7 @@ def _axis_format(columns: list[m.Column]) -> dict[str, Any]:
     elif units == {"%"}:
         axis["ticksuffix"] = "%"
     elif len(units) == 1 and None not in units:
-        axis["title"] = {"text": next(iter(units))}
+        axis["title"] = {"text": _text(next(iter(units)))}
     return axis
 
 
@@ -68,7 +74,7 @@ def _hover(column: m.Column) -> str:
 
 def _layout(title: str, yaxis: dict[str, Any], barmode: str | None = None) -> dict[str, Any]:
     layout: dict[str, Any] = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "title": {"text": _text(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         "separators": ",.",  # Dutch: decimal comma, thousands point
         "colorway": PALETTE,
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -112,7 +118,7 @@ def _series_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
                   spec: m.ChartSpec, chart_id: str, title: str) -> Chart:
     """x = the columns (years); one trace per row; forecast drawn dashed / hatched."""
     kind = spec.kind if spec.kind != "bar" or table.chart else "line"
-    x = [c.title for c in columns]
+    x = [_text(c.title) for c in columns]
     traces: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         colour = PALETTE[i % len(PALETTE)]
@@ -144,7 +150,7 @@ def _line_traces(name: str, points: list[tuple[str, Any, str | None]], colour: s
             continue
         label = f"{name} ({STATUS_NL[status]})" if status else name
         traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": label,
+            "type": "scatter", "mode": "lines+markers", "name": _text(label),
             "x": [p[0] for p in part], "y": [p[1] for p in part],
             "line": {"color": colour, "dash": "dash" if status == "prognose" else "solid",
                      "width": 2},
@@ -165,7 +171,7 @@ def _bar_traces(name: str, points: list[tuple[str, Any, str | None]], colour: st
         forecast = status == "prognose"
         label = f"{name} ({STATUS_NL[status]})" if status and len(statuses) > 1 else name
         traces.append({
-            "type": "bar", "name": label,
+            "type": "bar", "name": _text(label),
             "x": [p[0] for p in part], "y": [p[1] for p in part],
             "marker": {"color": colour, "opacity": 0.6 if forecast else 1,
                        "pattern": {"shape": "/" if forecast else ""}},
@@ -181,8 +187,8 @@ def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
     for i, column in enumerate(columns):
         c = table.columns.index(column)
         traces.append({
-            "type": "bar", "name": column.title,
-            "x": [r.label for r in rows], "y": [_num(r.values[c]) for r in rows],
+            "type": "bar", "name": _text(column.title),
+            "x": [_text(r.label) for r in rows], "y": [_num(r.values[c]) for r in rows],
             "marker": {"color": PALETTE[i % len(PALETTE)]},
             "hovertemplate": _hover(column),
         })

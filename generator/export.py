@@ -21,7 +21,45 @@ def export_all(corpus: Corpus) -> dict[str, bytes]:
             for table in chapter.tables:
                 files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)
                 files[urls.table_download(doc, table, "json")] = _json(table_record(doc, table))
+            for goal in chapter.goals:
+                for indicator in goal.indicators:
+                    files[urls.indicator_download(doc, indicator, "csv")] = indicator_csv(
+                        doc, chapter, goal, indicator)
+                    files[urls.indicator_download(doc, indicator, "json")] = _json(
+                        indicator_record(doc, chapter, goal, indicator))
     return files
+
+
+def indicator_source(doc: m.Document, chapter: m.Chapter) -> str:
+    number = f"{chapter.number} " if chapter.number else ""
+    return f"{doc.source.title} ({doc.source.publisher}), hoofdstuk {number}{chapter.title}"
+
+
+def indicator_record(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
+                     indicator: m.Indicator) -> dict[str, Any]:
+    return {
+        "document": doc.ref,
+        "goal": goal.id,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "source": indicator_source(doc, chapter),
+        "points": [p.model_dump(mode="json", exclude_none=True) for p in indicator.points],
+        **({"note": indicator.note} if indicator.note else {}),
+    }
+
+
+def indicator_csv(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
+                  indicator: m.Indicator) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["# " + indicator_source(doc, chapter)])
+    unit = f" [{indicator.unit}]" if indicator.unit else ""
+    writer.writerow(["jaar", "soort", f"waarde{unit}", f"minimum{unit}", f"maximum{unit}",
+                     "onzeker", "opmerking"])
+    for p in indicator.points:
+        writer.writerow([p.year, p.kind, _plain(p.value), _plain(p.min), _plain(p.max),
+                         "ja" if p.uncertain else "", p.note or ""])
+    return buffer.getvalue().encode("utf-8")
 
 
 def source_line(doc: m.Document, table: m.Table) -> str:

@@ -87,6 +87,57 @@ def test_page_renders_cleanly(page, base_url: str, kind: str, path: str) -> None
     page.screenshot(path=str(ARTIFACTS / f"{kind.replace(' ', '-')}.png"))
 
 
+CHART_PAGES = ["gemeenten/het-hogeland/prestatieafspraken-2026/",
+               "gemeenten/groningen/prestatieafspraken-2021/",
+               "gemeenten/groningen/ambitiekader-2021-2025/",
+               "gemeenten/tynaarlo/prestatieafspraken-2023/"]
+
+
+def _assert_charts_drawn(page) -> int:  # type: ignore[no-untyped-def]
+    charts = page.locator(".chart[data-chart]")
+    count = charts.count()
+    assert count > 0
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart[data-chart]')]"
+        ".every(el => el.querySelector('svg.main-svg'))", timeout=15000)
+    return count
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_are_drawn_on_direct_load(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + path)
+    _assert_charts_drawn(page)
+    assert page.console_errors == [] and page.foreign_requests == []
+    # The mode bar offers at most the PNG download; no plotly logo or edit link.
+    assert page.locator(".modebar-btn").count() <= page.locator(".chart").count()
+    assert page.locator(".modebar-btn--logo").count() == 0
+
+
+def test_charts_are_drawn_after_instant_navigation(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(base_url + "gemeenten/het-hogeland/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "plotly" in u]  # no chart, no plotly.js
+    page.locator("article a", has_text="Prestatieafspraken 2026").first.click()
+    page.wait_for_url("**/gemeenten/het-hogeland/prestatieafspraken-2026/")
+    _assert_charts_drawn(page)
+    assert [u for u in requested if "plotly" in u]
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_charts_follow_the_dark_palette(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/het-hogeland/prestatieafspraken-2026/#sociale-huurvoorraad")
+    _assert_charts_drawn(page)
+    before = page.locator(".chart .xtick text").first.evaluate("el => getComputedStyle(el).fill")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_timeout(500)
+    after = page.locator(".chart .xtick text").first.evaluate("el => getComputedStyle(el).fill")
+    assert before != after
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chart-dark.png"))
+
+
 def test_permalink_lands_on_the_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/#afspraak-41")
     page.wait_for_load_state("networkidle")

@@ -133,3 +133,15 @@ def test_series_colours_contrast_with_both_palettes(colour: str) -> None:
     dark_background = "#1e2129"  # Material's slate scheme: hsl(232, 15%, 14%)
     assert _contrast(colour, light_background) >= 3
     assert _contrast(colour, dark_background) >= 3
+
+
+def test_labels_reach_plotly_as_text_not_markup() -> None:
+    table = m.Table(
+        id="t", title="<b>titel</b>", row_header="Partij",
+        columns=[m.Column(id="a", title="<i>a</i>")],
+        rows=[m.Row(label='<a href="javascript:alert(1)">x</a>', values=[1]),
+              m.Row(label="y & z", values=[2])])
+    figure = table_charts(table)[0].figure
+    assert figure["data"][0]["x"] == ['&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;', "y &amp; z"]
+    assert figure["data"][0]["name"] == "&lt;i&gt;a&lt;/i&gt;"
+    assert figure["layout"]["title"]["text"] == "&lt;b&gt;titel&lt;/b&gt;"

@@ -100,3 +100,29 @@ def test_two_builds_are_identical(built_site: Path, tmp_path: Path) -> None:
         if rel.suffix == ".gz":  # sitemap.xml.gz embeds no date but gzip headers may differ
             continue
         assert (built_site / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
+def test_downloads_hold_exactly_the_numbers_of_the_data(built_site: Path, doc: m.Document) -> None:
+    import csv
+    import json
+
+    for chapter in m.iter_chapters(doc.chapters):
+        for table in chapter.tables:
+            record = json.loads((built_site / urls.table_download(doc, table, "json")).read_text("utf-8"))
+            assert [r["label"] for r in record["rows"]] == [r.label for r in table.rows]
+            for row, saved in zip(table.rows, record["rows"], strict=True):
+                for column, cell in zip(table.columns, row.values, strict=True):
+                    expected = cell.model_dump(mode="json", exclude_none=True,
+                                               exclude_defaults=True) if isinstance(cell, m.Cell) else cell
+                    assert saved["values"][column.id] == expected
+            assert record["source"].startswith(doc.source.title)
+            rows = list(csv.reader((built_site / urls.table_download(doc, table, "csv"))
+                                   .read_text("utf-8").splitlines()))
+            assert len(rows) == 2 + len(table.rows)
+        for goal in chapter.goals:
+            for indicator in goal.indicators:
+                record = json.loads((built_site / urls.indicator_download(doc, indicator, "json"))
+                                    .read_text("utf-8"))
+                assert record["points"] == [p.model_dump(mode="json", exclude_none=True)
+                                            for p in indicator.points]
