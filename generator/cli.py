@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import DataError, GeneratorError
 from .pipeline import Settings, build, generate, mkdocs_env
+from .scaffold import scaffold_document
 from .schema import render_schemas
 from .validate import load_corpus
 
@@ -28,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     p_serve = sub.add_parser("serve", help="live preview; data edits show without restart")
     p_serve.add_argument("--addr", default="127.0.0.1:8000")
     sub.add_parser("schema", help="write the JSON Schema of the data format into schema/")
+    p_new = sub.add_parser("new", help="write the data file for a municipality's new year")
+    p_new.add_argument("--municipality", required=True, help="id from data/municipalities.yaml")
+    p_new.add_argument("--year", required=True, type=int)
+    p_new.add_argument("--kind", choices=["yearly", "framework"], default="yearly")
     args = parser.parse_args(argv)
     settings = Settings(args.root.resolve())
     try:
@@ -49,6 +54,13 @@ def main(argv: list[str] | None = None) -> int:
             env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
             return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
                                     args.addr], cwd=settings.root, env=env)
+        elif args.command == "new":
+            corpus = load_corpus(settings.data_dir, settings.root)
+            path = scaffold_document(corpus, settings.data_dir, args.municipality, args.year,
+                                     args.kind)
+            load_corpus(settings.data_dir, settings.root)  # the new file must validate
+            print(f"wrote {path.relative_to(settings.root)}; fill it in, then run "
+                  f"`python -m generator check` and `python -m generator serve`")
         elif args.command == "schema":
             out = settings.root / "schema"
             out.mkdir(exist_ok=True)

@@ -21,6 +21,7 @@ NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
 CONTENT_NAV = [
     ("Zo lees je een afspraak", "lezen.md"),
     ("Over deze site", "over.md"),
+    ("Afspraken toevoegen", "bijdragen.md"),
 ]
 
 

@@ -67,10 +67,12 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 registries[name] = parsed
 
     documents: list[tuple[m.Document, Source]] = []
+    sources: list[Source] = []
     for path in sorted(data_dir.glob("*/*.yaml")):
         source, found = load_source(path, shown(path))
         problems += found
         if source is not None:
+            sources.append(source)
             doc = validate_model(source, m.Document, problems)
             if doc is not None:
                 documents.append((doc, source))
@@ -79,6 +81,10 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     themes = _index(registries.get("themes"), "themes", data_dir, shown, problems)
     municipalities = _index(registries.get("municipalities"), "municipalities", data_dir, shown, problems)
     if len(registries) == len(REGISTRIES):
+        # References are checked on the raw data, so a file with a type error
+        # still gets its unknown organisations and themes reported in the same run.
+        for source in sources:
+            problems += check_references(source, organisations, themes)
         problems += check_documents(documents, organisations, themes, municipalities)
     if problems:
         raise DataError(problems)
@@ -201,6 +207,40 @@ def _did_you_mean(name: str, options: Iterable[str]) -> str:
 
 # --- pass 2: checks across files ------------------------------------------------
 
+ORGANISATION_KEYS = ("parties", "actors", "organisation")
+
+
+def check_references(source: Source, organisations: dict[str, m.Organisation],
+                     themes: dict[str, m.Theme]) -> list[Diagnostic]:
+    """Unknown organisation and theme ids anywhere in a file's raw data."""
+    problems: list[Diagnostic] = []
+
+    def report(loc: PathKey, message: str) -> None:
+        line, col = source.place(loc)
+        problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+    def check(value: Any, loc: PathKey, registry: dict[str, Any], what: str) -> None:
+        if isinstance(value, str) and value not in registry:
+            report(loc, f"unknown {what} '{value}'" + _did_you_mean(value, registry))
+
+    def walk(node: Any, loc: PathKey) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = (*loc, key)
+                if key in ORGANISATION_KEYS:
+                    for i, ref in enumerate(value if isinstance(value, list) else [value]):
+                        check(ref, (*here, i) if isinstance(value, list) else here,
+                              organisations, "organisation")
+                elif key == "theme" and loc[:1] == ("chapters",):
+                    check(value, here, themes, "theme")
+                walk(value, here)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*loc, i))
+
+    walk(source.data, ())
+    return problems
+
 
 def check_documents(documents: list[tuple[m.Document, Source]],
                     organisations: dict[str, m.Organisation], themes: dict[str, m.Theme],
@@ -218,13 +258,6 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         if doc.municipality not in municipalities:
             report(("municipality",), f"unknown municipality '{doc.municipality}'"
                    + _did_you_mean(doc.municipality, municipalities))
-        for loc, ref in _organisation_refs(doc):
-            if ref not in organisations:
-                report(loc, f"unknown organisation '{ref}'" + _did_you_mean(ref, organisations))
-        for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
-            if chapter.theme is not None and chapter.theme not in themes:
-                report((*loc, "theme"), f"unknown theme '{chapter.theme}'"
-                       + _did_you_mean(chapter.theme, themes))
         _check_anchors(doc, report)
         _check_numbers(doc, report)
         for loc, table in _tables(doc):
@@ -270,25 +303,6 @@ def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
     for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
         for t, table in enumerate(chapter.tables):
             yield (*loc, "tables", t), table
-
-
-def _organisation_refs(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
-    for i, ref in enumerate(doc.parties):
-        yield ("parties", i), ref
-    if doc.signing:
-        for i, signatory in enumerate(doc.signing.signatories):
-            yield ("signing", "signatories", i, "organisation"), signatory.organisation
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
-        for g, group in enumerate(chapter.groups):
-            for a, ref in enumerate(group.actors):
-                yield (*loc, "groups", g, "actors", a), ref
-            for c, commitment in enumerate(group.commitments):
-                for p, ref in enumerate(commitment.parties or []):
-                    yield (*loc, "groups", g, "commitments", c, "parties", p), ref
-        for t, table in enumerate(chapter.tables):
-            for r, row in enumerate(table.rows):
-                if row.organisation:
-                    yield (*loc, "tables", t, "rows", r, "organisation"), row.organisation
 
 
 def _check_anchors(doc: m.Document, report: Any) -> None:
