@@ -148,6 +148,18 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
     return nav
 
 
+def plan_sources(corpus: Corpus) -> dict[str, str]:
+    """The repository file behind each generated page."""
+    sources = {urls.document_page(d): corpus.files[d.ref] for d in corpus.documents}
+    sources.update({urls.municipality_page(mid): "data/municipalities.yaml"
+                    for mid in corpus.municipalities})
+    sources[urls.municipalities_index()] = "data/municipalities.yaml"
+    sources[urls.theme_index()] = "data/themes.yaml"
+    sources[urls.organisations_index()] = "data/organisations.yaml"
+    sources[urls.home()] = "content/_home.md"
+    return sources
+
+
 def check_unique(paths: list[str]) -> None:
     seen: set[str] = set()
     for path in paths:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import GeneratorError
 from .export import export_all
-from .pages import plan_nav, plan_pages
+from .pages import plan_nav, plan_pages, plan_sources
 from .render import render_pages
 from .schema import render_schemas
 from .validate import Corpus, load_corpus
@@ -56,6 +56,11 @@ class Settings:
     def nav_file(self) -> Path:
         return self.build_dir / "nav.json"
 
+    @property
+    def sources_file(self) -> Path:
+        """Page path -> repository path of the file behind it (for "edit this page")."""
+        return self.build_dir / "sources.json"
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -71,9 +76,14 @@ def generate(settings: Settings) -> Generated:
     files = merge(collect_content(settings.content_dir), pages, export_all(corpus), schemas,
                   collect_vendor(settings.vendor_files))
     changed = write_tree(settings.docs_dir, files)
-    nav = (json.dumps(plan_nav(corpus), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    if not settings.nav_file.is_file() or settings.nav_file.read_bytes() != nav:
-        settings.nav_file.write_bytes(nav)
+    sources = {page: src for page, src in plan_sources(corpus).items()}
+    sources.update({path: f"content/{path}" for path in collect_content(settings.content_dir)
+                    if path.endswith(".md")})
+    for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources)):
+        encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
+                   + "\n").encode("utf-8")
+        if not target.is_file() or target.read_bytes() != encoded:
+            target.write_bytes(encoded)
     return Generated(corpus, files, changed)
 
 
@@ -88,8 +98,19 @@ def mkdocs_env() -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"  # Material 9.8's banner about MkDocs 2.0
     env["PRESTATIEAFSPRAKEN_PREGENERATED"] = "1"  # the hook need not generate again
-    env.setdefault("SOURCE_DATE_EPOCH", "0")  # no build timestamps: identical builds
+    # Dates in the output (sitemap) come from the last commit, not the clock, so
+    # two builds of the same commit are identical.
+    env.setdefault("SOURCE_DATE_EPOCH", last_commit_time())
     return env
+
+
+def last_commit_time() -> str:
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True,
+                                text=True, check=True, cwd=Path(__file__).parent)
+        return result.stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
 
 
 def build(settings: Settings, site_dir: Path, strict: bool = True) -> Generated:

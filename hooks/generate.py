@@ -32,6 +32,15 @@ def on_config(config):  # type: ignore[no-untyped-def]
     return config
 
 
+def on_files(files, config):  # type: ignore[no-untyped-def]
+    """Point "edit this page" at the file a page comes from: its data file for a
+    generated page, its Markdown in content/ for a hand-written one."""
+    sources = json.loads(SETTINGS.sources_file.read_text(encoding="utf-8"))
+    for file in files.documentation_pages():
+        file.edit_uri = sources.get(file.src_uri) if config.get("repo_url") else None
+    return files
+
+
 def on_serve(server, config, builder):  # type: ignore[no-untyped-def]
     for path in (SETTINGS.data_dir, SETTINGS.content_dir, ROOT / "generator" / "templates"):
         server.watch(str(path))
