@@ -22,6 +22,7 @@ CONTENT_NAV = [
     ("Zo lees je een afspraak", "lezen.md"),
     ("Over deze site", "over.md"),
     ("Afspraken toevoegen", "bijdragen.md"),
+    ("Toegankelijkheid", "toegankelijkheid.md"),
 ]
 
 

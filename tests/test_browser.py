@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path  # noqa: F811
 import http.server
 import os
 import shutil
@@ -31,6 +32,7 @@ PAGES = [
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
     ("content page", "lezen/"),
+    ("accessibility statement", "toegankelijkheid/"),
 ]
 
 
@@ -169,3 +171,75 @@ def test_search_finds_the_commitment(page, base_url: str, query: str, anchor: st
     results.first.wait_for(timeout=10000)
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(h and h.endswith(f"#{anchor}") for h in hrefs), hrefs
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           WCAG_TAGS)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[k for k, _ in PAGES])
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_no_wcag_violations(page, base_url: str, kind: str, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+    if page.locator(".chart[data-chart]").count():
+        _assert_charts_drawn(page)
+    assert axe_violations(page) == []
+
+
+def test_axe_catches_an_image_without_alt_text(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "over/")
+    page.evaluate("""() => { const img = document.createElement('img');
+        img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw='; 
+        document.querySelector('article').appendChild(img); }""")
+    assert any(v.startswith("image-alt") for v in axe_violations(page))
+
+
+def test_a_cdn_script_would_be_caught(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.route("https://cdn.example.org/**", lambda route: route.abort())
+    page.goto(base_url + "over/")
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.src = 'https://cdn.example.org/lib.js'; document.head.appendChild(s); }""")
+    page.wait_for_timeout(300)
+    assert page.foreign_requests == ["https://cdn.example.org/lib.js"]
+
+
+def test_keyboard_focus_is_visible(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/")
+    page.wait_for_load_state("networkidle")
+    seen = 0
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        style = page.evaluate("""() => { const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const s = getComputedStyle(el);
+            return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                    shadow: s.boxShadow, tag: el.tagName}; }""")
+        if style is None:
+            continue
+        seen += 1
+        assert (style["outline"] != "none" and style["width"] > 0) or style["shadow"] != "none", style
+    assert seen >= 5
+
+
+@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[k for k, _ in PAGES])
+def test_mobile_width_has_no_horizontal_scroll(browser, base_url: str, kind: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    mobile = context.new_page()
+    mobile.goto(base_url + path)
+    mobile.wait_for_load_state("networkidle")
+    overflow = mobile.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if kind == "yearly document":
+        ARTIFACTS.mkdir(exist_ok=True)
+        mobile.screenshot(path=str(ARTIFACTS / "mobile-document.png"))
+    context.close()
+    assert overflow <= 0
