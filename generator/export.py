@@ -99,7 +99,7 @@ def table_csv(doc: m.Document, table: m.Table) -> bytes:
         unit = f" [{col.unit}]" if col.unit else ""
         header.append(f"{col.title}{unit}")
     writer.writerow(["# " + source_line(doc, table)])
-    writer.writerow(header + ["totaalrij", "opmerking"])
+    writer.writerow([*header, "totaalrij", "opmerking"])
     for row in table.rows:
         values: list[Any] = [row.label]
         notes: list[str] = [row.note] if row.note else []

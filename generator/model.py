@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,7 +27,7 @@ Ref = Slug
 # A document is referred to as "<municipality>/<slug>".
 DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
-Number = Union[StrictInt, StrictFloat]
+Number = StrictInt | StrictFloat
 Year = Annotated[StrictInt, Field(ge=1900, le=2100)]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
 DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
@@ -106,7 +106,7 @@ class Cell(Model):
         return self
 
 
-CellValue = Union[StrictInt, StrictFloat, StrictStr, None, Cell]
+CellValue = StrictInt | StrictFloat | StrictStr | None | Cell
 
 
 class Row(Model):

@@ -22,7 +22,6 @@ from .schema import render_schemas
 from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
-
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 
 

@@ -4,13 +4,12 @@
 # escaped exactly once, in one place (formatting.md).
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-
-import dataclasses
 
 from . import model as m
 from . import urls

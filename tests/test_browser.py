@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path  # noqa: F811
 import http.server
 import os
 import shutil
@@ -37,7 +36,7 @@ PAGES = [
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -199,7 +198,7 @@ def test_no_wcag_violations(page, base_url: str, kind: str, path: str, scheme: s
 def test_axe_catches_an_image_without_alt_text(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base_url + "over/")
     page.evaluate("""() => { const img = document.createElement('img');
-        img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw='; 
+        img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
         document.querySelector('article').appendChild(img); }""")
     assert any(v.startswith("image-alt") for v in axe_violations(page))
 
