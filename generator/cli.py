@@ -15,6 +15,15 @@ from .scaffold import scaffold_document
 from .schema import render_schemas
 from .validate import load_corpus
 
+COMMANDS = {
+    "check": "validate every file in data/ and report every problem",
+    "generate": "write the Markdown tree into build/docs (no MkDocs)",
+    "build": "check, generate and build the site into site/ (replaced only on success)",
+    "serve": "live preview; data edits show without restart",
+    "new": "write the data file for a municipality's new year",
+    "schema": "write the JSON Schema of the data format into schema/",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator",
@@ -22,14 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="project root holding data/, content/ and mkdocs.yml")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate every file in data/ and report every problem")
-    sub.add_parser("generate", help="write the Markdown tree into build/docs (no MkDocs)")
-    p_build = sub.add_parser("build", help="check, generate and build the site into site/")
-    p_build.add_argument("--site-dir", type=Path, default=None, help="default: <root>/site")
-    p_serve = sub.add_parser("serve", help="live preview; data edits show without restart")
-    p_serve.add_argument("--addr", default="127.0.0.1:8000")
-    sub.add_parser("schema", help="write the JSON Schema of the data format into schema/")
-    p_new = sub.add_parser("new", help="write the data file for a municipality's new year")
+    commands = {name: sub.add_parser(name, help=text) for name, text in COMMANDS.items()}
+    commands["build"].add_argument("--site-dir", type=Path, default=None,
+                                   help="default: <root>/site")
+    commands["serve"].add_argument("--addr", default="127.0.0.1:8000")
+    p_new = commands["new"]
     p_new.add_argument("--municipality", required=True, help="id from data/municipalities.yaml")
     p_new.add_argument("--year", required=True, type=int)
     p_new.add_argument("--kind", choices=["yearly", "framework"], default="yearly")

@@ -15,7 +15,7 @@ from . import model as m
 from . import urls
 from .charts import Chart, indicator_chart, table_charts
 from .errors import TemplateError
-from .formatting import FILTERS, Safe, amount, md
+from .formatting import FILTERS, Safe, amount, due_nl, md
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)"}
 CONTEXT_LABELS = {
@@ -115,7 +115,6 @@ class PageContext:
         if c.kind:
             parts.append(f"**Soort:** {md(c.kind)}")
         if c.due:
-            from .formatting import due_nl
             parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
         return Safe(" · ".join(parts))
 

@@ -34,10 +34,6 @@ def relative(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return f"{link}#{anchor}" if anchor else link
 
 
-def commitment_anchor(commitment: m.Commitment) -> str:
-    return commitment.id
-
-
 def table_download(doc: m.Document, table: m.Table, fmt: str) -> str:
     """Download file of one table: downloads/<municipality>/<doc>/<table>.<csv|json>."""
     return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{table.id}.{fmt}"
@@ -50,11 +46,6 @@ def indicator_download(doc: m.Document, indicator: m.Indicator, fmt: str) -> str
 def document_download(doc: m.Document) -> str:
     """The whole document as JSON (open data)."""
     return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}.json"
-
-
-def edit_path(data_file: str) -> str:
-    """Repository path of the data file behind a page (for "edit this page")."""
-    return data_file
 
 
 def theme_index() -> str:
