@@ -61,8 +61,8 @@ def _axis_format(columns: list[m.Column]) -> dict[str, Any]:
         axis["tickprefix"] = "€ "
     elif units == {"%"}:
         axis["ticksuffix"] = "%"
-    elif len(units) == 1 and None not in units:
-        axis["title"] = {"text": _text(next(iter(units)))}
+    elif len(units) == 1 and (unit := next(iter(units))):
+        axis["title"] = {"text": _text(unit)}
     return axis
 
 
@@ -200,36 +200,45 @@ def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
 
 
 def _series_summary(table: m.Table, columns: list[m.Column], rows: list[m.Row]) -> str:
+    """One sentence over the years: the total (or the only row) from first to last,
+    saying where the realised values end and the forecast begins."""
     total = next((r for r in table.rows if r.total), None)
     subject = total or (rows[0] if len(rows) == 1 else None)
     if subject is None:
-        last = columns[-1]
-        c = table.columns.index(last)
-        ranked = sorted(((r, _num(r.values[c])) for r in rows if _num(r.values[c]) is not None),
-                        key=lambda rv: -rv[1])  # type: ignore[operator]
-        if not ranked:
-            return f"Geen cijfers voor {last.title}."
-        top, value = ranked[0]
-        return f"In {last.title} is {top.label} het hoogst met {_fmt(value, last)}."  # type: ignore[arg-type]
-    values = [(col, _num(subject.values[table.columns.index(col)]),
-               _status(subject.values[table.columns.index(col)], col)) for col in columns]
-    values = [v for v in values if v[1] is not None]
-    if not values:
+        return _leader_sentence(table, columns[-1], rows)
+    points: list[tuple[m.Column, float, str | None]] = []
+    for column in columns:
+        cell = subject.values[table.columns.index(column)]
+        value = _num(cell)
+        if value is not None:
+            points.append((column, value, _status(cell, column)))
+    if not points:
         return "Geen cijfers."
-    first = values[0]
-    realised = [v for v in values if v[2] != "prognose"]
-    forecast = [v for v in values if v[2] == "prognose"]
-    name = "Het totaal" if subject.total else subject.label
-    parts = [f"{name} is {_fmt(first[1], first[0])} in {first[0].title}"]  # type: ignore[arg-type]
+
+    def said(point: tuple[m.Column, float, str | None]) -> str:
+        return f"{_fmt(point[1], point[0])} in {point[0].title}"
+
+    first = points[0]
+    realised = [p for p in points if p[2] != "prognose"]
+    forecast = [p for p in points if p[2] == "prognose"]
+    parts = [f"{'Het totaal' if subject.total else subject.label} is {said(first)}"]
     if forecast:
         if realised and realised[-1] is not first:
-            parts.append(f"{_verb(first[1], realised[-1][1])} {_fmt(realised[-1][1], realised[-1][0])} "  # type: ignore[arg-type]
-                         f"in {realised[-1][0].title}")
-        parts.append(f"de prognose voor {forecast[-1][0].title} is {_fmt(forecast[-1][1], forecast[-1][0])}")  # type: ignore[arg-type]
-    elif len(values) > 1:
-        last = values[-1]
-        parts.append(f"{_verb(first[1], last[1])} {_fmt(last[1], last[0])} in {last[0].title}")  # type: ignore[arg-type]
+            parts.append(f"{_verb(first[1], realised[-1][1])} {said(realised[-1])}")
+        last = forecast[-1]
+        parts.append(f"de prognose voor {last[0].title} is {_fmt(last[1], last[0])}")
+    elif len(points) > 1:
+        parts.append(f"{_verb(first[1], points[-1][1])} {said(points[-1])}")
     return ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+def _leader_sentence(table: m.Table, column: m.Column, rows: list[m.Row]) -> str:
+    c = table.columns.index(column)
+    ranked = [(r, v) for r in rows if (v := _num(r.values[c])) is not None]
+    if not ranked:
+        return f"Geen cijfers voor {column.title}."
+    top, value = max(ranked, key=lambda rv: rv[1])
+    return f"In {column.title} is {top.label} het hoogst met {_fmt(value, column)}."
 
 
 def _verb(start: float, end: float) -> str:
@@ -237,17 +246,18 @@ def _verb(start: float, end: float) -> str:
 
 
 def _category_summary(table: m.Table, columns: list[m.Column], rows: list[m.Row]) -> str:
+    """Per column: which row is highest and lowest, and the printed total if any."""
     sentences = []
     total = next((r for r in table.rows if r.total), None)
     for column in columns:
         c = table.columns.index(column)
-        values = [(r, _num(r.values[c])) for r in rows if _num(r.values[c]) is not None]
+        values = [(r, v) for r in rows if (v := _num(r.values[c])) is not None]
         if not values:
             continue
-        high = max(values, key=lambda rv: rv[1])  # type: ignore[arg-type,return-value]
-        low = min(values, key=lambda rv: rv[1])  # type: ignore[arg-type,return-value]
-        text = (f"{column.title}: het hoogst bij {high[0].label} ({_fmt(high[1], column)}), "  # type: ignore[arg-type]
-                f"het laagst bij {low[0].label} ({_fmt(low[1], column)})")  # type: ignore[arg-type]
+        high = max(values, key=lambda rv: rv[1])
+        low = min(values, key=lambda rv: rv[1])
+        text = (f"{column.title}: het hoogst bij {high[0].label} ({_fmt(high[1], column)}), "
+                f"het laagst bij {low[0].label} ({_fmt(low[1], column)})")
         printed = _num(total.values[c]) if total else None
         if printed is not None:
             text += f"; totaal {_fmt(printed, column)}"

@@ -16,6 +16,7 @@ from . import urls
 from .charts import Chart, indicator_chart, table_charts
 from .errors import TemplateError
 from .formatting import FILTERS, Safe, amount, due_nl, md
+from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)"}
 CONTEXT_LABELS = {
@@ -86,7 +87,7 @@ class PageContext:
     """What a template may call. Built per page by the planner."""
 
     page: str  # path of the page being rendered, for relative links
-    corpus: Any  # validate.Corpus (not imported: no stage imports a later one)
+    corpus: Corpus
     doc: m.Document | None = None
     framework: m.Document | None = None
 

@@ -16,7 +16,7 @@ from . import model as m
 from .errors import DataError, Diagnostic
 from .sources import PathKey, Source, format_path, load_source
 
-REGISTRIES = {
+REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
     "themes": ("themes.yaml", m.ThemesFile),
     "municipalities": ("municipalities.yaml", m.MunicipalitiesFile),
@@ -149,7 +149,7 @@ def _clean(loc: Iterable[str | int]) -> PathKey:
 
 
 def diagnostics_from(exc: ValidationError, source: Source) -> list[Diagnostic]:
-    groups: dict[PathKey, list[dict[str, Any]]] = {}
+    groups: dict[PathKey, list[Any]] = {}
     for error in exc.errors():
         groups.setdefault(_clean(error["loc"]), []).append(error)
     out: list[Diagnostic] = []
