@@ -107,7 +107,11 @@ def table_charts(table: m.Table) -> list[Chart]:
                 for i, row in enumerate(rows)]
     if over_columns:
         return [_series_chart(table, columns, rows, spec, f"grafiek-{table.id}", table.title)]
-    return [_category_chart(table, columns, rows, spec)]
+    if len({c.unit for c in columns}) > 1:
+        # Columns in different units never share an axis: one chart per column.
+        return [_category_chart(table, [c], rows, spec, f"grafiek-{table.id}-{c.id}",
+                                f"{table.title}: {c.title}") for c in columns]
+    return [_category_chart(table, columns, rows, spec, f"grafiek-{table.id}", table.title)]
 
 
 def _columns_are_periods(columns: list[m.Column]) -> bool:
@@ -181,7 +185,7 @@ def _bar_traces(name: str, points: list[tuple[str, Any, str | None]], colour: st
 
 
 def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
-                    spec: m.ChartSpec) -> Chart:
+                    spec: m.ChartSpec, chart_id: str, title: str) -> Chart:
     """x = the row labels (corporations, parties); one trace per column."""
     traces = []
     for i, column in enumerate(columns):
@@ -193,9 +197,9 @@ def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
             "hovertemplate": _hover(column),
         })
     barmode = "stack" if spec.kind in ("stacked-bar", "stacked-percent") else "group"
-    layout = _layout(table.title, _axis_format(columns), barmode)
+    layout = _layout(title, _axis_format(columns), barmode)
     layout["showlegend"] = len(columns) > 1
-    return Chart(f"grafiek-{table.id}", table.title, {"data": traces, "layout": layout},
+    return Chart(chart_id, title, {"data": traces, "layout": layout},
                  _category_summary(table, columns, rows))
 
 
