@@ -17,8 +17,6 @@ from .formatting import amount, point_text
 # (Material slate) background (tested in tests/test_charts.py).
 PALETTE = ["#0072b2", "#c45400", "#008a64", "#b0468f", "#7a6f00", "#6d6ac0"]
 YEAR = re.compile(r"^(?:jaar[- ])?(\d{4})(?:\s*[-–]\s*\d{4})?$", re.IGNORECASE)
-STATUS_NL = {"gerealiseerd": "gerealiseerd", "prognose": "prognose", "doel": "doel",
-             "begroot": "begroot"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,6 @@ class Chart:
     title: str
     figure: dict[str, Any]
     summary: str  # one sentence, generated from the same numbers
-    below: bool = True  # the chart stands above its table (False: the table is above)
 
 
 def _text(value: str) -> str:
@@ -121,7 +118,8 @@ def _columns_are_periods(columns: list[m.Column]) -> bool:
 def _series_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
                   spec: m.ChartSpec, chart_id: str, title: str) -> Chart:
     """x = the columns (years); one trace per row; forecast drawn dashed / hatched."""
-    kind = spec.kind if spec.kind != "bar" or table.chart else "line"
+    # Without a declared chart, a series over the years is a line.
+    kind = spec.kind if table.chart else "line"
     x = [_text(c.title) for c in columns]
     traces: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
@@ -152,7 +150,7 @@ def _line_traces(name: str, points: list[tuple[str, Any, str | None]], colour: s
     for part, status in parts:
         if all(p[1] is None for p in part):
             continue
-        label = f"{name} ({STATUS_NL[status]})" if status else name
+        label = f"{name} ({status})" if status else name
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": _text(label),
             "x": [p[0] for p in part], "y": [p[1] for p in part],
@@ -173,7 +171,7 @@ def _bar_traces(name: str, points: list[tuple[str, Any, str | None]], colour: st
         if all(p[1] is None for p in part):
             continue
         forecast = status == "prognose"
-        label = f"{name} ({STATUS_NL[status]})" if status and len(statuses) > 1 else name
+        label = f"{name} ({status})" if status and len(statuses) > 1 else name
         traces.append({
             "type": "bar", "name": _text(label),
             "x": [p[0] for p in part], "y": [p[1] for p in part],

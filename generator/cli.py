@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +80,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    raise SystemExit(main())

@@ -12,6 +12,7 @@ from markupsafe import escape
 from . import model as m
 from . import urls
 from .errors import OutputConflict
+from .formatting import Safe
 from .render import PageContext, PlannedPage, count_commitments, kind_label, period_label
 from .validate import Corpus
 
@@ -38,7 +39,6 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     home = urls.home()
     intro_path = content_dir / "_home.md"
     intro = intro_path.read_text(encoding="utf-8").strip() if intro_path.exists() else "# Prestatieafspraken"
-    from .formatting import Safe
     pages.append(PlannedPage(home, "home.md.j2", {
         **shared, "link": PageContext(home, corpus).link, "intro": Safe(intro),
         "total_commitments": sum(count_commitments(d) for d in corpus.documents),

@@ -71,13 +71,13 @@ class Generated:
 def generate(settings: Settings) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root)
     pages = render_pages(plan_pages(corpus, settings.content_dir))
+    content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
-    files = merge(collect_content(settings.content_dir), pages, export_all(corpus), schemas,
+    files = merge(content, pages, export_all(corpus), schemas,
                   collect_vendor(settings.vendor_files))
     changed = write_tree(settings.docs_dir, files)
-    sources = {page: src for page, src in plan_sources(corpus).items()}
-    sources.update({path: f"content/{path}" for path in collect_content(settings.content_dir)
-                    if path.endswith(".md")})
+    sources = plan_sources(corpus)
+    sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources)):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")

@@ -4,7 +4,6 @@
 # escaped exactly once, in one place (formatting.md).
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +12,9 @@ import jinja2
 
 from . import model as m
 from . import urls
-from .charts import Chart, indicator_chart, table_charts
+from .charts import indicator_chart, table_charts
 from .errors import TemplateError
-from .formatting import FILTERS, Safe, amount, due_nl, md
+from .formatting import FILTERS, Safe, due_nl, md
 from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)"}
@@ -27,8 +26,6 @@ CONTEXT_LABELS = {
     "toelichting": "Toelichting",
     "tekst": "Tekst",
 }
-STATUS_LABELS = {"gerealiseerd": "gerealiseerd", "prognose": "prognose", "doel": "doel",
-                 "begroot": "begroot"}
 
 
 def _finalize(value: Any) -> Any:
@@ -119,12 +116,8 @@ class PageContext:
             parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
         return Safe(" · ".join(parts))
 
-    def table_charts(self, table: m.Table) -> list[Chart]:
-        return [dataclasses.replace(c, below=True) for c in table_charts(table)]
-
-    def indicator_chart(self, indicator: m.Indicator) -> Chart | None:
-        chart = indicator_chart(indicator)
-        return dataclasses.replace(chart, below=False) if chart else None
+    table_charts = staticmethod(table_charts)
+    indicator_chart = staticmethod(indicator_chart)
 
     @staticmethod
     def all_uncertain(table: m.Table) -> bool:
@@ -145,44 +138,54 @@ class PageContext:
         if col.unit and col.unit not in ("aantal",) and col.unit not in col.title:
             label += f" ({'€' if col.unit == 'EUR' else col.unit})"
         if col.status:
-            label += f" ({STATUS_LABELS[col.status]})"
+            label += f" ({col.status})"
         return label
 
-    def table_notes(self, table: m.Table) -> list[str]:
-        """Numbered row and cell notes ([1], [2], ...), then the table's own notes."""
-        numbered = [f"[{i}] {text}" for i, (_, text) in enumerate(_flat_notes(table), 1)]
-        return numbered + list(table.notes)
+    @staticmethod
+    def notes_for(table: m.Table) -> TableNotes:
+        return TableNotes.of(table)
 
-    def row_marks(self, table: m.Table, r: int) -> Safe:
-        return self._marks(table, ("row", r), [])
 
-    def cell_marks(self, table: m.Table, r: int, c: int) -> Safe:
-        cell = table.rows[r].values[c]
-        words = []
+@dataclass(frozen=True)
+class TableNotes:
+    """A table's row and cell notes, numbered once in reading order: the marks in
+    the cells ("(onzeker, noot 2)") and the list under the table."""
+
+    numbers: dict[tuple[Any, ...], int]
+    lines: list[str]
+    table: m.Table
+
+    @classmethod
+    def of(cls, table: m.Table) -> TableNotes:
+        numbers: dict[tuple[Any, ...], int] = {}
+        lines: list[str] = []
+        for r, row in enumerate(table.rows):
+            if row.note:
+                numbers[("row", r)] = len(lines) + 1
+                lines.append(f"[{len(lines) + 1}] {row.label}: {row.note}")
+            for c, (col, cell) in enumerate(zip(table.columns, row.values, strict=False)):
+                if isinstance(cell, m.Cell) and cell.note:
+                    numbers[("cell", r, c)] = len(lines) + 1
+                    lines.append(f"[{len(lines) + 1}] {row.label}, {col.title}: {cell.note}")
+        return cls(numbers, lines + list(table.notes), table)
+
+    def row(self, r: int) -> Safe:
+        return self._marks(("row", r), [])
+
+    def cell(self, r: int, c: int) -> Safe:
+        cell = self.table.rows[r].values[c]
+        words: list[str] = []
         if isinstance(cell, m.Cell):
             if cell.status:
-                words.append(STATUS_LABELS[cell.status])
+                words.append(cell.status)
             if cell.uncertain:
                 words.append("onzeker")
-        return self._marks(table, ("cell", r, c), words)
+        return self._marks(("cell", r, c), words)
 
-    def _marks(self, table: m.Table, key: tuple[Any, ...], words: list[str]) -> Safe:
-        for i, (k, _) in enumerate(_flat_notes(table), 1):
-            if k == key:
-                words.append(f"noot {i}")
+    def _marks(self, key: tuple[Any, ...], words: list[str]) -> Safe:
+        if key in self.numbers:
+            words.append(f"noot {self.numbers[key]}")
         return Safe(" " + md(f"({', '.join(words)})")) if words else Safe("")
-
-
-def _flat_notes(table: m.Table) -> list[tuple[tuple[Any, ...], str]]:
-    """Every row note and cell note of a table, in reading order, with its key."""
-    notes: list[tuple[tuple[Any, ...], str]] = []
-    for r, row in enumerate(table.rows):
-        if row.note:
-            notes.append((("row", r), f"{row.label}: {row.note}"))
-        for c, (col, cell) in enumerate(zip(table.columns, row.values, strict=False)):
-            if isinstance(cell, m.Cell) and cell.note:
-                notes.append((("cell", r, c), f"{row.label}, {col.title}: {cell.note}"))
-    return notes
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,3 @@ def tidy(text: str) -> str:
             if blank == 1:
                 lines.append("")
     return "\n".join(lines).strip() + "\n"
-
-
-__all__ = ["PageContext", "PlannedPage", "amount", "count_commitments", "kind_label",
-           "make_environment", "period_label", "render_pages"]

@@ -85,7 +85,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         # still gets its unknown organisations and themes reported in the same run.
         for source in sources:
             problems += check_references(source, organisations, themes)
-        problems += check_documents(documents, organisations, themes, municipalities)
+        problems += check_documents(documents, municipalities)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -243,7 +243,6 @@ def check_references(source: Source, organisations: dict[str, m.Organisation],
 
 
 def check_documents(documents: list[tuple[m.Document, Source]],
-                    organisations: dict[str, m.Organisation], themes: dict[str, m.Theme],
                     municipalities: dict[str, m.Municipality]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     by_ref: dict[str, m.Document] = {}

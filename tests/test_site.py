@@ -3,13 +3,14 @@
 # table value is shown, and no page loads anything from another host.
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from generator import model as m
 from generator import urls
-from generator.formatting import cell_text
+from generator.formatting import amount, cell_text, date_nl
 from generator.validate import load_corpus
 
 from .htmltext import Page, plain
@@ -26,7 +27,6 @@ def html_page(site: Path, page_path: str) -> Page:
 @pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
 def test_every_commitment_is_on_its_page_under_its_anchor(built_site: Path, doc: m.Document) -> None:
     page = html_page(built_site, urls.document_page(doc))
-    count = 0
     for chapter in m.iter_chapters(doc.chapters):
         assert chapter.id in page.ids
         for group in chapter.groups:
@@ -35,12 +35,9 @@ def test_every_commitment_is_on_its_page_under_its_anchor(built_site: Path, doc:
                 assert plain(c.text) in page.text, c.id
                 for item in c.items:
                     assert plain(item.text) in page.text, c.id
-                count += 1
         for goal in chapter.goals:
             assert goal.id in page.ids
             assert plain(goal.text) in page.text, goal.id
-    assert count == sum(len(g.commitments) for ch in m.iter_chapters(doc.chapters)
-                        for g in ch.groups)
 
 
 @pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
@@ -62,11 +59,18 @@ def test_every_table_value_is_shown(built_site: Path, doc: m.Document) -> None:
 def test_tynaarlo_page_reads_the_dutch_way(built_site: Path) -> None:
     doc = CORPUS.document("tynaarlo/prestatieafspraken-2023")
     page = html_page(built_site, urls.document_page(doc))
-    assert "8 december 2022 in Vries" in page.text
-    assert "€ 38.067" in page.text  # the neighbourhood-mediation total, Dutch formatted
-    for signatory in doc.signing.signatories:  # type: ignore[union-attr]
+    signing = doc.signing
+    assert signing is not None and signing.date is not None
+    assert f"{date_nl(signing.date)} in {signing.place}" in page.text
+    for signatory in signing.signatories:
         assert signatory.person in page.text
-    assert "Urgentieregeling Thuiskompas" in page.text
+    table = next(t for ch in m.iter_chapters(doc.chapters) for t in ch.tables)
+    total = next(r for r in table.rows if r.total).values[0]
+    shown = amount(total.value if isinstance(total, m.Cell) else total, "EUR")  # type: ignore[arg-type]
+    assert re.fullmatch(r"€ \d{1,3}(\.\d{3})+", shown)  # Dutch thousands separator
+    assert shown in page.text
+    for box in (b for ch in m.iter_chapters(doc.chapters) for b in ch.boxes):
+        assert box.title in page.text
 
 
 def test_municipality_and_home_pages_list_the_documents(built_site: Path) -> None:
