@@ -4,6 +4,7 @@
 # link to each other and lets the writer refuse two files at one path.
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,16 +103,26 @@ def plan_themes(corpus: Corpus) -> PlannedPage:
     for theme in corpus.themes.values():
         entries = []
         for doc in corpus.documents:
-            for chapter in m.iter_chapters(doc.chapters):
+            for chapter, label in _labelled_chapters(doc.chapters, ""):
                 if chapter.theme == theme.id:
                     count = sum(len(g.commitments) for c in m.iter_chapters([chapter])
                                 for g in c.groups)
-                    entries.append((doc, chapter, count))
+                    entries.append((doc, chapter, label, count))
         rows.append((theme, entries))
     return PlannedPage(path, "themes.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
         "municipality_name": _municipality_name(corpus),
     })
+
+
+def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple[m.Chapter, str]]:
+    """Chapters with a label that includes their parents ("2 Prestatieafspraken 2026, then
+    Betaalbaar wonen"), so two sub-chapters with the same title can be told apart."""
+    for chapter in chapters:
+        own = f"{chapter.number} {chapter.title}" if chapter.number else chapter.title
+        label = f"{parent} › {own}" if parent else own
+        yield chapter, label
+        yield from _labelled_chapters(chapter.chapters, label)
 
 
 def plan_organisations(corpus: Corpus) -> PlannedPage:
