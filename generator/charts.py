@@ -5,6 +5,7 @@
 # The chart kind comes from the data (ChartSpec) or is inferred from the shape.
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ YEAR = re.compile(r"^(?:jaar[- ])?(\d{4})(?:\s*[-–]\s*\d{4})?$", re.IGNORECASE
 
 @dataclass(frozen=True)
 class Chart:
-    id: str  # element id on the page: "grafiek-<table or indicator id>[-n]"
+    id: str  # element id: "grafiek-<table or indicator id>[--<column id> | --rij-<n>]"
     title: str
     figure: dict[str, Any]
     summary: str  # one sentence, generated from the same numbers
@@ -37,7 +38,7 @@ def _num(cell: m.CellValue) -> float | int | None:
     value = cell.value if isinstance(cell, m.Cell) else cell
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return value
+    return value if math.isfinite(value) else None  # NaN would make the JSON invalid
 
 
 def _status(cell: m.CellValue, column: m.Column) -> str | None:
@@ -63,10 +64,16 @@ def _axis_format(columns: list[m.Column]) -> dict[str, Any]:
     return axis
 
 
-def _hover(column: m.Column) -> str:
+def _hover(column: m.Column) -> dict[str, Any]:
+    """A trace's hover template. The unit comes from data: it reaches the template
+    only through `meta`, escaped, so it can neither add markup nor a %{...} field."""
     prefix = "€ " if column.unit == "EUR" else ""
     suffix = "%" if column.unit == "%" else (f" {column.unit}" if column.unit and column.unit != "EUR" else "")
-    return f"%{{fullData.name}}<br>%{{x}}: {prefix}%{{y:,.{column.decimals}f}}{suffix}<extra></extra>"
+    return {
+        "hovertemplate": (f"%{{fullData.name}}<br>%{{x}}: {prefix}%{{y:,.{column.decimals}f}}"
+                          "%{meta[0]}<extra></extra>"),
+        "meta": [_text(suffix)],
+    }
 
 
 def _layout(title: str, yaxis: dict[str, Any], barmode: str | None = None) -> dict[str, Any]:
@@ -99,14 +106,16 @@ def table_charts(table: m.Table) -> list[Chart]:
         return []
     over_columns = spec.series == "rows" if spec.series else _columns_are_periods(columns)
     if spec.per_row:
-        return [_series_chart(table, columns, [row], spec, f"grafiek-{table.id}-{i + 1}",
+        # '--' never occurs in a data id, so these ids cannot collide with another
+        # table's chart (table 'huur' row 1 against table 'huur-1').
+        return [_series_chart(table, columns, [row], spec, f"grafiek-{table.id}--rij-{i + 1}",
                               f"{table.title}: {row.label}")
                 for i, row in enumerate(rows)]
     if over_columns:
         return [_series_chart(table, columns, rows, spec, f"grafiek-{table.id}", table.title)]
     if len({c.unit for c in columns}) > 1:
         # Columns in different units never share an axis: one chart per column.
-        return [_category_chart(table, [c], rows, spec, f"grafiek-{table.id}-{c.id}",
+        return [_category_chart(table, [c], rows, spec, f"grafiek-{table.id}--{c.id}",
                                 f"{table.title}: {c.title}") for c in columns]
     return [_category_chart(table, columns, rows, spec, f"grafiek-{table.id}", table.title)]
 
@@ -157,7 +166,7 @@ def _line_traces(name: str, points: list[tuple[str, Any, str | None]], colour: s
             "line": {"color": colour, "dash": "dash" if status == "prognose" else "solid",
                      "width": 2},
             "marker": {"color": colour, "symbol": "circle-open" if status == "prognose" else "circle"},
-            "hovertemplate": _hover(column),
+            **_hover(column),
         })
     return traces
 
@@ -177,7 +186,7 @@ def _bar_traces(name: str, points: list[tuple[str, Any, str | None]], colour: st
             "x": [p[0] for p in part], "y": [p[1] for p in part],
             "marker": {"color": colour, "opacity": 0.6 if forecast else 1,
                        "pattern": {"shape": "/" if forecast else ""}},
-            "hovertemplate": _hover(column),
+            **_hover(column),
         })
     return traces
 
@@ -192,7 +201,7 @@ def _category_chart(table: m.Table, columns: list[m.Column], rows: list[m.Row],
             "type": "bar", "name": _text(column.title),
             "x": [_text(r.label) for r in rows], "y": [_num(r.values[c]) for r in rows],
             "marker": {"color": PALETTE[i % len(PALETTE)]},
-            "hovertemplate": _hover(column),
+            **_hover(column),
         })
     barmode = "stack" if spec.kind in ("stacked-bar", "stacked-percent") else "group"
     layout = _layout(title, _axis_format(columns), barmode)
@@ -290,7 +299,7 @@ def indicator_chart(indicator: m.Indicator) -> Chart | None:
                 "x": [str(p.year) for p in singles], "y": [p.value for p in singles],
                 "marker": {"symbol": symbol, "size": 12 if kind == "doel" else 8, "color": colour},
                 "line": {"dash": "dash" if kind == "prognose" else "solid", "color": colour},
-                "hovertemplate": _hover(column),
+                **_hover(column),
             })
         for p in pts:
             if p.value is None:
@@ -301,7 +310,7 @@ def indicator_chart(indicator: m.Indicator) -> Chart | None:
                     "x": [str(p.year), str(p.year)], "y": [low, high],
                     "line": {"width": 8, "color": colour},
                     "marker": {"symbol": "line-ew-open", "size": 16, "color": colour},
-                    "hovertemplate": _hover(column),
+                    **_hover(column),
                 })
     layout = _layout(indicator.name, _axis_format([column]))
     summary = "; ".join(f"{p.kind} {point_text(p, indicator)} in {p.year}" for p in points)

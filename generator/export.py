@@ -50,16 +50,13 @@ def indicator_record(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
 
 def indicator_csv(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
                   indicator: m.Indicator) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["# " + indicator_source(doc, chapter)])
     unit = f" [{indicator.unit}]" if indicator.unit else ""
-    writer.writerow(["jaar", "soort", f"waarde{unit}", f"minimum{unit}", f"maximum{unit}",
-                     "onzeker", "opmerking"])
-    for p in indicator.points:
-        writer.writerow([p.year, p.kind, _plain(p.value), _plain(p.min), _plain(p.max),
-                         "ja" if p.uncertain else "", p.note or ""])
-    return buffer.getvalue().encode("utf-8")
+    header = ["jaar", "soort", f"waarde{unit}", f"minimum{unit}", f"maximum{unit}",
+              "onzeker", "opmerking", "bron"]
+    source = indicator_source(doc, chapter)
+    rows = [[p.year, p.kind, _plain(p.value), _plain(p.min), _plain(p.max),
+             "ja" if p.uncertain else "", p.note or "", source] for p in indicator.points]
+    return _csv(header, rows)
 
 
 def source_line(doc: m.Document, table: m.Table) -> str:
@@ -91,33 +88,73 @@ def _cell(value: m.CellValue) -> Any:
 
 
 def table_csv(doc: m.Document, table: m.Table) -> bytes:
-    """One row per table row; a column per value plus status/uncertain/note columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """One row per table row, the header first (no comment line: spreadsheets and
+    pandas read it with their defaults). Per column a value; a column that has a
+    status (gerealiseerd, prognose...) or uncertain cells gets a companion column with
+    that flag for every value; then total row, notes and the source."""
     header = [table.row_header]
-    for col in table.columns:
+    companions: list[tuple[bool, bool]] = []
+    for c, col in enumerate(table.columns):
+        cells = [row.values[c] for row in table.rows]
+        status = bool(col.status) or any(isinstance(v, m.Cell) and v.status for v in cells)
+        uncertain = any(isinstance(v, m.Cell) and v.uncertain for v in cells)
+        companions.append((status, uncertain))
         unit = f" [{col.unit}]" if col.unit else ""
         header.append(f"{col.title}{unit}")
-    writer.writerow(["# " + source_line(doc, table)])
-    writer.writerow([*header, "totaalrij", "opmerking"])
+        if status:
+            header.append(f"{col.title} status")
+        if uncertain:
+            header.append(f"{col.title} onzeker")
+    header += ["totaalrij", "opmerking", "bron"]
+    source = source_line(doc, table)
+    rows: list[list[Any]] = []
     for row in table.rows:
         values: list[Any] = [row.label]
         notes: list[str] = [row.note] if row.note else []
-        for col, cell in zip(table.columns, row.values, strict=True):
+        for col, cell, (status, uncertain) in zip(table.columns, row.values, companions, strict=True):
+            cell_status = col.status
+            doubt = False
             if isinstance(cell, m.Cell):
                 if cell.value is not None:
                     values.append(cell.value)
+                elif cell.min is not None and cell.max is not None:
+                    values.append(f"{_plain(cell.min)} tot {_plain(cell.max)}")
                 elif cell.min is not None or cell.max is not None:
-                    values.append(f"{_plain(cell.min)}-{_plain(cell.max)}")
+                    values.append(f"minimaal {_plain(cell.min)}" if cell.min is not None
+                                  else f"maximaal {_plain(cell.max)}")
                 else:
                     values.append("")
-                flags = [x for x in (cell.status, "onzeker" if cell.uncertain else None,
-                                     cell.note) if x]
-                if flags:
-                    notes.append(f"{col.title}: {'; '.join(flags)}")
+                cell_status = cell.status or col.status
+                doubt = cell.uncertain
+                if cell.note:
+                    notes.append(f"{col.title}: {cell.note}")
             else:
                 values.append("" if cell is None else cell)
-        writer.writerow([_plain(v) for v in values] + ["ja" if row.total else "", " | ".join(notes)])
+            if status:
+                values.append(cell_status or "")
+            if uncertain:
+                values.append("ja" if doubt else "")
+        rows.append([*values, "ja" if row.total else "", " | ".join(notes), source])
+    return _csv(header, rows)
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs
+# (CSV injection); such text is written with a leading apostrophe, as OWASP advises.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: Any) -> str:
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return _plain(value)
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([_csv_text(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in row])
     return buffer.getvalue().encode("utf-8")
 
 

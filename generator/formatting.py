@@ -140,6 +140,24 @@ def due_nl(value: str | None) -> str:
     return value
 
 
+def indented(text: Safe, width: int = 4) -> Safe:
+    """Indent already-safe Markdown (the body of an admonition) without escaping it
+    again; Jinja's own `indent` returns a plain string, which finalize would escape."""
+    if not isinstance(text, Safe):
+        raise TypeError("indented() takes Markdown that is already escaped")
+    pad = " " * width
+    return Safe("\n".join(pad + line if line.strip() else "" for line in text.split("\n")))
+
+
+def url_link(url: str, text: str | None = None) -> Safe:
+    """An external link (a source PDF, a web page). The URL is validated by the model
+    (http/https) and HTML-escaped into the attribute; the text is Markdown-escaped.
+    A Markdown autolink `<...>` cannot be used: escaping its punctuation breaks it."""
+    if not re.match(r"^https?://[^\s<>\"']+$", url):
+        raise ValueError(f"not a URL that can be linked: {url!r}")
+    return Safe(f'<a href="{escape(url)}">{md(text if text is not None else url)}</a>')
+
+
 def attr(value: object) -> Safe:
     """Escape for an HTML attribute value or element text in raw HTML."""
     return Safe(escape(str(value)))
@@ -163,11 +181,16 @@ def hashes(level: int) -> Safe:
     return Safe("#" * min(max(level, 1), 6))
 
 
-def script_json(value: Any) -> Safe:
-    """JSON that is safe inside <script type="application/json">."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Safe(text)
+def figure_json(value: Any) -> Safe:
+    """A chart figure as JSON in an HTML attribute (data-figure). Not a
+    <script type="application/json"> block: Material's instant navigation re-inserts
+    every script in the page as JavaScript, which broke the charts. NaN and infinity
+    are not JSON and are refused."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
+    # U+2028/2029 are line breaks to Python's splitlines; keep them as escapes.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Safe(escape(text))
 
 
 FILTERS = {
@@ -180,7 +203,9 @@ FILTERS = {
     "date_nl": date_nl,
     "due_nl": due_nl,
     "attr": attr,
-    "script_json": script_json,
+    "indented": indented,
+    "url_link": url_link,
+    "figure_json": figure_json,
     "anchor": anchor,
     "attrs": attrs,
     "hashes": hashes,

@@ -251,6 +251,7 @@ class Chapter(Model):
     number: Text | None = None
     title: Text
     theme: Ref | None = None
+    note: Text | None = None  # a transcription note, shown to readers under the heading
     context: list[Context] = []
     boxes: list[Box] = []
     goals: list[Goal] = []

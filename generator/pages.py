@@ -14,7 +14,15 @@ from . import model as m
 from . import urls
 from .errors import OutputConflict
 from .formatting import Safe
-from .render import PageContext, PlannedPage, count_commitments, kind_label, period_label
+from .render import (
+    PageContext,
+    PlannedPage,
+    contents_label,
+    count_commitments,
+    kind_label,
+    page_title,
+    period_label,
+)
 from .validate import Corpus
 
 NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
@@ -65,9 +73,13 @@ def plan_document(corpus: Corpus, doc: m.Document) -> PlannedPage:
     parties = [corpus.organisations[p] for p in doc.parties]
     signatories = doc.signing.signatories if doc.signing else []
     yearly = [d for d in corpus.documents if d.framework == doc.ref]
+    municipality = corpus.municipalities[doc.municipality]
+    title = (page_title(doc.title) if municipality.name.lower() in doc.title.lower()
+             else page_title(municipality.name, doc.title))
     return PlannedPage(path, "document.md.j2", {
         "doc": doc,
-        "municipality": corpus.municipalities[doc.municipality],
+        "page_title": title,
+        "municipality": municipality,
         "framework": framework,
         "yearly_docs": yearly,
         "parties": parties,
@@ -91,7 +103,8 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality) -> PlannedPage:
         "parties": [corpus.organisations[p] for p in party_ids],
         "period": period_label,
         "kind_label": kind_label,
-        "commitment_count": count_commitments,
+        "contents": contents_label,
+        "page_title": page_title(f"Gemeente {mun.name}"),
         "urls": urls,
         "link": PageContext(path, corpus).link,
     })
@@ -134,6 +147,7 @@ def plan_organisations(corpus: Corpus) -> PlannedPage:
         rows.append((org, entries))
     return PlannedPage(path, "organisations.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
+        "contents": contents_label,
         "municipality_name": _municipality_name(corpus),
     })
 

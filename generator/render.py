@@ -4,11 +4,13 @@
 # escaped exactly once, in one place (formatting.md).
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 
 from . import model as m
 from . import urls
@@ -57,6 +59,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.filters["safe_md"] = Safe
     env.filters["groupby_heading"] = _groupby_heading
+    env.globals["title_anchor"] = Safe("{#" + urls.TITLE_ANCHOR + "}")
     return env
 
 
@@ -67,6 +70,32 @@ def period_label(doc: m.Document) -> str:
 
 def kind_label(doc: m.Document) -> str:
     return KIND_LABELS[doc.kind]
+
+
+def opening_words(text: str, limit: int = 60) -> str:
+    """The first words of a text, cut at a word boundary: 'De corporaties bouwen …'."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words.rstrip(".")
+    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return f"{cut} …"
+
+
+def contents_label(doc: m.Document) -> str:
+    """What a document holds, for overview tables: '43 afspraken', or for a framework
+    (which sets goals, not commitments) '41 doelen'."""
+    if doc.kind == "framework":
+        goals = sum(len(ch.goals) for ch in m.iter_chapters(doc.chapters))
+        return f"{goals} {'doel' if goals == 1 else 'doelen'}"
+    count = count_commitments(doc)
+    return f"{count} {'afspraak' if count == 1 else 'afspraken'}"
+
+
+def page_title(*parts: str) -> Safe:
+    """A page's <title> and header text as YAML front matter: 'Tynaarlo: Prestatie-
+    afspraken 2023'. HTML-escaped (Material prints it raw), then a JSON string, which
+    is valid YAML whatever the data text holds."""
+    return Safe(json.dumps(str(escape(": ".join(parts))), ensure_ascii=False))
 
 
 def count_commitments(doc: m.Document, party: str | None = None) -> int:
@@ -87,6 +116,7 @@ class PageContext:
     corpus: Corpus
     doc: m.Document | None = None
     framework: m.Document | None = None
+    _sections: set[str] = field(default_factory=set)
 
     urls = urls
     zip = staticmethod(zip)
@@ -102,10 +132,23 @@ class PageContext:
         return self.corpus.organisations[org_id]
 
     def commitment_label(self, c: m.Commitment) -> str:
+        """The heading of a commitment: its printed number, or (for bullets) its kind
+        and opening words; never the internal id."""
         if c.number:
             return f"Afspraak {c.number}"
         kind = (c.kind or "afspraak").capitalize()
-        return f"{kind} ({c.id})"
+        return f"{kind}: {opening_words(c.text)}"
+
+    def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:
+        """'{#id}' for a heading the generator adds inside a chapter (context, goals,
+        groups): stable under edits elsewhere, unique on the page."""
+        base = anchor = urls.section_anchor(chapter.id, label)
+        n = 1
+        while anchor in self._sections:
+            n += 1
+            anchor = f"{base}-{n}"
+        self._sections.add(anchor)
+        return Safe("{#" + anchor + "}")
 
     def commitment_meta(self, c: m.Commitment, group: m.Group) -> Safe:
         who = ", ".join(self.org(p).short_name for p in (c.parties or group.actors))
@@ -212,7 +255,7 @@ def tidy(text: str) -> str:
     """Collapse runs of blank lines the templates leave; end with one newline."""
     lines: list[str] = []
     blank = 0
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): U+2028 in data is not a line break
         if line.strip():
             blank = 0
             lines.append(line.rstrip())

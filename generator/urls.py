@@ -3,6 +3,9 @@
 # site-relative with a trailing slash (MkDocs' use_directory_urls).
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from . import model as m
 
 GEMEENTEN = "gemeenten"
@@ -34,18 +37,34 @@ def relative(from_page: str, to_page: str, anchor: str | None = None) -> str:
     return f"{link}#{anchor}" if anchor else link
 
 
+# The h1 of a generated page (the target of "skip to content"). Without an id of
+# its own, the builder derives one from the title, which a chapter id can already
+# hold ("prestatieafspraken-2024"); then the h1 got "…_1". '--' never occurs in data ids.
+TITLE_ANCHOR = "pagina--titel"
+
+
+def section_anchor(chapter_id: str, label: str) -> str:
+    """Anchor of a heading the generator adds inside a chapter: '<chapter>--<label>'.
+    Data ids are slugs without '--', so these never collide with them, and they do not
+    move when a heading is added elsewhere (unlike the builder's positional '_2')."""
+    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-") or "sectie"
+    return f"{chapter_id}--{slug}"
+
+
 def table_download(doc: m.Document, table: m.Table, fmt: str) -> str:
-    """Download file of one table: downloads/<municipality>/<doc>/<table>.<csv|json>."""
-    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{table.id}.{fmt}"
+    """Download file of one table, named so that it says where it comes from once
+    saved: downloads/<municipality>/<doc>/<municipality>-<doc>-<table>.<csv|json>."""
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{doc.municipality}-{doc.slug}-{table.id}.{fmt}"
 
 
 def indicator_download(doc: m.Document, indicator: m.Indicator, fmt: str) -> str:
-    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{indicator.id}.{fmt}"
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}/{doc.municipality}-{doc.slug}-{indicator.id}.{fmt}"
 
 
 def document_download(doc: m.Document) -> str:
     """The whole document as JSON (open data)."""
-    return f"{DOWNLOADS}/{doc.municipality}/{doc.slug}.json"
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.municipality}-{doc.slug}.json"
 
 
 def theme_index() -> str:

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import urls
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTIFACTS = Path(__file__).parent / "_artifacts"
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-quic", "--no-first-run",
@@ -95,11 +98,11 @@ CHART_PAGES = ["gemeenten/het-hogeland/prestatieafspraken-2026/",
 
 
 def _assert_charts_drawn(page) -> int:  # type: ignore[no-untyped-def]
-    charts = page.locator(".chart[data-chart]")
+    charts = page.locator(".chart[data-figure]")
     count = charts.count()
     assert count > 0
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.chart[data-chart]')]"
+        "() => [...document.querySelectorAll('.chart[data-figure]')]"
         ".every(el => el.querySelector('svg.main-svg'))", timeout=15000)
     return count
 
@@ -184,15 +187,46 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize(("kind", "path"), PAGES, ids=[k for k, _ in PAGES])
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_no_wcag_violations(page, base_url: str, kind: str, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+def _every_page() -> list[str]:
+    """Every page the site has: planned pages and hand-written ones (checked against
+    the built site below, so a new page kind cannot be missed)."""
+    from generator.pages import plan_pages
+    from generator.validate import load_corpus
+
+    content = ROOT / "content"
+    corpus = load_corpus(ROOT / "data", ROOT)
+    paths = [p.path for p in plan_pages(corpus, content)]
+    paths += [p.name for p in content.glob("*.md") if not p.name.startswith("_")]
+    return sorted(urls.page_url(p) for p in paths)
+
+
+EVERY_PAGE = _every_page()
+
+
+def test_the_page_list_is_every_page_of_the_site(built_site: Path) -> None:
+    built = sorted(p.parent.relative_to(built_site).as_posix() + "/"
+                   for p in built_site.rglob("index.html") if "downloads" not in p.parts)
+    assert [p or "./" for p in EVERY_PAGE] == built
+
+
+@pytest.mark.parametrize("path", EVERY_PAGE, ids=lambda p: p or "home")
+def test_no_wcag_violations_on_any_page(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """axe-core, WCAG 2.1 A and AA, on every page: both palettes, desktop and phone width."""
     page.goto(base_url + path)
     page.wait_for_load_state("networkidle")
-    page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-    if page.locator(".chart[data-chart]").count():
-        _assert_charts_drawn(page)
-    assert axe_violations(page) == []
+    # Colours are measured in their end state, not halfway a palette transition.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    found = []
+    for width, height in ((1280, 900), (375, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)  # resize handlers: table regions, chart layout
+        if page.locator(".chart[data-figure]").count():
+            _assert_charts_drawn(page)
+        for scheme in ("default", "slate"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            page.wait_for_timeout(100)
+            found += [f"{width}px {scheme}: {v}" for v in axe_violations(page)]
+    assert found == []
 
 
 def test_axe_catches_an_image_without_alt_text(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -242,3 +276,207 @@ def test_mobile_width_has_no_horizontal_scroll(browser, base_url: str, kind: str
         mobile.screenshot(path=str(ARTIFACTS / "mobile-document.png"))
     context.close()
     assert overflow <= 0
+
+
+# --- what readers do on a page: table of contents, permalinks, back, phone, print
+
+def _chart_state(page) -> list[tuple[bool, int]]:  # type: ignore[no-untyped-def]
+    """Per chart: drawn, and its height (a chart without plotly's CSS triples in height)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.chart[data-figure]')]
+        .map(el => [!!el.querySelector('svg.main-svg'), Math.round(el.getBoundingClientRect().height)])""")
+
+
+def _assert_charts_unchanged(page, before) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_timeout(600)
+    _assert_charts_drawn(page)
+    after = _chart_state(page)
+    assert len(after) == len(before)
+    for (drawn, height), (_, expected) in zip(after, before, strict=True):
+        assert drawn and abs(height - expected) <= 2, (after, before)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_survive_in_page_navigation(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Table of contents, a heading's permalink, back and forward: instant navigation
+    re-inserts the page's scripts; the charts stay drawn, at their size."""
+    page.goto(base_url + path)
+    _assert_charts_drawn(page)
+    before = _chart_state(page)
+    toc = page.locator(".md-sidebar--secondary .md-nav__link[href*='#']")
+    toc.nth(min(2, toc.count() - 1)).click()
+    page.wait_for_function("() => location.hash.length > 1")
+    _assert_charts_unchanged(page, before)
+    page.locator("article h2 .headerlink").last.click()
+    _assert_charts_unchanged(page, before)
+    page.go_back()
+    _assert_charts_unchanged(page, before)
+    page.go_forward()
+    _assert_charts_unchanged(page, before)
+
+
+def test_charts_survive_the_phone_drawer(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    errors: list[str] = []
+    phone.on("pageerror", lambda e: errors.append(str(e)))
+    phone.goto(base_url + "gemeenten/groningen/prestatieafspraken-2021/")
+    _assert_charts_drawn(phone)
+    before = _chart_state(phone)
+    phone.locator("label.md-header__button[for='__drawer']").click()
+    phone.locator("label[for='__toc']:visible").first.click()
+    link = phone.locator(".md-nav--primary .md-nav--secondary a[href*='#']:visible", has_text="Energielabels")
+    link.first.click()
+    phone.wait_for_function("() => location.hash === '#energielabels'")
+    phone.wait_for_timeout(600)
+    assert _chart_state(phone) == before
+    assert errors == []
+    context.close()
+
+
+def test_an_opened_permalink_highlights_the_whole_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/#afspraak-41")
+    page.wait_for_load_state("networkidle")
+    block = page.locator(".commitment", has=page.locator("#afspraak-41"))
+    heading = page.locator("#afspraak-41").bounding_box()
+    box = block.bounding_box()
+    assert heading is not None and box is not None
+    assert box["height"] > heading["height"] * 2  # heading, text and who/when
+    background = block.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    other = page.locator(".commitment", has=page.locator("#afspraak-40"))
+    assert other.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
+
+
+def test_permalinks_are_visible_on_a_touch_screen(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/")
+    link = phone.locator("#afspraak-41 .headerlink")
+    link.scroll_into_view_if_needed()
+    assert link.evaluate("el => getComputedStyle(el).opacity") == "1"
+    box = link.bounding_box()
+    assert box is not None and box["width"] >= 24 and box["height"] >= 20
+    link.tap()
+    phone.wait_for_function("() => location.hash === '#afspraak-41'")
+    context.close()
+
+
+def test_the_address_follows_the_commitment_being_read(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "gemeenten/tynaarlo/prestatieafspraken-2023/")
+    page.wait_for_load_state("networkidle")
+    for anchor in ("afspraak-20", "afspraak-33"):
+        page.evaluate("""id => { const el = document.getElementById(id);
+            window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 80); }""", anchor)
+        page.wait_for_function(f"() => location.hash === '#{anchor}'", timeout=3000)
+
+
+def test_wide_tables_scroll_by_keyboard(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(base_url + "gemeenten/het-hogeland/prestatieafspraken-2026/#sociale-huurvoorraad")
+    phone.wait_for_load_state("networkidle")
+    region = phone.locator(".md-typeset__scrollwrap[tabindex='0']").first
+    assert "Tabel" in (region.get_attribute("aria-label") or "")
+    region.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_timeout(200)
+    assert region.evaluate("el => el.scrollLeft") > 0
+    context.close()
+
+
+def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_fit_a_phone(browser, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(base_url + path)
+    _assert_charts_drawn(phone)
+    phone.wait_for_timeout(400)
+    for chart in phone.locator(".chart[data-figure]").all():
+        box = chart.bounding_box()
+        assert box is not None
+        title = chart.locator(".gtitle").bounding_box()
+        assert title is not None
+        assert title["x"] >= box["x"] - 1 and title["x"] + title["width"] <= box["x"] + box["width"] + 1
+        legend = chart.locator(".legend")
+        if legend.count():
+            legend_box = legend.bounding_box()
+            for tick in chart.locator(".xtick text").all():
+                tick_box = tick.bounding_box()
+                assert tick_box is None or not _boxes_overlap(tick_box, legend_box), path  # type: ignore[arg-type]
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone-chart.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_fit_the_printed_page(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + path)
+    _assert_charts_drawn(page)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    for chart in page.locator(".chart[data-figure]").all():
+        svg = chart.locator("svg.main-svg").first.bounding_box()
+        assert svg is not None and svg["width"] <= 700  # an A4 page at 96 dpi, less margins
+        ticks = chart.locator(".xtick text").all()
+        assert ticks
+        for tick in ticks:
+            tick_box = tick.bounding_box()
+            assert tick_box is not None and tick_box["x"] + tick_box["width"] <= svg["x"] + svg["width"] + 1
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+# --- hostile data in a real browser: charts still drawn, nothing runs ----------
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import yaml
+
+    from generator.pipeline import Settings, build
+
+    from .test_generate import HOSTILE, _poison
+
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(ROOT / "tests/fixtures/corpus", root / "data")
+    for name in ("content", "site_theme", "hooks"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    payload = " | ".join([*HOSTILE, "<img src=x onerror=\"window.__pwned=1\">", "%{y} \u2028 x"])
+    for path in (root / "data/testdorp").glob("*.yaml"):
+        data, _ = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), payload)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build(Settings(root), root / "site")
+    handler = functools.partial(QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_hostile_data_draws_charts_and_runs_nothing(browser, hostile_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(hostile_url + "gemeenten/testdorp/prestatieafspraken-2024/")
+    _assert_charts_drawn(pg)
+    pg.locator(".chart[data-figure]").first.scroll_into_view_if_needed()
+    pg.wait_for_timeout(200)
+    bar = pg.locator(".chart .point path, .chart .bars path").first.bounding_box()
+    assert bar is not None
+    pg.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    pg.wait_for_timeout(300)
+    assert pg.locator(".chart .hoverlayer text").count() > 0  # the hover label is shown
+    assert pg.evaluate("() => window.__pwned") is None
+    assert pg.locator(".chart a, .chart img, .chart script").count() == 0
+    assert pg.locator("article img, article script").count() == 0
+    assert errors == []
+    context.close()

@@ -3,14 +3,18 @@
 # summary computed from the same numbers and colours readable on both palettes.
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import model as m
 from generator.charts import PALETTE, indicator_chart, table_charts
-from generator.formatting import amount
+from generator.formatting import amount, figure_json
 from generator.render import PageContext
 from generator.validate import load_corpus
 
@@ -145,3 +149,93 @@ def test_labels_reach_plotly_as_text_not_markup() -> None:
     assert figure["data"][0]["x"] == ['&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;', "y &amp; z"]
     assert figure["data"][0]["name"] == "&lt;i&gt;a&lt;/i&gt;"
     assert figure["layout"]["title"]["text"] == "&lt;b&gt;titel&lt;/b&gt;"
+
+
+# --- everything a chart shows is data text, escaped; one chart cannot break another
+
+# Markup plotly.js would render from a label, and its own template syntax.
+ALLOWED_TEMPLATE = re.compile(r"%\{(?:fullData\.name|x|y(?::[^}]*)?|meta\[0\])\}")
+OWN_TAGS = re.compile(r"<br>|<extra></extra>")
+
+
+def _strings(node: object, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _strings(v, k)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v, key)]
+    return [(key, node)] if isinstance(node, str) else []
+
+
+def _assert_inert(figure: dict[str, object]) -> None:
+    for key, text in _strings(figure):
+        if key == "hovertemplate":
+            text = ALLOWED_TEMPLATE.sub("", OWN_TAGS.sub("", text))
+        assert "<" not in text and ">" not in text, (key, text)
+        assert "%{" not in text or key != "hovertemplate", (key, text)
+        assert not re.search(r"&(?!amp;|lt;|gt;)", text), (key, text)
+
+
+hostile_text = st.text(alphabet=st.sampled_from(list("<>&%{}\"'/ab \u2028\u2029=")), min_size=1,
+                       max_size=12).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=hostile_text, column=hostile_text, unit=hostile_text, label=hostile_text)
+def test_every_string_in_a_figure_is_inert(title: str, column: str, unit: str, label: str) -> None:
+    for columns in ([m.Column(id="a", title=column, unit=unit)],
+                    [m.Column(id="j2023", title="2023", unit=unit, status="gerealiseerd"),
+                     m.Column(id="j2024", title="2024", unit=unit, status="prognose")],
+                    [m.Column(id="a", title=column, unit=unit), m.Column(id="b", title="b", unit="%")]):
+        table = m.Table(id="t", title=title, row_header="r", columns=columns,
+                        rows=[m.Row(label=label, values=[1] * len(columns)),
+                              m.Row(label="y", values=[2] * len(columns))])
+        for chart in table_charts(table):
+            _assert_inert(chart.figure)
+            json.loads(figure_json(chart.figure).replace("&#34;", '"').replace("&amp;", "&")
+                       .replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'"))
+    indicator = m.Indicator(id="i", name=title, unit=unit,
+                            points=[m.Point(year=2023, value=1), m.Point(year=2024, min=1, max=2)])
+    chart = indicator_chart(indicator)
+    assert chart is not None
+    _assert_inert(chart.figure)
+
+
+def test_a_unit_cannot_become_a_link_or_a_template_field() -> None:
+    table = m.Table(id="t", title="t", row_header="r",
+                    columns=[m.Column(id="a", title="a", unit="<a href='x'>klik</a> %{y}")],
+                    rows=[m.Row(label="x", values=[1])])
+    trace = table_charts(table)[0].figure["data"][0]
+    assert "klik" not in trace["hovertemplate"]
+    assert trace["meta"] == [" &lt;a href='x'&gt;klik&lt;/a&gt; %{y}"]
+
+
+def test_chart_ids_never_collide_between_tables() -> None:
+    """Table 'huur' drawn per row and table 'huur-1' once gave two 'grafiek-huur-1'."""
+    per_row = m.Table(id="huur", title="a", row_header="r", chart=m.ChartSpec(kind="line", per_row=True),
+                      columns=[m.Column(id="j2023", title="2023"), m.Column(id="j2024", title="2024")],
+                      rows=[m.Row(label="x", values=[1, 2]), m.Row(label="y", values=[3, 4])])
+    other = m.Table(id="huur-1", title="b", row_header="r",
+                    columns=[m.Column(id="j2023", title="2023"), m.Column(id="j2024", title="2024")],
+                    rows=[m.Row(label="x", values=[1, 2])])
+    by_unit = m.Table(id="huur-a", title="c", row_header="r",
+                      columns=[m.Column(id="a", title="a", unit="%"), m.Column(id="b", title="b")],
+                      rows=[m.Row(label="x", values=[1, 2])])
+    ids = [c.id for t in (per_row, other, by_unit) for c in table_charts(t)]
+    assert len(ids) == len(set(ids)) == 5
+
+
+def test_every_chart_id_on_every_page_is_unique() -> None:
+    for doc in CORPUS.documents:
+        ids = [c.id for _, t in TABLES if _ is doc for c in table_charts(t)]
+        ids += [c.id for d, i in INDICATORS if d is doc if (c := indicator_chart(i))]
+        assert len(ids) == len(set(ids)), doc.ref
+
+
+def test_a_value_that_is_not_a_number_is_not_drawn() -> None:
+    table = m.Table(id="t", title="t", row_header="r", columns=[m.Column(id="a", title="a")],
+                    rows=[m.Row(label="x", values=[float("nan")]), m.Row(label="y", values=[2])])
+    figure = table_charts(table)[0].figure
+    assert figure["data"][0]["y"] == [None, 2]
+    figure_json(figure)  # valid JSON: raises on NaN
+    with pytest.raises(ValueError):
+        figure_json({"y": [float("nan")]})

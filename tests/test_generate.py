@@ -57,7 +57,7 @@ def project(corpus_dir: Path) -> Path:
 def test_document_page_markdown(project: Path) -> None:
     generate(Settings(project))
     text = (project / "build/docs" / DOC_MD).read_text(encoding="utf-8")
-    assert "{#afspraak-1 .commitment}" in text
+    assert "{#afspraak-1 .commitment-title}" in text
     assert "€ 25\\.000" in text  # Dutch thousands, escaped for Markdown
     assert "1\\,40" in text and "1\\,34" in text  # decimals as declared on the column
     assert "onzeker\\, noot 1" in text
@@ -67,14 +67,17 @@ def test_document_page_markdown(project: Path) -> None:
 def test_downloads_hold_exactly_the_data(project: Path) -> None:
     generate(Settings(project))
     base = project / "build/docs/downloads/testdorp/prestatieafspraken-2024"
-    record = json.loads((base / "bijdragen.json").read_text(encoding="utf-8"))
+    record = json.loads((base / "testdorp-prestatieafspraken-2024-bijdragen.json").read_text(encoding="utf-8"))
     assert record["rows"][0]["values"] == {"bijdrage": 25000, "index": 1.4}
     assert record["rows"][1]["values"]["index"] == {"value": 1.34, "uncertain": True,
                                                    "note": "slecht leesbaar"}
     assert record["source"].startswith("Prestatieafspraken 2024 gemeente Testdorp")
-    rows = list(csv.reader(io.StringIO((base / "bijdragen.csv").read_text(encoding="utf-8"))))
-    assert rows[1] == ["Partij", "Bijdrage [EUR]", "Energie-index", "totaalrij", "opmerking"]
-    assert rows[2][:3] == ["Gemeente", "25000", "1.4"]
+    rows = list(csv.reader(io.StringIO((base / "testdorp-prestatieafspraken-2024-bijdragen.csv")
+                                       .read_text(encoding="utf-8"))))
+    assert rows[0] == ["Partij", "Bijdrage [EUR]", "Energie-index", "Energie-index onzeker",
+                       "totaalrij", "opmerking", "bron"]
+    assert rows[1][:4] == ["Gemeente", "25000", "1.4", ""]
+    assert rows[2][:4] == ["Woonborg", "3571", "1.34", "ja"]
 
 
 def test_generation_is_stable_and_removes_stale_files(project: Path) -> None:
@@ -99,7 +102,7 @@ HOSTILE = [
 
 
 TEXT_KEYS = {"title", "text", "label", "person", "role", "place", "note", "publisher",
-             "row_header", "summary", "heading", "name"}
+             "row_header", "summary", "heading", "name", "unit"}
 
 
 def _poison(node: object, payload: str) -> tuple[object, int]:
@@ -139,7 +142,9 @@ def test_data_text_cannot_inject_markup(project: Path, tmp_path: Path) -> None:
                 if a in ("href", "src") and (v or "").lower().startswith("javascript:")]
     assert not [t for t, attrs in elements.tags if t == "img" and ("src", "x") in attrs]
     assert not [s for s in elements.scripts if "alert" in s]
-    assert "</script" not in html.split('type="application/json"', 1)[-1].split("</script>")[0]
+    # Chart figures travel in an attribute; the payload stays inside it, escaped.
+    figures = [v for _, attrs in elements.tags for a, v in attrs if a == "data-figure"]
+    assert figures and all("<script>" not in json.dumps(json.loads(v or "")) for v in figures)
     # The hostile text is shown as written, Jinja syntax included, once per field.
     # Shown as written, Jinja syntax included, in the page's text.
     assert page.text.count("<script>alert('x')</script>") >= 8
