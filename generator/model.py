@@ -28,7 +28,8 @@ Ref = Slug
 DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
-Year = Annotated[StrictInt, Field(ge=1900, le=2100)]
+YEARS = (1900, 2100)  # the years a document, a due date or a point may name
+Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
 DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
 
