@@ -52,7 +52,7 @@ def check_site_dir(root: Path, site_dir: Path, protected: list[Path]) -> Path:
                                f"{_what(path, root)}; choose another --site-dir")
     if site.parent == site:
         raise PublishError(f"refusing to build into {site_dir}: the file system root")
-    if site.is_symlink() or (site.exists() and not site.is_dir()):
+    if site_dir.is_symlink() or (site.exists() and not site.is_dir()):
         raise PublishError(f"refusing to build into {site_dir}: it exists and is not a directory")
     if site.is_dir() and not is_previous_build(site) and any(site.iterdir()):
         raise PublishError(f"refusing to replace {site_dir}: it exists and is not a site built "

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,3 +324,42 @@ def test_the_templates_use_no_anchor_that_is_not_reserved() -> None:
     assert set(re.findall(r'"([a-z0-9-]+)" \| attrs', templates)) - fixed <= {"gemeenten"}  # home page only
     charts = (ROOT / "generator/charts.py").read_text(encoding="utf-8")
     assert set(re.findall(r'f"([a-z]+-)\{', charts)) == {urls.CHART_ID_PREFIX}
+
+
+def _load_hook() -> object:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_hook", ROOT / "hooks/generate.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    return hook
+
+
+def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.exceptions import PluginError
+
+    from generator.pipeline import SERVE_ENV, Settings, generate
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    generate(Settings(root))  # the last good tree
+    nav = (root / "build/nav.json").read_bytes()
+    edit("values: [25000, 1.4]", "values: [<b>.nan</b>, 1.4]")(root)
+    hook: Any = _load_hook()
+    monkeypatch.setattr(hook, "SETTINGS", Settings(root))
+    monkeypatch.delenv("PRESTATIEAFSPRAKEN_PREGENERATED", raising=False)
+    monkeypatch.delenv(SERVE_ENV, raising=False)
+    with pytest.raises(PluginError, match="values"):  # a plain `mkdocs build` still fails
+        hook.on_config({})
+    monkeypatch.setenv(SERVE_ENV, "1")
+    config = hook.on_config({})
+    assert config["nav"] and (root / "build/nav.json").read_bytes() == nav
+    page = hook.on_post_page("<html><body><p>pagina</p></body></html>", None, config)
+    assert page.startswith("<html><body><p>pagina</p><div id=\"data-error\" role=\"alert\"")
+    assert "&lt;b&gt;" in page and "<b>" not in page  # the message is escaped
+    assert f"{DOC}:50:" in page
+    edit("values: [<b>.nan</b>, 1.4]", "values: [25000, 1.4]")(root)
+    config = hook.on_config({})
+    assert hook.on_post_page("<body></body>", None, config) == "<body></body>"
