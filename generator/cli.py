@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import DataError, GeneratorError
-from .pipeline import Settings, build, generate, mkdocs_env
+from .pipeline import SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import scaffold_document
 from .schema import render_schemas
 from .validate import load_corpus
@@ -54,16 +54,30 @@ def main(argv: list[str] | None = None) -> int:
             build(settings, site_dir)
             print(f"built the site into {site_dir}")
         elif args.command == "serve":
-            generate(settings)
+            try:
+                generate(settings)
+            except DataError as exc:
+                if not settings.nav_file.is_file():
+                    raise
+                # Keep previewing the last good tree; the hook shows the error on every page.
+                print(f"{exc}\nserving the last good version until this is fixed",
+                      file=sys.stderr)
             env = mkdocs_env()
             env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
+            env[SERVE_ENV] = "1"
             return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
                                     args.addr], cwd=settings.root, env=env)
         elif args.command == "new":
             corpus = load_corpus(settings.data_dir, settings.root)
             path = scaffold_document(corpus, settings.data_dir, args.municipality, args.year,
                                      args.kind)
-            load_corpus(settings.data_dir, settings.root)  # the new file must validate
+            try:
+                load_corpus(settings.data_dir, settings.root)  # the new file must validate
+            except DataError:
+                path.unlink()  # never leave a file behind that breaks the build
+                if not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+                raise
             print(f"wrote {path.relative_to(settings.root)}; fill it in, then run "
                   f"`python -m generator check` and `python -m generator serve`")
         elif args.command == "schema":
@@ -77,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except GeneratorError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        what = "; the previous site is unchanged" if args.command == "build" else ""
+        print(f"interrupted{what}", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        # The generator turns the file problems it expects into messages; this is
+        # the last line for the rest (a full disk, a file removed mid-run).
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     return 0
 

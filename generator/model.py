@@ -28,13 +28,15 @@ Ref = Slug
 DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
-Year = Annotated[StrictInt, Field(ge=1900, le=2100)]
+YEARS = (1900, 2100)  # the years a document, a due date or a point may name
+Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
 DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity are no numbers a document can state (sources.py refuses them too).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --- registries -------------------------------------------------------------
@@ -221,6 +223,25 @@ class Commitment(Model):
         # "7" and 7 mean the same printed number; keep it as text.
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
+        return value
+
+    @field_validator("due")
+    @classmethod
+    def _due_exists(cls, value: str | None) -> str | None:
+        # The pattern admits "2023-13" and "2023-02-30"; the page prints the month's name.
+        if value is None:
+            return value
+        year = int(value.removeprefix("Q")[-4:] if value.startswith("Q") else value[:4])
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise ValueError(f"the year is not between {YEARS[0]} and {YEARS[1]}")
+        parts = value.split("-")
+        if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
+            raise ValueError(f"there is no month {parts[1]}")
+        if len(parts) == 3:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date that exists") from None
         return value
 
 

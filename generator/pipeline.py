@@ -3,12 +3,12 @@
 #   -> export downloads -> write build/docs + build/nav.json
 # build() then runs `mkdocs build` on that tree into a fresh directory and swaps
 # it into place only when everything succeeded, so a failure never leaves a
-# half-written site/.
+# half-written site/; which directory may be replaced, the build lock and the
+# atomic swap are publish.py's.
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,12 +17,15 @@ from pathlib import Path
 from .errors import GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
+from .publish import Staging, build_lock, check_site_dir
 from .render import render_pages
 from .schema import render_schemas
 from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
+# Set by `serve`: the hook then shows a data error in the browser instead of failing.
+SERVE_ENV = "PRESTATIEAFSPRAKEN_SERVE"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class Generated:
 
 
 def generate(settings: Settings) -> Generated:
+    """Write build/docs; waits while a build of the same checkout runs."""
+    with build_lock(settings.build_dir, wait=True):
+        return _generate(settings)
+
+
+def _generate(settings: Settings) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root)
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     content = collect_content(settings.content_dir)
@@ -114,23 +123,18 @@ def last_commit_time() -> str:
 
 def build(settings: Settings, site_dir: Path, strict: bool = True) -> Generated:
     """Generate, build the site next to site_dir, and swap it in only on success."""
-    generated = generate(settings)
-    site_dir = site_dir.resolve()
-    staging = site_dir.with_name(f".{site_dir.name}-building")
-    shutil.rmtree(staging, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir", str(staging),
-               "--config-file", str(settings.root / "mkdocs.yml")]
-    if strict:
-        command.append("--strict")
-    result = subprocess.run(command, cwd=settings.root, env=mkdocs_env(),
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise GeneratorError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
-    old = site_dir.with_name(f".{site_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    site = check_site_dir(settings.root, site_dir,
+                          [settings.data_dir, settings.content_dir, settings.docs_dir])
+    with build_lock(settings.build_dir, wait=False):
+        generated = _generate(settings)
+        with Staging(site) as staging:
+            command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--site-dir",
+                       str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
+            if strict:
+                command.append("--strict")
+            result = subprocess.run(command, cwd=settings.root, env=mkdocs_env(),
+                                    capture_output=True, text=True, check=False)
+            if result.returncode != 0:
+                raise GeneratorError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
+            staging.publish()
     return generated

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import model as m
 from .errors import GeneratorError
 from .validate import Corpus
 
 
 def scaffold_document(corpus: Corpus, data_dir: Path, municipality: str, year: int,
                       kind: str = "yearly") -> Path:
+    if not m.YEARS[0] <= year <= m.YEARS[1]:
+        raise GeneratorError(f"--year {year} is not a year between {m.YEARS[0]} and {m.YEARS[1]}")
     if municipality not in corpus.municipalities:
         known = ", ".join(sorted(corpus.municipalities))
         raise GeneratorError(f"unknown municipality '{municipality}' (known: {known}); add it "

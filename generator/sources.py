@@ -2,8 +2,17 @@
 # and column it came from, so later stages can name the place of a problem.
 # Parsing uses libyaml (CSafeLoader, about 10x faster than pure Python); objects
 # are built here from the node tree so every value keeps its position.
+# Input is hostile until checked, in this order: which files (list_data_files:
+# every file under data/ is read or reported, links stay inside the repository),
+# bytes (size, UTF-8, characters YAML forbids), events (no tags; nesting and
+# alias expansion bounded: libyaml's composer recurses in C and crashes on deep
+# input, and aliases of aliases grow exponentially), and scalars (YAML 1.1
+# readings such as 1:30 -> 90 or 0100 -> 64 are refused, never silently taken).
 from __future__ import annotations
 
+import math
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +23,13 @@ from .errors import Diagnostic
 
 PathKey = tuple[str | int, ...]
 
+MAX_BYTES = 1_000_000  # per data file; the largest today is 44 kB
+MAX_DEPTH = 40  # nesting of mappings and lists; the deepest file today has 11
+MAX_VALUES = 200_000  # scalars, lists and mappings, aliases expanded; the largest today ~5,000
+MAX_INT = 2**53  # larger integers do not survive JSON (the downloads, the charts)
+REGISTRY_FILES = ("organisations.yaml", "themes.yaml", "municipalities.yaml")
+NOTES_FILE = "README.md"  # notes for maintainers, anywhere under data/; not read
+
 
 @dataclass
 class Source:
@@ -22,6 +38,9 @@ class Source:
     path: str  # as shown in messages, relative to the project root
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # The text as written of plain scalars that YAML read as something other than
+    # text (a number, a date, true/false), for hints such as "put it in quotes".
+    raw: dict[PathKey, str] = field(default_factory=dict)
 
     def place(self, loc: PathKey) -> tuple[int, int]:
         """Line and column of the nearest known ancestor of `loc`."""
@@ -43,33 +62,283 @@ def format_path(loc: PathKey) -> str:
     return out
 
 
+# --- which files ----------------------------------------------------------------
+
+@dataclass
+class DataFiles:
+    registries: dict[str, Path]  # file name -> path, for the registry files present
+    documents: list[Path]  # data/<municipality>/<slug>.yaml, sorted
+    problems: list[Diagnostic]
+
+
+def list_data_files(data_dir: Path, root: Path) -> DataFiles:
+    """Every entry under data_dir: registries, documents, or a reported problem.
+
+    The layout is data/<registry>.yaml and data/<municipality>/<slug>.yaml. README.md
+    files are notes, and hidden files that are not YAML (editor swap files) are
+    skipped; anything else is reported, so no file is ever silently left out.
+    """
+    found = DataFiles({}, [], [])
+    root = root.resolve()
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def report(path: Path, message: str) -> None:
+        found.problems.append(Diagnostic(shown(path), 0, 0, "", message))
+
+    def kind(path: Path) -> str | None:
+        """'file' or 'dir' for an entry that may be read, else None (reported)."""
+        try:
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError) as exc:
+                    loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", 0) == 40
+                    report(path, "symbolic link that leads in a circle (a loop); not read" if loop
+                           else "broken symbolic link (its target does not exist); not read")
+                    return None
+                if target != root and root not in target.parents:
+                    report(path, "symbolic link that leads outside the repository; not read "
+                                 "(copy the file into data/ instead)")
+                    return None
+                if target.is_dir():
+                    report(path, "symbolic link to a directory; not followed (data/ holds "
+                                 "real directories only)")
+                    return None
+            mode = path.stat().st_mode
+        except OSError as exc:
+            report(path, f"cannot be read: {exc.strerror}")
+            return None
+        if stat.S_ISDIR(mode):
+            return "dir"
+        if stat.S_ISREG(mode):
+            return "file"
+        report(path, "not a regular file (a device, pipe or socket); not read")
+        return None
+
+    def entries(directory: Path) -> list[Path]:
+        try:
+            return sorted(directory.iterdir())
+        except OSError as exc:
+            report(directory, f"cannot be read: {exc.strerror}")
+            return []
+
+    def other(path: Path, what: str) -> None:
+        name = path.name
+        if name.endswith(".yml"):
+            report(path, f"not read: data files end in '.yaml'; rename it to {name[:-4]}.yaml")
+        elif name.endswith(".yaml"):
+            report(path, f"not read: {what}")
+        elif name != NOTES_FILE and not name.startswith("."):
+            report(path, "unknown file; data/ holds only YAML data files (.yaml) and README.md "
+                         "(see data/README.md)")
+
+    for entry in entries(data_dir):
+        what = kind(entry)
+        if what is None:
+            continue
+        if what == "file":
+            if entry.name in REGISTRY_FILES:
+                found.registries[entry.name] = entry
+            else:
+                other(entry, "a document belongs in data/<municipality>/<slug>.yaml, the "
+                             "directory named after its municipality's id")
+            continue
+        if entry.name.startswith(".") or entry.name.endswith((".yaml", ".yml")):
+            report(entry, "unexpected directory; data/ holds one directory per municipality, "
+                          "named after its id")
+            continue
+        for inner in entries(entry):
+            inner_kind = kind(inner)
+            if inner_kind == "dir":
+                report(inner, "unexpected directory; its files are not read (documents are "
+                              "data/<municipality>/<slug>.yaml, with no directories below)")
+            elif inner_kind == "file":
+                if inner.name.endswith(".yaml") and not inner.name.startswith("."):
+                    found.documents.append(inner)
+                else:
+                    other(inner, "hidden files are not read; remove the leading '.'")
+    return found
+
+
+# --- reading one file -----------------------------------------------------------
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def read_text(path: Path, shown_as: str) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text, or the problems that stop it from being YAML we read."""
+    def problem(line: int, col: int, message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(shown_as, line, col, "", message)]
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return problem(0, 0, f"cannot be read: {exc.strerror}")
+    if len(data) > MAX_BYTES:
+        return problem(0, 0, f"the file is larger than {MAX_BYTES // 1_000_000} MB, the limit for "
+                             f"a data file; split the document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8")
+        line, col = _line_col(good, len(good))
+        return problem(line, col, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read "
+                                  f"here; save the file as UTF-8")
+    text = text.removeprefix("\ufeff")
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        return problem(line, col, f"the character U+{ord(bad.group()):04X} (a control character) "
+                                  f"is not allowed in YAML; remove it")
+    return text, []
+
+
 def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
     """Parse one file; on failure return no source and the problems found."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Diagnostic(shown_as, 0, 0, "", f"not UTF-8 text: {exc}")]
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
+    problems = check_events(text, shown_as)
+    if problems:
+        return None, problems
     loader = yaml.CSafeLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        return None, [Diagnostic(shown_as, line, col, "", f"YAML syntax error: {problem}{context}")]
+        return None, [syntax_error(exc, text, shown_as)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(shown_as, 0, 0, "", f"YAML error: {exc}")]
     finally:
         loader.dispose()
     source = Source(shown_as, None)
-    problems: list[Diagnostic] = []
     if node is None:
         problems.append(Diagnostic(shown_as, 1, 1, "", "the file is empty"))
         return None, problems
     source.data = _build(node, (), source, loader, problems)
     return source, problems
 
+
+def check_events(text: str, shown_as: str) -> list[Diagnostic]:
+    """Check the event stream before libyaml builds a tree of it: bounded nesting
+    (libyaml's composer recurses in C and crashes on deep input), no explicit tags,
+    and aliases within limits: an alias repeats its anchor's whole value, so a few
+    hundred bytes of aliases of aliases (an "alias bomb") would expand to
+    gigabytes, and an alias inside its own anchor would never end. Sizes and
+    depths are counted as the data would be after expansion."""
+    problems: list[Diagnostic] = []
+
+    def report(event: Any, message: str) -> None:
+        mark = event.start_mark
+        problems.append(Diagnostic(shown_as, mark.line + 1, mark.column + 1, "", message))
+
+    loader = yaml.CSafeLoader(text)
+    depth = 0  # as expanded
+    total = 0  # values, as expanded
+    open_: list[tuple[str | None, int, int]] = []  # (anchor, total at start, depth at start)
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, depth) of its value
+    deepest: list[int] = [0]  # deepest expanded depth inside each open collection
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                name = event.anchor or ""
+                if any(anchor == name for anchor, _, _ in open_):
+                    report(event, f"alias '*{name}' is used inside its own anchor; the value "
+                                  f"would never end")
+                    break
+                size, inner = anchors.get(name, (1, 0))
+                total += size
+                deepest[-1] = max(deepest[-1], depth + inner)
+            elif isinstance(event, yaml.ScalarEvent):
+                total += 1
+                if event.anchor:
+                    anchors[event.anchor] = (1, 0)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                total += 1
+                open_.append((event.anchor, total, depth))
+                depth += 1
+                deepest.append(depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, start, outer = open_.pop()
+                inner_depth = deepest.pop()
+                deepest[-1] = max(deepest[-1], inner_depth)
+                depth -= 1
+                if anchor:
+                    anchors[anchor] = (total - start + 1, inner_depth - outer)
+            tag = getattr(event, "tag", None)
+            if isinstance(event, yaml.NodeEvent) and tag not in (None, "!"):
+                report(event, f"explicit YAML tag '{tag}': data files do not use tags; write "
+                              f"the plain value (quoted if it is text)")
+            if max(deepest[-1], depth) > MAX_DEPTH:
+                report(event, f"nested more than {MAX_DEPTH} levels deep (aliases included); "
+                              f"data files need far fewer (is a bracket not closed?)")
+                break
+            if total > MAX_VALUES:
+                report(event, f"the file holds more than {MAX_VALUES:,} values once its aliases "
+                              f"are expanded; use fewer aliases (an alias repeats its anchor's "
+                              f"whole value)")
+                break
+            if len(problems) >= 20:
+                break
+    except yaml.MarkedYAMLError as exc:
+        problems.append(syntax_error(exc, text, shown_as))
+    except yaml.YAMLError as exc:
+        problems.append(Diagnostic(shown_as, 0, 0, "", f"YAML error: {exc}"))
+    finally:
+        loader.dispose()
+    return problems
+
+
+def syntax_error(exc: yaml.MarkedYAMLError, text: str, shown_as: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context else ""
+    message = f"YAML syntax error: {problem}{context}"
+    opened = _open_quote(text, line)
+    if opened and opened[0] < line:
+        # libyaml notices a missing closing quote only where the text stops making
+        # sense, often far below; point at the quote that was probably not closed.
+        message = (f"YAML syntax error: a quoted text starts here and runs on to line {line}, "
+                   f"where the YAML stops making sense ({problem}): is its closing quote missing?")
+        line, col = opened
+    return Diagnostic(shown_as, line, col, "", message)
+
+
+def _open_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """Start of the last quoted scalar before error_line that spans several lines."""
+    loader = yaml.CSafeLoader(text)
+    found = None
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if token is None or token.start_mark.line + 1 > error_line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
+                    and token.start_mark.line + 1 < token.end_mark.line + 1 == error_line):
+                found = (token.start_mark.line + 1, token.start_mark.column + 1)
+    except yaml.YAMLError as exc:
+        context = getattr(exc, "context", None) or ""
+        mark = getattr(exc, "context_mark", None)
+        if "quoted scalar" in context and mark is not None:
+            found = (mark.line + 1, mark.column + 1)
+    finally:
+        loader.dispose()
+    return found
+
+
+# --- building values --------------------------------------------------------------
 
 def _build(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoader,
            problems: list[Diagnostic]) -> Any:
@@ -78,6 +347,8 @@ def _build(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoad
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, loc, source, loader, problems)
+            if key is None and not isinstance(key_node, yaml.ScalarNode):
+                continue  # reported: a key must be text
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -93,15 +364,66 @@ def _build(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoad
     return _scalar(node, loc, source, loader, problems)
 
 
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_PLAIN_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_PLAIN_BOOL = ("true", "false")
+
+
 def _scalar(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoader,
             problems: list[Diagnostic]) -> Any:
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, yaml.constructor.ConstructorError) as exc:
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        if node.tag.endswith(":timestamp"):
-            message = f"'{node.value}' is not a date that exists ({exc})"
-        else:
-            message = f"cannot read value '{node.value}': {exc}"
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+
+    def refuse(message: str) -> None:
         problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+    if not isinstance(node, yaml.ScalarNode):
+        refuse("a key must be plain text, not a list or mapping")
         return None
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        if node.tag.endswith(":timestamp"):
+            refuse(f"'{node.value}' is not a date that exists ({exc})")
+        else:
+            refuse(f"cannot read value '{node.value}': {exc}")
+        return None
+    if node.style or isinstance(value, str) or value is None:
+        return value  # quoted text, or plain text YAML read as text
+    problem = _reinterpreted(node.value, value)
+    if problem:
+        refuse(problem)
+        return None
+    source.raw[loc] = node.value
+    return value
+
+
+def _reinterpreted(text: str, value: Any) -> str | None:
+    """Why a plain scalar's YAML 1.1 reading may not be what was meant, if it may not."""
+    quote = f"; if it is text, put it in quotes: \"{text}\""
+    if isinstance(value, bool):
+        if text in _PLAIN_BOOL:
+            return None
+        return f"'{text}' is read by YAML as {str(value).lower()}; write true or false{quote}"
+    if isinstance(value, int):
+        if not _PLAIN_INT.match(text):
+            return (f"'{text}' is read by YAML as the number {value} (YAML 1.1 reads leading "
+                    f"zeros, ':', '_', 0x and 0b specially); write the number as plain digits{quote}")
+        if abs(value) > MAX_INT:
+            return (f"{text} is too large: whole numbers must lie between -2^53 and 2^53 "
+                    f"({MAX_INT}) to be published exactly{quote}")
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            what = "not a number" if math.isnan(value) else "infinite"
+            return (f"'{text}' is read by YAML as {what}; numbers in data files must be finite"
+                    f"{quote}")
+        if not _PLAIN_FLOAT.match(text):
+            return (f"'{text}' is read by YAML as the number {value!r}; write the number with "
+                    f"digits and a decimal point only{quote}")
+        return None
+    if hasattr(value, "isoformat"):
+        if _PLAIN_DATE.match(text) and type(value).__name__ == "date":
+            return None
+        return f"'{text}' is read by YAML as a date and time; dates are written 2023-12-31{quote}"
+    return None

@@ -11,6 +11,25 @@ from . import model as m
 GEMEENTEN = "gemeenten"
 DOWNLOADS = "downloads"
 
+# Names the generator gives things itself, which data ids must therefore not take
+# (validate.py rejects them in `check`). Anchors on a document page share one
+# namespace with the ids of its chapters, goals, indicators, tables and
+# commitments; a document's slug is a file name next to its municipality's page.
+# tests/test_hostile.py checks that the templates and charts.py use no others.
+PARTIES_ANCHOR = "partijen"  # document.md.j2: "Partijen en ondertekening"
+CHART_ID_PREFIX = "grafiek-"  # charts.py: "grafiek-<table or indicator id>[-n]", and "...-data"
+RESERVED_ANCHORS = {PARTIES_ANCHOR: "for the heading 'Partijen en ondertekening'"}
+RESERVED_SLUGS = {"index": "gemeenten/<municipality>/index for the municipality's own page"}
+
+
+def reserved_anchor(anchor: str) -> str | None:
+    """Why a data id cannot be an anchor on a document page, or None if it can."""
+    if anchor in RESERVED_ANCHORS:
+        return RESERVED_ANCHORS[anchor]
+    if anchor.startswith(CHART_ID_PREFIX):
+        return f"for charts ('{CHART_ID_PREFIX}<table or indicator id>')"
+    return None
+
 
 def municipality_page(municipality_id: str) -> str:
     return f"{GEMEENTEN}/{municipality_id}/index.md"

@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
+from . import urls
 from .errors import DataError, Diagnostic
-from .sources import PathKey, Source, format_path, load_source
+from .sources import PathKey, Source, format_path, list_data_files, load_source
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -53,33 +54,39 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         except ValueError:
             return path.as_posix()
 
-    registries: dict[str, Any] = {}
+    if not data_dir.is_dir():
+        raise DataError([Diagnostic(shown(data_dir), 0, 0, "", "the data directory is missing")])
+    files = list_data_files(data_dir, root)
+    problems += files.problems
+    registries: dict[str, tuple[Any, Source]] = {}
     for name, (filename, file_model) in REGISTRIES.items():
-        path = data_dir / filename
-        if not path.exists():
-            problems.append(Diagnostic(shown(path), 0, 0, "", "registry file is missing"))
+        path = files.registries.get(filename)
+        if path is None:
+            if not (data_dir / filename).is_symlink():  # a bad link is reported already
+                problems.append(Diagnostic(shown(data_dir / filename), 0, 0, "",
+                                           "registry file is missing"))
             continue
         source, found = load_source(path, shown(path))
         problems += found
         if source is not None:
-            parsed = validate_model(source, file_model, problems)
+            parsed = validate_model(source, file_model, problems, found)
             if parsed is not None:
-                registries[name] = parsed
+                registries[name] = (parsed, source)
 
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
-    for path in sorted(data_dir.glob("*/*.yaml")):
+    for path in files.documents:
         source, found = load_source(path, shown(path))
         problems += found
         if source is not None:
             sources.append(source)
-            doc = validate_model(source, m.Document, problems)
+            doc = validate_model(source, m.Document, problems, found)
             if doc is not None:
                 documents.append((doc, source))
 
-    organisations = _index(registries.get("organisations"), "organisations", data_dir, shown, problems)
-    themes = _index(registries.get("themes"), "themes", data_dir, shown, problems)
-    municipalities = _index(registries.get("municipalities"), "municipalities", data_dir, shown, problems)
+    organisations = _index(registries.get("organisations"), "organisations", problems)
+    themes = _index(registries.get("themes"), "themes", problems)
+    municipalities = _index(registries.get("municipalities"), "municipalities", problems)
     if len(registries) == len(REGISTRIES):
         # References are checked on the raw data, so a file with a type error
         # still gets its unknown organisations and themes reported in the same run.
@@ -99,16 +106,22 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     )
 
 
-def _index(parsed: BaseModel | None, attr: str, data_dir: Path, shown: Any,
+def _index(registry: tuple[BaseModel, Source] | None, attr: str,
            problems: list[Diagnostic]) -> dict[str, Any]:
-    if parsed is None:
+    if registry is None:
         return {}
-    filename = REGISTRIES[attr][0]
+    parsed, source = registry
     result: dict[str, Any] = {}
+    first: dict[str, int] = {}
     for i, entry in enumerate(getattr(parsed, attr)):
         if entry.id in result:
-            problems.append(Diagnostic(shown(data_dir / filename), 0, 0, f"{attr}[{i}].id",
-                                       f"duplicate id '{entry.id}'"))
+            line, col = source.place((attr, i, "id"))
+            problems.append(Diagnostic(source.path, line, col, f"{attr}[{i}].id",
+                                       f"duplicate id '{entry.id}' (already used by "
+                                       f"{attr}[{first[entry.id]}], line "
+                                       f"{source.place((attr, first[entry.id], 'id'))[0]})"))
+            continue
+        first[entry.id] = i
         result[entry.id] = entry
     return result
 
@@ -134,24 +147,44 @@ _FIELD_NAMES = sorted({name for cls in vars(m).values()
                        for name in cls.model_fields})
 
 
-def validate_model(source: Source, model_cls: type[ModelT],
-                   problems: list[Diagnostic]) -> ModelT | None:
+def validate_model(source: Source, model_cls: type[ModelT], problems: list[Diagnostic],
+                   refused: Iterable[Diagnostic] = ()) -> ModelT | None:
+    """The file as a model, or None with its problems added. A value the source
+    stage refused (and replaced by nothing) is reported once, by that stage: model
+    errors at that field, or about its parents, would only repeat it."""
     try:
         return model_cls.model_validate(source.data)
     except ValidationError as exc:
-        problems += diagnostics_from(exc, source)
+        covered = {d.field for d in refused if d.field}
+        problems += [d for d in diagnostics_from(exc, source)
+                     if not any(field == d.field or field.startswith((f"{d.field}.", f"{d.field}["))
+                                for field in covered)]
         return None
 
 
-def _clean(loc: Iterable[str | int]) -> PathKey:
-    return tuple(p for p in loc
-                 if isinstance(p, int) or not (p in _UNION_TAGS or "[" in p or p[:1].isupper()))
+def _clean(loc: Iterable[str | int], data: Any) -> PathKey:
+    """pydantic's error location without the union members it inserts ('int', 'Cell',
+    'function-after[...]'): a part is kept when the data has it at that place, so a
+    key in the data that looks like a member name (a capitalised key) is kept too."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        present = (part in node if isinstance(node, dict)
+                   else isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+        if present:
+            node = node[part]
+        elif isinstance(part, int) or not (part in _UNION_TAGS or "[" in part or part[:1].isupper()):
+            node = None  # a missing field: keep the name, nothing below it
+        else:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def diagnostics_from(exc: ValidationError, source: Source) -> list[Diagnostic]:
     groups: dict[PathKey, list[Any]] = {}
     for error in exc.errors():
-        groups.setdefault(_clean(error["loc"]), []).append(error)
+        groups.setdefault(_clean(error["loc"], source.data), []).append(error)
     out: list[Diagnostic] = []
     for loc, errors in groups.items():
         # A union member that got further (a mapping with a bad field) explains
@@ -159,8 +192,21 @@ def diagnostics_from(exc: ValidationError, source: Source) -> list[Diagnostic]:
         if any(other[: len(loc)] == loc and len(other) > len(loc) for other in groups):
             continue
         line, col = source.place(loc)
-        out.append(Diagnostic(source.path, line, col, format_path(loc), _message(loc, errors)))
+        message = _message(loc, errors)
+        raw = source.raw.get(loc)
+        if raw is not None and errors[0]["type"] == "string_type":
+            message = (f"expected text, got {raw}, which YAML reads as {_yaml_kind(errors[0].get('input'))}; "
+                       f"put it in quotes: \"{raw}\"")
+        out.append(Diagnostic(source.path, line, col, format_path(loc), message))
     return out
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a date"
 
 
 def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
@@ -254,6 +300,17 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         if doc.ref in by_ref:
             report(("slug",), f"another file already defines document '{doc.ref}'")
         by_ref[doc.ref] = doc
+        folder, filename = source.path.rsplit("/", 2)[-2:]
+        if folder != doc.municipality:
+            report(("municipality",), f"the file is in data/{folder}/ but belongs to municipality "
+                   f"'{doc.municipality}'; move it to data/{doc.municipality}/ (a document's "
+                   f"directory is its municipality's id)")
+        if filename != f"{doc.slug}.yaml":
+            report(("slug",), f"the file is named {filename} but its slug is '{doc.slug}'; "
+                   f"rename the file to {doc.slug}.yaml (or change the slug)")
+        if doc.slug in urls.RESERVED_SLUGS:
+            report(("slug",), f"the slug '{doc.slug}' is reserved: the site uses "
+                   f"{urls.RESERVED_SLUGS[doc.slug]}; choose another slug")
         if doc.municipality not in municipalities:
             report(("municipality",), f"unknown municipality '{doc.municipality}'"
                    + _did_you_mean(doc.municipality, municipalities))
@@ -309,7 +366,11 @@ def _check_anchors(doc: m.Document, report: Any) -> None:
     seen: dict[str, str] = {}
 
     def claim(anchor: str, loc: PathKey) -> None:
-        if anchor in seen:
+        reserved = urls.reserved_anchor(anchor)
+        if reserved:
+            report(loc, f"the identifier '{anchor}' is reserved: the page uses it {reserved}; "
+                   f"choose another id")
+        elif anchor in seen:
             report(loc, f"duplicate identifier '{anchor}' (already used at {seen[anchor]})")
         else:
             seen[anchor] = format_path(loc)

@@ -1,11 +1,14 @@
 # MkDocs hook: the only bridge between MkDocs and the generator. It runs the
 # generator before each build (so `mkdocs serve` shows a data edit at once),
 # reads the navigation the generator planned, and watches data/, content/ and
-# the templates. Everything else lives in the generator, which never imports
-# MkDocs.
+# the templates. Under `python -m generator serve` a data error does not stop the
+# preview: the last good tree is served with the error shown on every page.
+# Everything else lives in the generator, which never imports MkDocs.
 from __future__ import annotations
 
+import html
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,18 +19,26 @@ sys.path.insert(0, str(ROOT))
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 from generator.errors import GeneratorError  # noqa: E402
-from generator.pipeline import Settings, generate  # noqa: E402
+from generator.pipeline import SERVE_ENV, Settings, generate  # noqa: E402
 
 SETTINGS = Settings(ROOT)
+LOG = logging.getLogger("mkdocs.hooks.generate")
+# The data error of this build when serving the last good tree instead (cleared
+# at the start of every build, in on_config).
+DATA_ERROR: list[str] = []
 
 
 def on_config(config):  # type: ignore[no-untyped-def]
+    DATA_ERROR.clear()
     if os.environ.get("PRESTATIEAFSPRAKEN_PREGENERATED") != "1" or not SETTINGS.nav_file.exists():
         try:
             generate(SETTINGS)
         except GeneratorError as exc:
-            # Show the maintainer the same message as `python -m generator check`.
-            raise PluginError(f"\n{exc}\n") from None
+            if os.environ.get(SERVE_ENV) != "1" or not SETTINGS.nav_file.exists():
+                # Show the maintainer the same message as `python -m generator check`.
+                raise PluginError(f"\n{exc}\n") from None
+            LOG.error("the data has problems; serving the last good version:\n%s", exc)
+            DATA_ERROR.append(str(exc))
     config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
     return config
 
@@ -39,6 +50,22 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
     for file in files.documentation_pages():
         file.edit_uri = sources.get(file.src_uri) if config.get("repo_url") else None
     return files
+
+
+def on_post_page(output, page, config):  # type: ignore[no-untyped-def]
+    """While serving with a data error, put the error over every page."""
+    if not DATA_ERROR:
+        return output
+    overlay = (
+        '<div id="data-error" role="alert" style="position:fixed;inset:auto 0 0 0;z-index:1000;'
+        'max-height:60vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff0f0;'
+        'color:#600;border-top:4px solid #c00;font:14px/1.5 monospace">'
+        "<strong>The data has problems; this preview shows the last good version. "
+        "Fix the files and save to reload.</strong>"
+        f'<pre style="white-space:pre-wrap;margin:.5em 0 0">{html.escape(DATA_ERROR[0])}</pre></div>'
+    )
+    head, sep, tail = output.rpartition("</body>")
+    return f"{head}{overlay}{sep}{tail}" if sep else output + overlay
 
 
 def on_serve(server, config, builder):  # type: ignore[no-untyped-def]

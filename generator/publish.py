@@ -1,0 +1,223 @@
+# Publishing a built site safely: which directories may be replaced, one build
+# at a time, and an atomic swap of the new site into place.
+#   check_site_dir() -> build_lock() -> Staging (recover leftovers, stage, swap)
+# pipeline.build() calls these in that order; nothing here knows about MkDocs.
+# A site directory is only ever replaced if it is empty or a previous build
+# (it holds MARKER), so no command line can make a build delete data.
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from .errors import GeneratorError
+
+MARKER = ".prestatieafspraken-site"
+MARKER_TEXT = "This directory is a site built by `python -m generator build`; the next build replaces it.\n"
+# What a site built before the marker existed looks like (MkDocs Material output).
+LEGACY_SITE_FILES = ("index.html", "sitemap.xml", "search/search_index.json")
+LOCK_NAME = ".lock"
+# Test-only: kill the process at a named point of the swap (see tests/test_publish.py),
+# and force the two-rename fallback; both are read from the environment.
+KILL_AT_ENV = "PRESTATIEAFSPRAKEN_TEST_KILL_AT"
+NO_EXCHANGE_ENV = "PRESTATIEAFSPRAKEN_TEST_NO_EXCHANGE"
+
+
+class PublishError(GeneratorError):
+    """The site directory cannot be (safely) replaced; nothing was changed."""
+
+
+def check_site_dir(root: Path, site_dir: Path, protected: list[Path]) -> Path:
+    """The resolved site directory, or PublishError if replacing it could lose data.
+
+    Refused: the project root, any directory in `protected` (data/, content/), a
+    parent of any of them or a directory inside one, and an existing directory that
+    is neither empty nor a previous build.
+    """
+    site = site_dir.resolve()
+    guarded = [root.resolve(), *(p.resolve() for p in protected)]
+    for path in guarded:
+        if site == path or site in path.parents:
+            raise PublishError(f"refusing to build into {site_dir}: it is {_what(path, root)} "
+                               f"or a parent of it; choose another --site-dir")
+        if path != guarded[0] and path in site.parents:
+            raise PublishError(f"refusing to build into {site_dir}: it lies inside "
+                               f"{_what(path, root)}; choose another --site-dir")
+    if site.parent == site:
+        raise PublishError(f"refusing to build into {site_dir}: the file system root")
+    if site_dir.is_symlink() or (site.exists() and not site.is_dir()):
+        raise PublishError(f"refusing to build into {site_dir}: it exists and is not a directory")
+    if site.is_dir() and not is_previous_build(site) and any(site.iterdir()):
+        raise PublishError(f"refusing to replace {site_dir}: it exists and is not a site built "
+                           f"by this generator (no {MARKER} file in it); remove it yourself or "
+                           f"choose another --site-dir")
+    return site
+
+
+def _what(path: Path, root: Path) -> str:
+    root = root.resolve()
+    if path == root:
+        return "the project root"
+    return f"{path.relative_to(root).as_posix()}/" if root in path.parents else str(path)
+
+
+def is_previous_build(path: Path) -> bool:
+    if (path / MARKER).is_file():
+        return True
+    return all((path / name).is_file() for name in LEGACY_SITE_FILES)
+
+
+@contextmanager
+def build_lock(build_dir: Path, wait: bool) -> Iterator[None]:
+    """Hold build/.lock: one build (or generate) per checkout at a time.
+
+    A build refuses at once when another holds the lock (wait=False), so two
+    builds never publish over each other and a script finds out immediately;
+    generate() (used by `serve` on every edit) waits for a running build instead.
+    The lock is an fcntl lock, released by the kernel when the process ends,
+    however it ends, so a killed build never leaves a stale lock.
+    """
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(build_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PublishError(f"cannot create the lock file in {build_dir}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise PublishError(f"another build is running in this checkout (process {holder} holds "
+                               f"{build_dir / LOCK_NAME}); wait for it to finish, then build "
+                               f"again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- the swap -------------------------------------------------------------------
+#
+# The new site is built into a staging directory next to the site (same file
+# system) and then exchanged with the old one by renameat2(RENAME_EXCHANGE):
+# one system call that swaps two names atomically, so at every instant the site
+# path holds either the complete old or the complete new site. The old site is
+# then under the staging name and is removed. Where that call does not exist
+# (not Linux, old kernels, some file systems) two renames are used: site -> old,
+# staging -> site; a kill between them leaves the old site under the "old" name,
+# and the next build (recover(), under the lock) moves it back first.
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return getattr(libc, "renameat2", None)
+    except OSError:
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories; False where the system cannot (use a fallback)."""
+    func = _renameat2()
+    if func is None or os.environ.get(NO_EXCHANGE_ENV):
+        return False
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def checkpoint(name: str) -> None:
+    """Test-only: die here, as a kill -9 would, if the tests ask for it."""
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Staging:
+    """The directory a new site is built in, next to the site directory.
+
+    On entry it recovers from an interrupted earlier build and creates an empty
+    staging directory holding MARKER; publish() swaps it into place. On exit,
+    whatever happened (an error, Ctrl-C), nothing is left but the site.
+    """
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.path = site.with_name(f".{site.name}-building")
+        self.old = site.with_name(f".{site.name}-old")
+
+    def __enter__(self) -> Staging:
+        self.check_writable()
+        try:
+            self.recover()
+            self.path.mkdir(parents=True)
+            (self.path / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        except OSError as exc:
+            self._cleanup()
+            raise PublishError(f"cannot prepare a new site next to {self.site}: "
+                               f"{exc.strerror or exc} ({exc.filename or self.site.parent})") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._cleanup()
+
+    def check_writable(self) -> None:
+        """Refuse before building when the old site could not be removed afterwards."""
+        dirs = [self.site.parent]
+        if self.site.is_dir():
+            dirs += [self.site] + [p for p in self.site.rglob("*") if p.is_dir() and not p.is_symlink()]
+        for path in dirs:
+            if not os.access(path, os.W_OK | os.X_OK):
+                raise PublishError(f"cannot replace {self.site}: {path} is read-only; the "
+                                   f"previous site is unchanged")
+
+    def recover(self) -> None:
+        """Bring a site directory left by a killed build back to a clean state."""
+        if not self.site.exists() and self.old.is_dir() and is_previous_build(self.old):
+            self.old.rename(self.site)  # killed between the two fallback renames
+        for leftover in (self.path, self.old):
+            if leftover.is_dir() and not leftover.is_symlink():
+                if not (is_previous_build(leftover) or not any(leftover.iterdir())):
+                    raise PublishError(f"{leftover} exists and is not a build of this generator; "
+                                       f"remove it yourself")
+                shutil.rmtree(leftover)
+
+    def publish(self) -> None:
+        """Swap the staged site into place; the old site is removed afterwards."""
+        try:
+            checkpoint("staged")
+            if not self.site.exists():
+                self.path.rename(self.site)
+            elif exchange(self.path, self.site):
+                checkpoint("exchanged")  # the old site now sits at self.path
+            else:
+                self.site.rename(self.old)
+                checkpoint("between-renames")
+                try:
+                    self.path.rename(self.site)
+                except OSError:
+                    self.old.rename(self.site)
+                    raise
+        except OSError as exc:
+            raise PublishError(f"cannot replace {self.site}: {exc.strerror or exc}; the previous "
+                               f"site is unchanged") from None
+
+    def _cleanup(self) -> None:
+        for leftover in (self.path, self.old):
+            # A staging directory that cannot be removed (read-only) is reported by
+            # the next build's recover(); never fail the swap for it.
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,235 @@
+# Build safety (publish.py), always in a temporary copy of a project: a site
+# directory that is not a previous build is never replaced, builds exclude each
+# other, and a build killed or interrupted at any point leaves a complete site
+# (the old or the new one) that the next build recovers from. Commands run in a
+# subprocess under the time and memory limits of test_hostile.py.
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import publish
+from generator.errors import GeneratorError
+from generator.pipeline import Settings, build
+from tests.test_hostile import digest, finish, make_project, run, start
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def everything(root: Path) -> dict[str, str]:
+    """The project as a maintainer has it (build/ is the generator's own scratch space)."""
+    return {path: sha for path, sha in digest(root).items() if not path.startswith("build/")}
+
+
+DANGEROUS = {
+    "data": "refusing to build into data: it is data/ or a parent of it",
+    ".": "refusing to build into .: it is the project root or a parent of it",
+    "..": "refusing to build into ..: it is the project root or a parent of it",
+    "content": "refusing to build into content: it is content/ or a parent of it",
+    "data/nieuw": "refusing to build into data/nieuw: it lies inside data/",
+    "content/site": "refusing to build into content/site: it lies inside content/",
+    "build/docs": "refusing to build into build/docs: it is build/docs/ or a parent of it",
+    "hooks": "refusing to replace hooks: it exists and is not a site built by this generator",
+    "mkdocs.yml": "refusing to build into mkdocs.yml: it exists and is not a directory",
+    "site_theme": "refusing to build into site_theme: it exists and is not a directory",
+}
+
+
+@pytest.mark.parametrize("site_dir", list(DANGEROUS))
+def test_a_dangerous_site_dir_is_refused_and_nothing_is_touched(project: Path, site_dir: str) -> None:
+    before = everything(project)
+    result = run(project, "build", "--site-dir", site_dir)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {DANGEROUS[site_dir]}"), result.stderr
+    assert "Traceback" not in result.stderr
+    assert everything(project) == before
+
+
+def test_an_empty_or_new_site_dir_is_accepted(project: Path) -> None:
+    (project / "leeg").mkdir()
+    for name in ("leeg", "nieuw"):
+        assert publish.check_site_dir(project, project / name, [project / "data"]) == project / name
+
+
+def test_a_site_from_before_the_marker_is_recognised(project: Path) -> None:
+    site = project / "site"
+    (site / publish.MARKER).unlink()
+    with pytest.raises(publish.PublishError, match="not a site built by this generator"):
+        publish.check_site_dir(project, site, [])
+    for name in publish.LEGACY_SITE_FILES:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("x", encoding="utf-8")
+    assert publish.check_site_dir(project, site, []) == site
+
+
+def test_a_second_build_is_refused_while_one_runs(project: Path) -> None:
+    before = digest(project / "site")
+    (project / "build").mkdir()
+    with (project / "build/.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write("4242\n")
+        lock.flush()
+        result = run(project, "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: another build is running in this checkout (process "
+                                    "4242 holds"), result.stderr
+    assert digest(project / "site") == before
+    assert run(project, "check").returncode == 0  # reading is never locked out
+
+
+def test_exchange_swaps_two_directories_atomically(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a/x").write_text("a", encoding="utf-8")
+    (tmp_path / "b/x").write_text("b", encoding="utf-8")
+    if not publish.exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here; the fallback is tested below")
+    assert (tmp_path / "a/x").read_text(encoding="utf-8") == "b"
+    assert (tmp_path / "b/x").read_text(encoding="utf-8") == "a"
+
+
+def _previous_build(path: Path, text: str) -> None:
+    path.mkdir()
+    (path / publish.MARKER).write_text("", encoding="utf-8")
+    (path / "index.html").write_text(text, encoding="utf-8")
+
+
+def test_recovery_after_a_kill_between_the_two_fallback_renames(tmp_path: Path) -> None:
+    # State: site/ already renamed away to .site-old, the new one still at .site-building.
+    _previous_build(tmp_path / ".site-old", "old")
+    _previous_build(tmp_path / ".site-building", "half")
+    with publish.Staging(tmp_path / "site"):
+        assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "old"
+        assert not (tmp_path / ".site-old").exists()
+        assert sorted(os.listdir(tmp_path / ".site-building")) == [publish.MARKER]
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_recovery_refuses_a_leftover_that_is_not_a_build(tmp_path: Path) -> None:
+    _previous_build(tmp_path / "site", "old")
+    (tmp_path / ".site-building").mkdir()
+    (tmp_path / ".site-building/notities.txt").write_text("mijn werk", encoding="utf-8")
+    with pytest.raises(publish.PublishError, match="is not a build of this generator"), \
+            publish.Staging(tmp_path / "site"):
+        pass
+    assert (tmp_path / ".site-building/notities.txt").exists()
+
+
+def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _previous_build(tmp_path / "site", "old")
+    monkeypatch.setenv(publish.NO_EXCHANGE_ENV, "1")
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name == ".site-building":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(publish.PublishError, match="the previous site is unchanged"), \
+            publish.Staging(tmp_path / "site") as staging:
+        staging.publish()
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(os.listdir(tmp_path)) == ["site"]
+
+
+def test_a_read_only_site_is_reported_before_building(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As root every directory is writable, so the check is shown by its answer.
+    site = project / "site"
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == site / "gemeenten"
+                        else real_access(path, mode))
+    before = digest(site)
+    with pytest.raises(publish.PublishError, match=r"gemeenten is read-only; the previous site is unchanged"):
+        build(Settings(project), site)
+    assert digest(site) == before
+    assert not (project / ".site-building").exists()
+
+
+# --- real builds (MkDocs) -----------------------------------------------------------
+
+def _retitle(project: Path) -> None:
+    doc = project / "data/testdorp/prestatieafspraken-2024.yaml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("title: Prestatieafspraken 2024\n",
+                                                           "title: Nieuwe titel\n", 1), encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["staged", "exchanged", "between-renames"])
+def test_a_build_killed_at_any_point_leaves_a_complete_site(project: Path, point: str) -> None:
+    assert run(project, "build").returncode == 0
+    old = digest(project / "site")
+    assert publish.MARKER in old and "index.html" in old
+    _retitle(project)
+    env = {**os.environ, publish.KILL_AT_ENV: point}
+    if point == "between-renames":
+        env[publish.NO_EXCHANGE_ENV] = "1"
+    killed = run(project, "build", env=env)
+    assert killed.returncode == -signal.SIGKILL
+    after_kill = digest(project / "site") if (project / "site").exists() else None
+    if point == "between-renames":
+        assert after_kill is None  # the one instant the fallback has no site/ ...
+        assert digest(project / ".site-old") == old  # ... the old one is complete beside it
+    recovered = run(project, "build")
+    assert recovered.returncode == 0, recovered.stderr
+    new = digest(project / "site")
+    assert new != old
+    if after_kill is not None:
+        assert after_kill in (old, new)  # never a mixture, never nothing
+    assert sorted(p.name for p in project.iterdir() if "site" in p.name) == ["site", "site_theme"]
+
+
+@pytest.mark.slow
+def test_concurrent_builds_exclude_each_other(project: Path) -> None:
+    assert run(project, "build").returncode == 0
+    _retitle(project)
+    first = start(project, "build")
+    time.sleep(0.4)
+    second = finish(start(project, "build"))
+    first_done = finish(first)
+    assert first_done.returncode == 0, first_done.stderr
+    assert second.returncode in (0, 1)  # refused while the first ran, or built after it
+    if second.returncode == 1:
+        assert "another build is running" in second.stderr
+    assert "Traceback" not in first_done.stderr + second.stderr
+    html = (project / "site/gemeenten/testdorp/prestatieafspraken-2024/index.html").read_text(encoding="utf-8")
+    assert "Nieuwe titel" in html
+    assert sorted(p.name for p in project.iterdir() if "site" in p.name) == ["site", "site_theme"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_any_moment_leaves_the_site_and_no_staging(project: Path) -> None:
+    assert run(project, "build").returncode == 0
+    current = digest(project / "site")
+    _retitle(project)
+    outcomes = set()
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        process = start(project, "build")
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        result = finish(process)
+        outcomes.add(result.returncode)
+        assert "Traceback" not in result.stderr
+        assert result.returncode in (0, 130, -signal.SIGINT), result.stderr
+        if result.returncode == 130:
+            assert result.stderr.startswith("interrupted")
+        if result.returncode != 0:
+            assert digest(project / "site") == current  # interrupted: the site before it
+        current = digest(project / "site")
+        assert not (project / ".site-building").exists()
+        assert not (project / ".site-old").exists()
+    assert outcomes & {130, -signal.SIGINT}  # at least one interrupt landed mid-build
+
+
+def test_library_build_refuses_the_project_root(project: Path) -> None:
+    with pytest.raises(GeneratorError, match="project root"):
+        build(Settings(project), project)
+    assert (project / "data/municipalities.yaml").exists()
