@@ -8,6 +8,11 @@
 (function () {
   "use strict";
   var HIGHLIGHT_PARAM = "pagefind-highlight";
+  // Pagefind's ranking, shared with the tests (tests/test_search.py). A document
+  // is long by nature: a low page-length penalty keeps a document that names an
+  // organisation many times above a short page about the site that names it once.
+  var OPTIONS = { ranking: { pageLength: 0.2 } };
+  window.siteSearch = { options: OPTIONS };
   var ui = null;
 
   function root() {
@@ -57,6 +62,7 @@
         excerptLength: 24,
         highlightParam: HIGHLIGHT_PARAM,
         openFilters: [],
+        ranking: OPTIONS.ranking,
         translations: {
           placeholder: "Zoek op woord, organisatie of getal",
           clear_search: "Wissen",
