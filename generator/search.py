@@ -7,6 +7,9 @@
 #     before the site is swapped in, writing site_dir/pagefind/ (index in chunks).
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +54,10 @@ def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
             "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
         }
     # Listings of the whole corpus: every word on them is on a document page too.
-    for path in (urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()):
+    listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
+    listings += [urls.theme_page(t) for t in corpus.themes]
+    listings += [urls.organisation_page(o) for o in corpus.organisations]
+    for path in listings:
         plan[path] = {"index": False}
     return plan
 
@@ -79,14 +85,102 @@ def index_site(site_dir: Path) -> None:
 
     Only pages marked data-pagefind-body (site_theme/main.html) are indexed; the
     language comes from <html lang="nl">, so words are stemmed the Dutch way.
-    Pagefind's output is deterministic: the same HTML gives the same bytes.
+    Pagefind writes its filter files in hash-map order, which changes from run
+    to run; canonical_filters() sorts them so two builds are byte-identical.
     """
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
                "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0 or "Error" in result.stderr:
         raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
-    # The playground and the UI flavours we do not load are left out of the site.
+    canonical_filters(site_dir / BUNDLE_DIR)
+    # The UI flavours we do not load are left out of the site.
     for unused in ("pagefind-modular-ui.js", "pagefind-modular-ui.css",
                    "pagefind-component-ui.js", "pagefind-component-ui.css"):
         (site_dir / BUNDLE_DIR / unused).unlink(missing_ok=True)
+
+
+# --- deterministic filter files ---------------------------------------------------
+# Pagefind's files are gzip("pagefind_dcd" + CBOR). Filter files hold
+# [name, [[value, [page, ...]], ...]] and the language's meta file lists them as
+# [name, hash] pairs; both come out in hash-map order. The few CBOR types they
+# use (unsigned integers, text, arrays) are decoded and encoded here, sorted,
+# and the files renamed after their new content, as Pagefind names them.
+SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor_decode(data: bytes, pos: int = 0) -> tuple[Any, int]:
+    major, info = data[pos] >> 5, data[pos] & 0x1F
+    pos += 1
+    if info < 24:
+        arg = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        arg, pos = int.from_bytes(data[pos:pos + size], "big"), pos + size
+    if major == 0:
+        return arg, pos
+    if major == 3:
+        return data[pos:pos + arg].decode("utf-8"), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = _cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    raise GeneratorError(f"unexpected CBOR type {major} in a Pagefind file")
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise GeneratorError("CBOR value too large")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+
+
+def _read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise GeneratorError(f"{path} is not a Pagefind file")
+    value, _ = _cbor_decode(data, len(SIGNATURE))
+    return value
+
+
+def _write(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
+    """Write value under a name from its content; returns the name's hash part."""
+    payload = SIGNATURE + _cbor_encode(value)
+    name = f"{prefix}{hashlib.sha256(payload).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(payload, mtime=0))
+    return name
+
+
+def canonical_filters(bundle: Path) -> None:
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_file)
+        filters = next(i for i, part in enumerate(meta) if isinstance(part, list) and part
+                       and all(isinstance(f, list) and len(f) == 2 and isinstance(f[1], str)
+                               and (bundle / "filter" / f"{f[1]}.pf_filter").is_file() for f in part))
+        renamed = []
+        for name, old in sorted(meta[filters]):
+            old_file = bundle / "filter" / f"{old}.pf_filter"
+            key, values = _read(old_file)
+            old_file.unlink()
+            new = _write(bundle / "filter", f"{language}_", 7, ".pf_filter", [key, sorted(values)])
+            renamed.append([name, new])
+        meta[filters] = renamed
+        meta_file.unlink()
+        info["hash"] = _write(bundle, f"pagefind.{language}_", 10, ".pf_meta", meta).removeprefix("pagefind.")
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
