@@ -98,11 +98,14 @@ def write_corpus(root: Path, count: int) -> int:
     framework = seed_docs["groningen/ambitiekader-2021-2025"]
     yearly = [d for ref, d in seed_docs.items() if d["kind"] == "yearly"]
     orgs = [o for o in seed_orgs.values() if o["kind"] == "overig"]
+    # As many organisations per municipality as in the full set.
+    corporations_n = max(3, round(CORPORATIONS * count / MUNICIPALITIES))
+    tenants_n = max(3, round(TENANT_ORGS * count / MUNICIPALITIES))
     orgs += [{"id": f"corporatie-{j}", "kind": "woningcorporatie", "name": f"Woonstichting {municipality_name(j)}",
-              "short_name": f"WS {municipality_name(j)}"} for j in range(CORPORATIONS)]
+              "short_name": f"WS {municipality_name(j)}"} for j in range(corporations_n)]
     orgs += [{"id": f"huurders-{j}", "kind": "huurdersorganisatie",
               "name": f"Huurdersvereniging {municipality_name(j + 7)}", "short_name": f"HV {j}"}
-             for j in range(TENANT_ORGS)]
+             for j in range(tenants_n)]
     municipalities, documents = [], 0
     for i in range(count):
         name = municipality_name(i)
@@ -112,8 +115,8 @@ def write_corpus(root: Path, count: int) -> int:
         orgs.append({"id": f"gemeente-{mid}", "kind": "gemeente", "name": f"Gemeente {name}",
                      "short_name": f"Gemeente {name}"})
         # Neighbours share corporations and tenant organisations.
-        corporations = [f"corporatie-{(i + k) * CORPORATIONS // count % CORPORATIONS}" for k in range(3)]
-        tenants = [f"huurders-{(i + k) * TENANT_ORGS // count % TENANT_ORGS}" for k in range(3)]
+        corporations = [f"corporatie-{(i + k) * corporations_n // count % corporations_n}" for k in range(3)]
+        tenants = [f"huurders-{(i + k) * tenants_n // count % tenants_n}" for k in range(3)]
         folder = data / mid
         folder.mkdir()
         sources = [("ambitiekader-2021-2025", framework, None)]

@@ -181,22 +181,10 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Gemeenten": municipalities},
         {"Thema's": [urls.theme_index()]
          + [{str(escape(t.name)): urls.theme_page(t.id)} for t in corpus.themes.values()]},
-        {"Organisaties": [urls.organisations_index(), *_organisations_nav(corpus)]},
+        {"Organisaties": urls.organisations_index()},
     ]
     nav += [{title: path} for title, path in CONTENT_NAV]
     return nav
-
-
-ORGANISATION_KINDS = {"gemeente": "Gemeenten", "woningcorporatie": "Woningcorporaties",
-                      "huurdersorganisatie": "Huurdersorganisaties", "overig": "Overige organisaties"}
-
-
-def _organisations_nav(corpus: Corpus) -> list[NavItem]:
-    """Organisation pages grouped by kind (pruned navigation opens one group)."""
-    groups: dict[str, list[NavItem]] = {kind: [] for kind in ORGANISATION_KINDS}
-    for org in sorted(corpus.organisations.values(), key=lambda o: o.name.lower()):
-        groups[org.kind].append({str(escape(org.name)): urls.organisation_page(org.id)})
-    return [{ORGANISATION_KINDS[kind]: items} for kind, items in groups.items() if items]
 
 
 def plan_sources(corpus: Corpus) -> dict[str, str]:
