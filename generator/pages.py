@@ -26,6 +26,7 @@ from .render import (
 from .validate import Corpus
 
 NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
+NO_PROVINCE = "Overig"  # nav group of municipalities without a province in the data
 
 # Hand-written pages in content/, in navigation order, with their nav titles.
 CONTENT_NAV = [
@@ -56,8 +57,8 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     index = urls.municipalities_index()
     pages.append(PlannedPage(index, "municipalities.md.j2",
                              {**shared, "link": PageContext(index, corpus).link}))
-    pages.append(plan_themes(corpus))
-    pages.append(plan_organisations(corpus))
+    pages += plan_themes(corpus)
+    pages += plan_organisations(corpus)
     check_unique([p.path for p in pages])
     return pages
 
@@ -72,7 +73,7 @@ def plan_document(corpus: Corpus, doc: m.Document) -> PlannedPage:
     ctx = PageContext(path, corpus, doc=doc, framework=framework)
     parties = [corpus.organisations[p] for p in doc.parties]
     signatories = doc.signing.signatories if doc.signing else []
-    yearly = [d for d in corpus.documents if d.framework == doc.ref]
+    yearly = corpus.documents_under(doc.ref)
     municipality = corpus.municipalities[doc.municipality]
     title = (page_title(doc.title) if municipality.name.lower() in doc.title.lower()
              else page_title(municipality.name, doc.title))
@@ -110,22 +111,31 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality) -> PlannedPage:
     })
 
 
-def plan_themes(corpus: Corpus) -> PlannedPage:
+def plan_themes(corpus: Corpus) -> list[PlannedPage]:
+    """The themes index and one page per theme. One pass over the chapters of
+    all documents; each theme's page groups its chapters per municipality, so
+    no page lists every document of the country."""
+    by_theme: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {t: [] for t in corpus.themes}
+    for doc in corpus.documents:
+        for chapter, label in _labelled_chapters(doc.chapters, ""):
+            if chapter.theme:
+                count = sum(len(g.commitments) for c in m.iter_chapters([chapter]) for g in c.groups)
+                by_theme[chapter.theme].append((doc, chapter, label, count))
     path = urls.theme_index()
-    rows = []
-    for theme in corpus.themes.values():
-        entries = []
-        for doc in corpus.documents:
-            for chapter, label in _labelled_chapters(doc.chapters, ""):
-                if chapter.theme == theme.id:
-                    count = sum(len(g.commitments) for c in m.iter_chapters([chapter])
-                                for g in c.groups)
-                    entries.append((doc, chapter, label, count))
-        rows.append((theme, entries))
-    return PlannedPage(path, "themes.md.j2", {
+    rows = [(theme, by_theme[theme.id]) for theme in corpus.themes.values()]
+    pages = [PlannedPage(path, "themes.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
-        "municipality_name": _municipality_name(corpus),
-    })
+    })]
+    for theme, entries in rows:
+        grouped: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
+        for entry in entries:
+            grouped.setdefault(corpus.municipalities[entry[0].municipality].name, []).append(entry)
+        page = urls.theme_page(theme.id)
+        pages.append(PlannedPage(page, "theme.md.j2", {
+            "theme": theme, "by_municipality": sorted(grouped.items()), "urls": urls,
+            "link": PageContext(page, corpus).link,
+        }))
+    return pages
 
 
 def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple[m.Chapter, str]]:
@@ -138,36 +148,52 @@ def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple
         yield from _labelled_chapters(chapter.chapters, label)
 
 
-def plan_organisations(corpus: Corpus) -> PlannedPage:
+def plan_organisations(corpus: Corpus) -> list[PlannedPage]:
+    """The organisations index and one page per organisation (documents indexed
+    by party once, not scanned per organisation)."""
     path = urls.organisations_index()
+    signed: dict[str, list[m.Document]] = {}
+    for doc in corpus.documents:
+        for party in doc.parties:
+            signed.setdefault(party, []).append(doc)
     rows = []
     for org in sorted(corpus.organisations.values(), key=lambda o: o.name.lower()):
-        entries = [(doc, count_commitments(doc, org.id))
-                   for doc in corpus.documents if org.id in doc.parties]
+        entries = [(doc, count_commitments(doc, org.id)) for doc in signed.get(org.id, [])]
         rows.append((org, entries))
-    return PlannedPage(path, "organisations.md.j2", {
+    pages = [PlannedPage(path, "organisations.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
-        "contents": contents_label,
-        "municipality_name": _municipality_name(corpus),
-    })
+    })]
+    for org, entries in rows:
+        page = urls.organisation_page(org.id)
+        pages.append(PlannedPage(page, "organisation.md.j2", {
+            "org": org, "entries": entries, "urls": urls, "link": PageContext(page, corpus).link,
+            "municipality_name": _municipality_name(corpus), "contents": contents_label,
+        }))
+    return pages
 
 
 def plan_nav(corpus: Corpus) -> list[NavItem]:
-    """The navigation: home, municipality -> documents (newest first), then the rest.
+    """The navigation: home, province -> municipality -> documents (newest first), then the rest.
 
     MkDocs and Material print nav titles (and the page titles taken from them)
     as raw HTML, so titles from data are HTML-escaped here.
     """
-    municipalities: list[NavItem] = [urls.municipalities_index()]
+    by_province: dict[str, list[NavItem]] = {}
     for mun in corpus.municipalities.values():
         docs = list(reversed(corpus.documents_of(mun.id)))
         entries: list[NavItem] = [urls.municipality_page(mun.id)]
         entries += [{str(escape(d.title)): urls.document_page(d)} for d in docs]
-        municipalities.append({str(escape(mun.name)): entries})
+        by_province.setdefault(mun.province or NO_PROVINCE, []).append({str(escape(mun.name)): entries})
+    # Grouped by province: with navigation.prune (mkdocs.yml) a page carries
+    # only its own province's municipalities, not all 342.
+    municipalities: list[NavItem] = [urls.municipalities_index()]
+    municipalities += [{str(escape(province)): by_province[province]}
+                       for province in sorted(by_province, key=lambda p: (p == NO_PROVINCE, p))]
     nav: list[NavItem] = [
         {"Home": urls.home()},
         {"Gemeenten": municipalities},
-        {"Thema's": urls.theme_index()},
+        {"Thema's": [urls.theme_index()]
+         + [{str(escape(t.name)): urls.theme_page(t.id)} for t in corpus.themes.values()]},
         {"Organisaties": urls.organisations_index()},
     ]
     nav += [{title: path} for title, path in CONTENT_NAV]
@@ -182,6 +208,8 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources[urls.municipalities_index()] = "data/municipalities.yaml"
     sources[urls.theme_index()] = "data/themes.yaml"
     sources[urls.organisations_index()] = "data/organisations.yaml"
+    sources.update({urls.theme_page(t): "data/themes.yaml" for t in corpus.themes})
+    sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
     return sources
 

@@ -20,6 +20,7 @@ from .pages import plan_nav, plan_pages, plan_sources
 from .publish import Staging, build_lock, check_site_dir
 from .render import render_pages
 from .schema import render_schemas
+from .search import index_site, plan_search
 from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
@@ -63,6 +64,11 @@ class Settings:
         """Page path -> repository path of the file behind it (for "edit this page")."""
         return self.build_dir / "sources.json"
 
+    @property
+    def search_file(self) -> Path:
+        """Page path -> search metadata and filters (generator/search.py), for the theme."""
+        return self.build_dir / "search.json"
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -87,7 +93,8 @@ def _generate(settings: Settings) -> Generated:
     changed = write_tree(settings.docs_dir, files)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
-    for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources)):
+    for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
+                         (settings.search_file, plan_search(corpus))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:
@@ -136,5 +143,6 @@ def build(settings: Settings, site_dir: Path, strict: bool = True) -> Generated:
                                     capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise GeneratorError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
+            index_site(staging.path)
             staging.publish()
     return generated

@@ -87,8 +87,13 @@ def document_download(doc: m.Document) -> str:
 
 
 def theme_index() -> str:
-    """One page with a section per common theme, listing chapters from every document."""
+    """One page with a section per common theme (anchor: the theme's id), linking to its page."""
     return "themas.md"
+
+
+def theme_page(theme_id: str) -> str:
+    """The chapters of one theme, per municipality."""
+    return f"themas/{theme_id}.md"
 
 
 def municipalities_index() -> str:
@@ -96,8 +101,13 @@ def municipalities_index() -> str:
 
 
 def organisations_index() -> str:
-    """One page with a section per organisation: where it signed, what it promised."""
+    """One page with a short section per organisation (anchor: its id), linking to its page."""
     return "organisaties.md"
+
+
+def organisation_page(org_id: str) -> str:
+    """One organisation: the documents it signed and how many commitments it carries."""
+    return f"organisaties/{org_id}.md"
 
 
 def home() -> str:

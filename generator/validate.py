@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,11 +37,36 @@ class Corpus:
     documents: list[m.Document]  # sorted: municipality, period, kind
     files: dict[str, str]  # document ref -> data file path (relative)
 
+    # Lookups by dict, built once: planning asks these for every page, and a
+    # scan of all documents per page is quadratic at national size.
+    @cached_property
+    def _by_ref(self) -> dict[str, m.Document]:
+        return {d.ref: d for d in self.documents}
+
+    @cached_property
+    def _by_municipality(self) -> dict[str, list[m.Document]]:
+        grouped: dict[str, list[m.Document]] = {}
+        for d in self.documents:
+            grouped.setdefault(d.municipality, []).append(d)
+        return grouped
+
+    @cached_property
+    def _by_framework(self) -> dict[str, list[m.Document]]:
+        grouped: dict[str, list[m.Document]] = {}
+        for d in self.documents:
+            if d.framework:
+                grouped.setdefault(d.framework, []).append(d)
+        return grouped
+
     def document(self, ref: str) -> m.Document:
-        return next(d for d in self.documents if d.ref == ref)
+        return self._by_ref[ref]
 
     def documents_of(self, municipality: str) -> list[m.Document]:
-        return [d for d in self.documents if d.municipality == municipality]
+        return list(self._by_municipality.get(municipality, []))
+
+    def documents_under(self, framework_ref: str) -> list[m.Document]:
+        """The yearly documents that name this framework, in corpus order."""
+        return list(self._by_framework.get(framework_ref, []))
 
 
 def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:

@@ -1,8 +1,9 @@
 # MkDocs hook: the only bridge between MkDocs and the generator. It runs the
 # generator before each build (so `mkdocs serve` shows a data edit at once),
-# reads the navigation the generator planned, and watches data/, content/ and
-# the templates. Under `python -m generator serve` a data error does not stop the
-# preview: the last good tree is served with the error shown on every page.
+# reads the navigation the generator planned, hands each page its search
+# metadata (build/search.json) and watches data/, content/ and the templates.
+# Under `python -m generator serve` a data error does not stop the preview: the
+# last good tree is served with the error shown on every page.
 # Everything else lives in the generator, which never imports MkDocs.
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
     sources = json.loads(SETTINGS.sources_file.read_text(encoding="utf-8"))
     for file in files.documentation_pages():
         file.edit_uri = sources.get(file.src_uri) if config.get("repo_url") else None
+    global SEARCH
+    SEARCH = json.loads(SETTINGS.search_file.read_text(encoding="utf-8"))
     return files
 
 
@@ -66,6 +69,16 @@ def on_post_page(output, page, config):  # type: ignore[no-untyped-def]
     )
     head, sep, tail = output.rpartition("</body>")
     return f"{head}{overlay}{sep}{tail}" if sep else output + overlay
+
+
+SEARCH: dict[str, dict] = {}  # type: ignore[type-arg]
+
+
+def on_page_context(context, page, config, nav):  # type: ignore[no-untyped-def]
+    """What search knows about a page (generator/search.py), printed as
+    data-pagefind-* attributes by site_theme/main.html."""
+    page.meta["search"] = SEARCH.get(page.file.src_uri, {"index": True})
+    return context
 
 
 def on_serve(server, config, builder):  # type: ignore[no-untyped-def]

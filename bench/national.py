@@ -1,0 +1,392 @@
+"""The site at national size: a synthetic corpus in the real data format, built
+the way `python -m generator build` builds it, with the figures that matter.
+
+    .venv/bin/python bench/national.py                 # seed site, 1/10 and the full set
+    .venv/bin/python bench/national.py --fraction 0.1  # seed site and 1/10 only
+
+The corpus: 342 municipalities (12 provinces) x a framework plus yearly
+agreements 2021-2026, each document a clone of one of the seed documents in
+data/ with the municipality's name, years and organisations put in; 300
+corporations and 400 tenant organisations shared between neighbours. It passes
+`python -m generator check`. Each build runs in its own project root under
+bench/_work/ (ignored by git): copies of mkdocs.yml and hooks/, links to
+site_theme/, content/ and node_modules/. Prints one table; see bench/README.md.
+Not a test: figures vary with the machine and its load.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "_work"
+sys.path.insert(0, str(ROOT))
+
+from generator.pipeline import mkdocs_env  # noqa: E402
+
+MUNICIPALITIES = 342
+YEARS = range(2021, 2027)
+PROVINCES = ["Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gelderland", "Utrecht",
+             "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg"]
+CORPORATIONS, TENANT_ORGS = 300, 400
+SYLLABLES = ["ber", "dal", "dorp", "veen", "wold", "horst", "mond", "burg", "kamp", "loo", "sted", "zijl",
+             "ter", "aa", "wijk", "huizen", "brink", "hem", "rade", "ven"]
+SEED_NAMES = {"aa-en-hunze": "Aa en Hunze", "groningen": "Groningen", "het-hogeland": "Het Hogeland",
+              "tynaarlo": "Tynaarlo"}
+QUERIES = ["huurverhoging", "energielabels", "buurtbemiddeling", "38.067", "sociale huurwoningen {name}"]
+
+
+# --- the synthetic corpus ----------------------------------------------------------
+
+def municipality_name(i: int) -> str:
+    a, b = SYLLABLES[i % len(SYLLABLES)], SYLLABLES[(i // len(SYLLABLES) + 3 * i) % len(SYLLABLES)]
+    return f"{(a + b).capitalize()}{'' if i < 40 else ' ' + 'ABCDEFGHIJ'[i % 10]}{i // 40 if i >= 40 else ''}"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def load_seed() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    orgs = yaml.safe_load((ROOT / "data/organisations.yaml").read_text(encoding="utf-8"))["organisations"]
+    docs = {f"{p.parent.name}/{p.stem}": yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((ROOT / "data").glob("*/*.yaml"))}
+    return {o["id"]: o for o in orgs}, docs
+
+
+def swap_orgs(node: Any, mapping: dict[str, str], key: str = "") -> Any:
+    """Replace organisation ids where the format holds them."""
+    if isinstance(node, dict):
+        return {k: swap_orgs(v, mapping, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [swap_orgs(v, mapping, key) for v in node]
+    if isinstance(node, str) and key in ("parties", "actors", "organisation"):
+        return mapping.get(node, node)
+    return node
+
+
+def swap_text(node: Any, old: str, new: str) -> Any:
+    if isinstance(node, dict):
+        return {k: swap_text(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [swap_text(v, old, new) for v in node]
+    if isinstance(node, str):
+        return node.replace(old, new)
+    return node
+
+
+def write_corpus(root: Path, count: int) -> int:
+    """Write data/ for `count` municipalities; returns the number of documents."""
+    seed_orgs, seed_docs = load_seed()
+    data = root / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    shutil.copy(ROOT / "data/themes.yaml", data / "themes.yaml")
+    framework = seed_docs["groningen/ambitiekader-2021-2025"]
+    yearly = [d for ref, d in seed_docs.items() if d["kind"] == "yearly"]
+    orgs = [o for o in seed_orgs.values() if o["kind"] == "overig"]
+    # As many organisations per municipality as in the full set.
+    corporations_n = max(3, round(CORPORATIONS * count / MUNICIPALITIES))
+    tenants_n = max(3, round(TENANT_ORGS * count / MUNICIPALITIES))
+    orgs += [{"id": f"corporatie-{j}", "kind": "woningcorporatie", "name": f"Woonstichting {municipality_name(j)}",
+              "short_name": f"WS {municipality_name(j)}"} for j in range(corporations_n)]
+    orgs += [{"id": f"huurders-{j}", "kind": "huurdersorganisatie",
+              "name": f"Huurdersvereniging {municipality_name(j + 7)}", "short_name": f"HV {j}"}
+             for j in range(tenants_n)]
+    municipalities, documents = [], 0
+    for i in range(count):
+        name = municipality_name(i)
+        mid = slug(name)
+        municipalities.append({"id": mid, "cbs_code": f"GM{1000 + i:04d}", "name": name,
+                               "province": PROVINCES[i * len(PROVINCES) // count]})
+        orgs.append({"id": f"gemeente-{mid}", "kind": "gemeente", "name": f"Gemeente {name}",
+                     "short_name": f"Gemeente {name}"})
+        # Neighbours share corporations and tenant organisations.
+        corporations = [f"corporatie-{(i + k) * corporations_n // count % corporations_n}" for k in range(3)]
+        tenants = [f"huurders-{(i + k) * tenants_n // count % tenants_n}" for k in range(3)]
+        folder = data / mid
+        folder.mkdir()
+        sources = [("ambitiekader-2021-2025", framework, None)]
+        sources += [(f"prestatieafspraken-{y}", yearly[(i + y) % len(yearly)], y) for y in YEARS]
+        for doc_slug, source, year in sources:
+            mapping: dict[str, str] = {}
+            pools = {"woningcorporatie": iter(corporations * 3), "huurdersorganisatie": iter(tenants * 3)}
+            for org_id in sorted(_org_ids(source)):
+                kind = seed_orgs[org_id]["kind"]
+                mapping[org_id] = f"gemeente-{mid}" if kind == "gemeente" else next(pools[kind], org_id) \
+                    if kind in pools else org_id
+            doc = swap_orgs(copy.deepcopy(source), mapping)
+            doc = swap_text(doc, SEED_NAMES[source["municipality"]], name)
+            doc["municipality"], doc["slug"] = mid, doc_slug
+            if year is not None:
+                doc["title"], doc["period"] = f"Prestatieafspraken {year}", {"start": year, "end": year}
+                if doc.get("framework"):
+                    doc["framework"] = f"{mid}/ambitiekader-2021-2025"
+            doc["parties"] = list(dict.fromkeys(doc["parties"]))
+            (folder / f"{doc_slug}.yaml").write_text(
+                yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+            documents += 1
+    dump = {"municipalities": municipalities}
+    (data / "municipalities.yaml").write_text(yaml.safe_dump(dump, allow_unicode=True, sort_keys=False))
+    (data / "organisations.yaml").write_text(
+        yaml.safe_dump({"organisations": orgs}, allow_unicode=True, sort_keys=False))
+    return documents
+
+
+def _org_ids(node: Any, key: str = "") -> set[str]:
+    if isinstance(node, dict):
+        return set().union(*(_org_ids(v, k) for k, v in node.items())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(_org_ids(v, key) for v in node)) if node else set()
+    return {node} if isinstance(node, str) and key in ("parties", "actors", "organisation") else set()
+
+
+def project(root: Path) -> None:
+    """A project root the generator and MkDocs can build: config and hook copied
+    (the hook finds its root from its own path), the rest linked."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "hooks", root / "hooks", dirs_exist_ok=True)
+    for name in ("site_theme", "content", "node_modules"):
+        link = root / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+
+
+# --- measuring ----------------------------------------------------------------------
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak memory of the process tree, output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out[-4000:]}")
+    return seconds, peak, out
+
+
+def measure_build(root: Path, builder: str) -> dict[str, Any]:
+    py = sys.executable
+    r: dict[str, Any] = {}
+    r["check_s"], _, _ = run([py, "-m", "generator", "--root", str(root), "check"], ROOT)
+    shutil.rmtree(root / "build", ignore_errors=True)
+    r["generate_s"], r["generate_mem"], _ = run([py, "-m", "generator", "--root", str(root), "generate"], ROOT)
+    site = root / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    env = mkdocs_env()
+    r["builder_s"], r["builder_mem"], _ = run(
+        [py, "-m", builder, "build", "--clean", "--strict", "--site-dir", str(site),
+         "--config-file", str(root / "mkdocs.yml")], root, env)
+    code = f"from pathlib import Path; from generator.search import index_site; index_site(Path({str(site)!r}))"
+    r["search_s"], r["search_mem"], _ = run([py, "-c", code], ROOT)
+    # build() holds the generator's memory while the builder and Pagefind run.
+    r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
+    r["build_mem"] = r["generate_mem"] + max(r["builder_mem"], r["search_mem"])
+    r.update(site_figures(site))
+    return r
+
+
+def site_figures(site: Path) -> dict[str, Any]:
+    pages = sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    sizes = [(p.stat().st_size, len(gzip.compress(p.read_bytes(), 6)), p) for p in pages]
+    sizes.sort(key=lambda s: s[0])
+    bundle = site / "pagefind"
+    return {
+        "pages": len(pages),
+        "site_bytes": sum(f.stat().st_size for f in site.rglob("*") if f.is_file()),
+        "median_page": sizes[len(sizes) // 2][:2],
+        "largest_page": sizes[-1][:2],
+        "largest_page_path": str(sizes[-1][2].relative_to(site)),
+        "index_bytes": sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()),
+    }
+
+
+def measure_search(site: Path, queries: list[str]) -> dict[str, Any]:
+    """Cold search in headless Chromium, a fresh page per query: time to load
+    Pagefind (init), then from the query to the first result's data (loading
+    the index chunks it needs), and all bytes of /pagefind/ downloaded."""
+    import functools
+    import http.server
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    results = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update"])
+        for query in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(base + "over/")
+            page.wait_for_load_state("networkidle")
+            got: list[int] = []
+            page.on("requestfinished", lambda req, got=got: "/pagefind/" in req.url
+                    and got.append(req.sizes()["responseBodySize"]))
+            # The panel loads Pagefind when it opens (init: script, WASM, entry
+            # and meta files), while the reader types; then the query runs.
+            out = page.evaluate("""async q => {
+                const t0 = performance.now();
+                const pf = await import('/pagefind/pagefind.js');
+                await pf.options(window.siteSearch.options);
+                await pf.init();
+                const t1 = performance.now();
+                const s = await pf.search(q);
+                const first = s.results.length ? await s.results[0].data() : null;
+                const t2 = performance.now();
+                return {init_ms: t1 - t0, ms: t2 - t1, count: s.results.length,
+                        first: first && first.meta.title};
+            }""", query)
+            page.wait_for_timeout(200)
+            out["bytes"] = sum(got)
+            out["query"] = query
+            results.append(out)
+            context.close()
+        browser.close()
+    server.shutdown()
+    return {"search": results}
+
+
+# --- the report -----------------------------------------------------------------------
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def row(label: str, cells: list[str]) -> str:
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def report(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    lines = [row("", names), row("---", ["---"] * len(names))]
+
+    def add(label: str, fn: Any) -> None:
+        lines.append(row(label, [fn(results[n]) for n in names]))
+
+    add("documents", lambda r: str(r["documents"]))
+    add("HTML pages", lambda r: str(r["pages"]))
+    add("`check`", lambda r: f"{r['check_s']:.1f} s")
+    add("generator (`generate`)", lambda r: f"{r['generate_s']:.1f} s, {mb(r['generate_mem'])}")
+    add(f"builder ({results[names[0]]['builder']})",
+        lambda r: f"{r['builder_s']:.1f} s, {mb(r['builder_mem'])}")
+    add("Pagefind", lambda r: f"{r['search_s']:.1f} s, {mb(r['search_mem'])}")
+    add("whole build (sum) / peak memory", lambda r: f"{r['build_s']:.0f} s / {mb(r['build_mem'])}")
+    add("generator share", lambda r: f"{100 * r['generate_s'] / r['build_s']:.0f}%")
+    add("site size", lambda r: mb(r["site_bytes"]))
+    add("median page raw / gz", lambda r: f"{mb(r['median_page'][0])} / {mb(r['median_page'][1])}")
+    add("largest page raw / gz", lambda r: f"{mb(r['largest_page'][0])} / {mb(r['largest_page'][1])}")
+    add("search index (all files)", lambda r: mb(r["index_bytes"]))
+    add("loading Pagefind when the panel opens (worst)",
+        lambda r: f"{max(s['init_ms'] for s in r['search']):.0f} ms")
+    add("one search: query to first result (worst query)",
+        lambda r: f"{max(s['ms'] for s in r['search']):.0f} ms")
+    add("one search: downloaded (worst query)", lambda r: mb(max(s["bytes"] for s in r["search"])))
+    lines.append("")
+    for n in names:
+        for s in results[n]["search"]:
+            lines.append(f"- {n}: {s['query']!r}: {s['count']} results, first {s['first']!r}, "
+                         f"load {s['init_ms']:.0f} ms + search {s['ms']:.0f} ms, {mb(s['bytes'])}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fraction", type=float, action="append",
+                        help="share of the 342 municipalities; repeatable (default: 0.1 and 1)")
+    parser.add_argument("--builder", default="mkdocs", help="module run as `<builder> build` (mkdocs, properdocs)")
+    parser.add_argument("--no-seed", action="store_true", help="skip the seed site")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure search again on the sites in bench/_work (no generating or building)")
+    args = parser.parse_args()
+    fractions = args.fraction or [0.1, 1.0]
+    results: dict[str, dict[str, Any]] = {}
+    runs: list[tuple[str, Path, int]] = []
+    if not args.no_seed:
+        seed = WORK / "seed"
+        project(seed)
+        if not args.search_only:
+            shutil.rmtree(seed / "data", ignore_errors=True)
+            shutil.copytree(ROOT / "data", seed / "data")
+        runs.append(("seed", seed, len(list((ROOT / "data").glob("*/*.yaml")))))
+    for fraction in fractions:
+        count = max(1, round(MUNICIPALITIES * fraction))
+        root = WORK / f"national-{count}"
+        project(root)
+        documents = 0 if args.search_only else write_corpus(root, count)
+        runs.append((f"{count} municipalities", root, documents))
+    previous = json.loads((WORK / f"results-{args.builder}.json").read_text()) if args.search_only else {}
+    for name, root, documents in runs:
+        if args.search_only:
+            r = previous[name]
+        else:
+            print(f"building {name} ({documents} documents) with {args.builder} ...", file=sys.stderr, flush=True)
+            r = measure_build(root, args.builder)
+            r["documents"], r["builder"] = documents, args.builder
+        municipalities = yaml.safe_load((root / "data/municipalities.yaml").read_text(encoding="utf-8"))
+        place = municipalities["municipalities"][len(municipalities["municipalities"]) // 2]["name"]
+        r.update(measure_search(root / "site", [q.format(name=place) for q in QUERIES]))
+        results[name] = r
+        (WORK / f"results-{args.builder}.json").write_text(json.dumps(results, indent=1, default=str))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    main()

@@ -1,0 +1,186 @@
+# Site search (Pagefind). Two steps, on either side of the site builder:
+#   plan_search(corpus) -> per page: index it or not, what each result shows
+#     (municipality, document) and the filters; written to build/search.json,
+#     which the MkDocs hook hands to the theme (site_theme/main.html prints it
+#     as data-pagefind-* attributes);
+#   index_site(site_dir) runs Pagefind on the finished HTML (builder-independent),
+#     before the site is swapped in, writing site_dir/pagefind/ (index in chunks).
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from . import urls
+from .errors import GeneratorError
+from .validate import Corpus
+
+# Filter names as the reader sees them (Pagefind shows the key).
+FILTER_MUNICIPALITY = "Gemeente"
+FILTER_YEAR = "Jaar"
+FILTER_THEME = "Thema"
+FILTER_ORGANISATION = "Organisatie"
+FILTER_KIND = "Soort"
+# A commitment status ("uitgevoerd", "loopt", ...) is not in the model yet; when it
+# is, add FILTER_STATUS = "Status" here with the statuses of a page's commitments.
+
+# Pagefind's weight for the municipality's name on its own pages (headings weigh
+# 7 for h1 down to 2): "sociale huurwoningen Groningen" ranks Groningen's pages first.
+MUNICIPALITY_WEIGHT = 10.0
+
+# Never indexed: the "#" permalinks after headings, Material's navigation.
+EXCLUDE_SELECTORS = [".headerlink"]
+BUNDLE_DIR = "pagefind"
+
+SearchEntry = dict[str, Any]  # {"index": bool, "meta": {...}, "filters": {...}, "weighted": {...}}
+
+
+def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
+    """Page path -> what search knows about it. Pages without an entry (the
+    hand-written ones in content/) are indexed with their title only."""
+    plan: dict[str, SearchEntry] = {}
+    for doc in corpus.documents:
+        plan[urls.document_page(doc)] = _document_entry(corpus, doc)
+    for mun in corpus.municipalities.values():
+        plan[urls.municipality_page(mun.id)] = {
+            "index": True,
+            "meta": {"title": f"Gemeente {mun.name}", "gemeente": mun.name},
+            "filters": {FILTER_MUNICIPALITY: [mun.name]},
+            "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
+        }
+    # Listings of the whole corpus: every word on them is on a document page too.
+    listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
+    listings += [urls.theme_page(t) for t in corpus.themes]
+    listings += [urls.organisation_page(o) for o in corpus.organisations]
+    for path in listings:
+        plan[path] = {"index": False}
+    return plan
+
+
+def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
+    mun = corpus.municipalities[doc.municipality]
+    themes = sorted({corpus.themes[c.theme].name for c in m.iter_chapters(doc.chapters) if c.theme})
+    organisations = sorted({corpus.organisations[p].name for p in doc.parties})
+    return {
+        "index": True,
+        "meta": {"title": f"{doc.title} – {mun.name}", "gemeente": mun.name, "document": doc.title},
+        "filters": {
+            FILTER_MUNICIPALITY: [mun.name],
+            FILTER_YEAR: [str(y) for y in range(doc.period.start, doc.period.end + 1)],
+            FILTER_THEME: themes,
+            FILTER_ORGANISATION: organisations,
+            FILTER_KIND: ["Kaderafspraken" if doc.kind == "framework" else "Jaarafspraken"],
+        },
+        "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
+    }
+
+
+def index_site(site_dir: Path) -> None:
+    """Write the Pagefind bundle into site_dir/pagefind/ from the built HTML.
+
+    Only pages marked data-pagefind-body (site_theme/main.html) are indexed; the
+    language comes from <html lang="nl">, so words are stemmed the Dutch way.
+    Pagefind writes its filter files in hash-map order, which changes from run
+    to run; canonical_filters() sorts them so two builds are byte-identical.
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
+               "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or "Error" in result.stderr:
+        raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
+    canonical_filters(site_dir / BUNDLE_DIR)
+    # The UI flavours we do not load are left out of the site.
+    for unused in ("pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                   "pagefind-component-ui.js", "pagefind-component-ui.css"):
+        (site_dir / BUNDLE_DIR / unused).unlink(missing_ok=True)
+
+
+# --- deterministic filter files ---------------------------------------------------
+# Pagefind's files are gzip("pagefind_dcd" + CBOR). Filter files hold
+# [name, [[value, [page, ...]], ...]] and the language's meta file lists them as
+# [name, hash] pairs; both come out in hash-map order. The few CBOR types they
+# use (unsigned integers, text, arrays) are decoded and encoded here, sorted,
+# and the files renamed after their new content, as Pagefind names them.
+SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor_decode(data: bytes, pos: int = 0) -> tuple[Any, int]:
+    major, info = data[pos] >> 5, data[pos] & 0x1F
+    pos += 1
+    if info < 24:
+        arg = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        arg, pos = int.from_bytes(data[pos:pos + size], "big"), pos + size
+    if major == 0:
+        return arg, pos
+    if major == 3:
+        return data[pos:pos + arg].decode("utf-8"), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = _cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    raise GeneratorError(f"unexpected CBOR type {major} in a Pagefind file")
+
+
+def _cbor_head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise GeneratorError("CBOR value too large")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+
+
+def _read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise GeneratorError(f"{path} is not a Pagefind file")
+    value, _ = _cbor_decode(data, len(SIGNATURE))
+    return value
+
+
+def _write(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
+    """Write value under a name from its content; returns the name's hash part."""
+    payload = SIGNATURE + _cbor_encode(value)
+    name = f"{prefix}{hashlib.sha256(payload).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(payload, mtime=0))
+    return name
+
+
+def canonical_filters(bundle: Path) -> None:
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read(meta_file)
+        filters = next(i for i, part in enumerate(meta) if isinstance(part, list) and part
+                       and all(isinstance(f, list) and len(f) == 2 and isinstance(f[1], str)
+                               and (bundle / "filter" / f"{f[1]}.pf_filter").is_file() for f in part))
+        renamed = []
+        for name, old in sorted(meta[filters]):
+            old_file = bundle / "filter" / f"{old}.pf_filter"
+            key, values = _read(old_file)
+            old_file.unlink()
+            new = _write(bundle / "filter", f"{language}_", 7, ".pf_filter", [key, sorted(values)])
+            renamed.append([name, new])
+        meta[filters] = renamed
+        meta_file.unlink()
+        info["hash"] = _write(bundle, f"pagefind.{language}_", 10, ".pf_meta", meta).removeprefix("pagefind.")
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

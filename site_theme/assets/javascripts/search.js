@@ -1,0 +1,144 @@
+// Site search in Material's header (partials/header.html): a button opens a
+// panel with Pagefind's UI, which is loaded from the site itself (pagefind/)
+// the first time the panel opens, so a reader who does not search downloads
+// nothing for it. Keys: "/" or "s" opens, Esc closes and returns focus.
+// After every page change (also Material's instant navigation, hence
+// document$.subscribe) the panel closes and the searched words are highlighted
+// when the page was reached from a result (?pagefind-highlight=...).
+(function () {
+  "use strict";
+  var HIGHLIGHT_PARAM = "pagefind-highlight";
+  // Pagefind's ranking, shared with the tests (tests/test_search.py). A document
+  // is long by nature: a low page-length penalty keeps a document that names an
+  // organisation many times above a short page about the site that names it once.
+  var OPTIONS = { ranking: { pageLength: 0.2 } };
+  window.siteSearch = { options: OPTIONS };
+  var ui = null;
+
+  function root() {
+    // The site's root path, also when the site lives under a sub-path.
+    return (window.__md_scope || new URL("/", location)).pathname;
+  }
+
+  function load(tag, attrs) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { el[k] = attrs[k]; });
+      el.onload = resolve;
+      el.onerror = function () { reject(new Error("kan " + (attrs.src || attrs.href) + " niet laden")); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function parts() {
+    var box = document.querySelector("[data-site-search]");
+    if (!box) return null;
+    return {
+      toggle: box.querySelector(".site-search__toggle"),
+      panel: box.querySelector(".site-search__panel"),
+    };
+  }
+
+  function input() {
+    return document.querySelector("#site-search-ui input");
+  }
+
+  function start() {
+    if (ui) return ui;
+    var bundle = root() + "pagefind/";
+    ui = Promise.all([
+      load("link", { rel: "stylesheet", href: bundle + "pagefind-ui.css" }),
+      load("script", { src: bundle + "pagefind-ui.js" }),
+    ]).then(function () {
+      /* global PagefindUI */
+      new PagefindUI({
+        element: "#site-search-ui",
+        bundlePath: bundle,
+        baseUrl: root(),
+        showSubResults: true,
+        showImages: false,
+        resetStyles: false,
+        pageSize: 8,
+        excerptLength: 24,
+        highlightParam: HIGHLIGHT_PARAM,
+        openFilters: [],
+        ranking: OPTIONS.ranking,
+        translations: {
+          placeholder: "Zoek op woord, organisatie of getal",
+          clear_search: "Wissen",
+        },
+      });
+      var field = input();
+      if (field) field.setAttribute("aria-label", "Zoekwoorden");
+    });
+    return ui;
+  }
+
+  function open() {
+    var p = parts();
+    if (!p) return;
+    p.panel.hidden = false;
+    p.toggle.setAttribute("aria-expanded", "true");
+    start().then(function () {
+      var field = input();
+      if (field) { field.focus(); field.select(); }
+    });
+  }
+
+  function close(returnFocus) {
+    var p = parts();
+    if (!p || p.panel.hidden) return;
+    p.panel.hidden = true;
+    p.toggle.setAttribute("aria-expanded", "false");
+    if (returnFocus) p.toggle.focus();
+  }
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  document.addEventListener("click", function (ev) {
+    var p = parts();
+    if (!p) return;
+    if (p.toggle.contains(ev.target)) {
+      if (p.panel.hidden) open(); else close(true);
+    } else if (!p.panel.hidden && !p.panel.contains(ev.target)) {
+      close(false);
+    }
+  });
+
+  // Capture phase on window: runs before Material's own shortcuts, which would
+  // open the search of Material's plugin that this site does not use.
+  window.addEventListener("keydown", function (ev) {
+    var p = parts();
+    if (!p) return;
+    if (ev.key === "Escape" && !p.panel.hidden) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      close(true);
+    } else if ((ev.key === "/" || ev.key === "s") && !ev.ctrlKey && !ev.metaKey && !ev.altKey
+               && !typing(ev.target)) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      open();
+    }
+  }, true);
+
+  function highlight() {
+    if (!new URL(location.href).searchParams.has(HIGHLIGHT_PARAM)) return;
+    import(root() + "pagefind/pagefind-highlight.js").then(function (mod) {
+      new mod.default({ highlightParam: HIGHLIGHT_PARAM, markContext: "article" });
+    });
+  }
+
+  function onPage() {
+    close(false);
+    highlight();
+  }
+
+  if (window.document$) {
+    window.document$.subscribe(onPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", onPage);
+  }
+})();
