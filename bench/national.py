@@ -283,9 +283,7 @@ def measure_search(site: Path, queries: list[str]) -> dict[str, Any]:
             # and meta files), while the reader types; then the query runs.
             out = page.evaluate("""async q => {
                 const t0 = performance.now();
-                const pf = await import('/pagefind/pagefind.js');
-                await pf.options(window.siteSearch.options);
-                await pf.init();
+                const pf = await window.siteSearch.pagefind();
                 const t1 = performance.now();
                 const s = await pf.search(q);
                 const first = s.results.length ? await s.results[0].data() : null;

@@ -36,6 +36,9 @@ MUNICIPALITY_WEIGHT = 10.0
 # Never indexed: the "#" permalinks after headings, Material's navigation.
 EXCLUDE_SELECTORS = [".headerlink"]
 BUNDLE_DIR = "pagefind"
+# Pagefind needs about 1 MB of memory per page it indexes; parts of this many
+# pages keep it under 1 GB (bench/README.md).
+PAGES_PER_PART = 800
 
 SearchEntry = dict[str, Any]  # {"index": bool, "meta": {...}, "filters": {...}, "weighted": {...}}
 
@@ -80,24 +83,65 @@ def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
     }
 
 
-def index_site(site_dir: Path) -> None:
+def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART) -> None:
     """Write the Pagefind bundle into site_dir/pagefind/ from the built HTML.
 
     Only pages marked data-pagefind-body (site_theme/main.html) are indexed; the
     language comes from <html lang="nl">, so words are stemmed the Dutch way.
+    Pagefind holds the whole index in memory while it builds (about 1 MB per
+    page), so a large site is indexed in parts of whole municipalities, each its
+    own bundle (pagefind/, pagefind-1/, ...); the browser searches them all
+    (pagefind/parts.json lists the others, search.js merges them).
     Pagefind writes its filter files in hash-map order, which changes from run
     to run; canonical_filters() sorts them so two builds are byte-identical.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
-               "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or "Error" in result.stderr:
-        raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
-    canonical_filters(site_dir / BUNDLE_DIR)
-    # The UI flavours we do not load are left out of the site.
-    for unused in ("pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                   "pagefind-component-ui.js", "pagefind-component-ui.css"):
-        (site_dir / BUNDLE_DIR / unused).unlink(missing_ok=True)
+    parts = plan_parts(site_dir, pages_per_part)
+    bundles = [BUNDLE_DIR] + [f"{BUNDLE_DIR}-{i}" for i in range(1, len(parts))]
+    for bundle, glob in zip(bundles, parts, strict=True):
+        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle,
+                   "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
+        if glob:
+            command += ["--glob", glob]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0 or "Error" in result.stderr:
+            raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
+        canonical_filters(site_dir / bundle)
+        # Only the main bundle's UI and highlighting are loaded.
+        unused = ["pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                  "pagefind-component-ui.js", "pagefind-component-ui.css"]
+        if bundle != BUNDLE_DIR:
+            unused += ["pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js"]
+        for name in unused:
+            (site_dir / bundle / name).unlink(missing_ok=True)
+    (site_dir / BUNDLE_DIR / "parts.json").write_text(
+        json.dumps({"merge": [f"{b}/" for b in bundles[1:]]}) + "\n", encoding="utf-8")
+
+
+def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
+    """Globs that split the site into parts of at most about pages_per_part
+    HTML pages, by whole municipality (a part's index then holds every page of
+    its municipalities); the first part also holds every page outside them.
+    One part (None: the whole site) when the site is small enough."""
+    municipalities = sorted(p for p in (site_dir / urls.GEMEENTEN).iterdir() if p.is_dir())
+    sizes = {m.name: sum(1 for _ in m.rglob("*.html")) for m in municipalities}
+    total = sum(1 for _ in site_dir.rglob("*.html"))
+    if total <= pages_per_part:
+        return [None]
+    count = -(-total // pages_per_part)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    filled = [total - sum(sizes.values())] + [0] * (count - 1)  # pages outside gemeenten/
+    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):  # largest first, into the emptiest part
+        i = min(range(count), key=lambda k: (filled[k], k))
+        groups[i].append(name)
+        filled[i] += sizes[name]
+    others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
+                    and not p.name.startswith(BUNDLE_DIR))
+    first = ["*.html", *(f"{name}/**/*.html" for name in others), f"{urls.GEMEENTEN}/*.html"]
+    globs: list[str | None] = []
+    for i, names in enumerate(groups):
+        patterns = [f"{urls.GEMEENTEN}/{{{','.join(sorted(names))}}}/**/*.html"] if names else []
+        globs.append("{" + ",".join((first if i == 0 else []) + patterns) + "}")
+    return globs
 
 
 # --- deterministic filter files ---------------------------------------------------
@@ -170,9 +214,11 @@ def canonical_filters(bundle: Path) -> None:
     for language, info in entry["languages"].items():
         meta_file = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _read(meta_file)
-        filters = next(i for i, part in enumerate(meta) if isinstance(part, list) and part
-                       and all(isinstance(f, list) and len(f) == 2 and isinstance(f[1], str)
-                               and (bundle / "filter" / f"{f[1]}.pf_filter").is_file() for f in part))
+        filters = next((i for i, part in enumerate(meta) if isinstance(part, list) and part
+                        and all(isinstance(f, list) and len(f) == 2 and isinstance(f[1], str)
+                                and (bundle / "filter" / f"{f[1]}.pf_filter").is_file() for f in part)), None)
+        if filters is None:  # no page of this bundle has a filter
+            continue
         renamed = []
         for name, old in sorted(meta[filters]):
             old_file = bundle / "filter" / f"{old}.pf_filter"

@@ -12,7 +12,31 @@
   // is long by nature: a low page-length penalty keeps a document that names an
   // organisation many times above a short page about the site that names it once.
   var OPTIONS = { ranking: { pageLength: 0.2 } };
-  window.siteSearch = { options: OPTIONS };
+  var ui = null;
+  var api = null;
+
+  // A large site is indexed in parts (generator/search.py); parts.json lists
+  // the bundles to search besides pagefind/.
+  function bundles() {
+    return fetch(root() + "pagefind/parts.json")
+      .then(function (r) { return r.ok ? r.json() : { merge: [] }; })
+      .then(function (p) { return p.merge.map(function (b) { return root() + b; }); });
+  }
+
+  // Pagefind's JS API with the site's options and parts, for scripts and the
+  // tests (tests/test_search.py, bench/national.py).
+  function pagefind() {
+    if (api) return api;
+    api = Promise.all([import(root() + "pagefind/pagefind.js"), bundles()]).then(function (loaded) {
+      var pf = loaded[0];
+      return pf.options(OPTIONS)
+        .then(function () { return Promise.all(loaded[1].map(function (b) { return pf.mergeIndex(b); })); })
+        .then(function () { return pf.init(); })
+        .then(function () { return pf; });
+    });
+    return api;
+  }
+  window.siteSearch = { options: OPTIONS, pagefind: pagefind };
   var ui = null;
 
   function root() {
@@ -49,7 +73,8 @@
     ui = Promise.all([
       load("link", { rel: "stylesheet", href: bundle + "pagefind-ui.css" }),
       load("script", { src: bundle + "pagefind-ui.js" }),
-    ]).then(function () {
+      bundles(),
+    ]).then(function (loaded) {
       /* global PagefindUI */
       new PagefindUI({
         element: "#site-search-ui",
@@ -63,6 +88,7 @@
         highlightParam: HIGHLIGHT_PARAM,
         openFilters: [],
         ranking: OPTIONS.ranking,
+        mergeIndex: loaded[2].map(function (b) { return { bundlePath: b }; }),
         translations: {
           placeholder: "Zoek op woord, organisatie of getal",
           clear_search: "Wissen",
