@@ -298,7 +298,7 @@ def parted_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copytree(built_site, site)
     for bundle in site.glob("pagefind*"):
         shutil.rmtree(bundle)
-    index_site(site, pages_per_part=20)
+    index_site(site, pages_per_part=5)
     assert (site / "pagefind-2").is_dir()
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
