@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import DataError, GeneratorError
-from .pipeline import Settings, build, generate, mkdocs_env
+from .pipeline import BUILDER, Settings, build, generate, mkdocs_env
 from .scaffold import scaffold_document
 from .schema import render_schemas
 from .validate import load_corpus
@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             generate(settings)
             env = mkdocs_env()
             env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
-            return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
-                                    args.addr], cwd=settings.root, env=env)
+            return subprocess.call([sys.executable, "-m", BUILDER, "serve", "--config-file", "mkdocs.yml",
+                                    "--dev-addr", args.addr], cwd=settings.root, env=env)
         elif args.command == "new":
             corpus = load_corpus(settings.data_dir, settings.root)
             path = scaffold_document(corpus, settings.data_dir, args.municipality, args.year,

@@ -37,7 +37,6 @@
     return api;
   }
   window.siteSearch = { options: OPTIONS, pagefind: pagefind };
-  var ui = null;
 
   function root() {
     // The site's root path, also when the site lives under a sub-path.
@@ -54,7 +53,7 @@
     });
   }
 
-  function parts() {
+  function elements() {
     var box = document.querySelector("[data-site-search]");
     if (!box) return null;
     return {
@@ -101,7 +100,7 @@
   }
 
   function open() {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     p.panel.hidden = false;
     p.toggle.setAttribute("aria-expanded", "true");
@@ -112,7 +111,7 @@
   }
 
   function close(returnFocus) {
-    var p = parts();
+    var p = elements();
     if (!p || p.panel.hidden) return;
     p.panel.hidden = true;
     p.toggle.setAttribute("aria-expanded", "false");
@@ -124,7 +123,7 @@
   }
 
   document.addEventListener("click", function (ev) {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     if (p.toggle.contains(ev.target)) {
       if (p.panel.hidden) open(); else close(true);
@@ -136,7 +135,7 @@
   // Capture phase on window: runs before Material's own shortcuts, which would
   // open the search of Material's plugin that this site does not use.
   window.addEventListener("keydown", function (ev) {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     if (ev.key === "Escape" && !p.panel.hidden) {
       ev.preventDefault();
