@@ -241,6 +241,14 @@ def test_escape_closes_the_panel_and_returns_focus(search_page) -> None:  # type
 
 
 @browser_test
+def test_focus_leaving_the_panel_closes_it(search_page) -> None:  # type: ignore[no-untyped-def]
+    ui_search(search_page, "Woonborg")
+    search_page.locator("article a").first.focus()
+    assert search_page.locator("#site-search-panel").is_hidden()
+    assert search_page.locator(".site-search__toggle").get_attribute("aria-expanded") == "false"
+
+
+@browser_test
 def test_filter_by_municipality(search_page) -> None:  # type: ignore[no-untyped-def]
     results = ui_search(search_page, "huurverhoging")
     before = results.count()

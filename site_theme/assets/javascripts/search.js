@@ -1,7 +1,8 @@
 // Site search in Material's header (partials/header.html): a button opens a
 // panel with Pagefind's UI, which is loaded from the site itself (pagefind/)
 // the first time the panel opens, so a reader who does not search downloads
-// nothing for it. Keys: "/" or "s" opens, Esc closes and returns focus.
+// nothing for it. Keys: "/" or "s" opens, Esc closes and returns focus;
+// moving focus out of it closes it too.
 // After every page change (also Material's instant navigation, hence
 // document$.subscribe) the panel closes and the searched words are highlighted
 // when the page was reached from a result (?pagefind-highlight=...).
@@ -130,6 +131,15 @@
     } else if (!p.panel.hidden && !p.panel.contains(ev.target)) {
       close(false);
     }
+  });
+
+  // The panel lies over the page: when focus moves to the page behind it
+  // (Tab past the last result), it closes, so the focused element is visible.
+  document.addEventListener("focusout", function (ev) {
+    var p = elements();
+    if (!p || p.panel.hidden || !ev.relatedTarget) return;
+    var box = p.panel.parentNode;
+    if (box.contains(ev.target) && !box.contains(ev.relatedTarget)) close(false);
   });
 
   // Capture phase on window: runs before Material's own shortcuts, which would
