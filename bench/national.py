@@ -46,6 +46,8 @@ SYLLABLES = ["ber", "dal", "dorp", "veen", "wold", "horst", "mond", "burg", "kam
              "ter", "aa", "wijk", "huizen", "brink", "hem", "rade", "ven"]
 SEED_NAMES = {"aa-en-hunze": "Aa en Hunze", "groningen": "Groningen", "het-hogeland": "Het Hogeland",
               "tynaarlo": "Tynaarlo"}
+# Query -> what its first result must be: a document of the named municipality for
+# the last one; for the others a document (every clone of a seed text has them).
 QUERIES = ["huurverhoging", "energielabels", "buurtbemiddeling", "38.067", "sociale huurwoningen {name}"]
 
 
@@ -226,13 +228,20 @@ def measure_build(root: Path, builder: str) -> dict[str, Any]:
     r["builder_s"], r["builder_mem"], _ = run(
         [py, "-m", builder, "build", "--clean", "--strict", "--site-dir", str(site),
          "--config-file", str(root / "mkdocs.yml")], root, env)
-    code = f"from pathlib import Path; from generator.search import index_site; index_site(Path({str(site)!r}))"
-    r["search_s"], r["search_mem"], _ = run([py, "-c", code], ROOT)
+    r.update(measure_index(site))
     # build() holds the generator's memory while the builder and Pagefind run.
     r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
     r["build_mem"] = r["generate_mem"] + max(r["builder_mem"], r["search_mem"])
     r.update(site_figures(site))
     return r
+
+
+def measure_index(site: Path) -> dict[str, Any]:
+    for bundle in site.glob("pagefind*"):
+        shutil.rmtree(bundle)
+    code = f"from pathlib import Path; from generator.search import index_site; index_site(Path({str(site)!r}))"
+    seconds, memory, _ = run([sys.executable, "-c", code], ROOT)
+    return {"search_s": seconds, "search_mem": memory}
 
 
 def site_figures(site: Path) -> dict[str, Any]:
@@ -246,7 +255,9 @@ def site_figures(site: Path) -> dict[str, Any]:
         "median_page": sizes[len(sizes) // 2][:2],
         "largest_page": sizes[-1][:2],
         "largest_page_path": str(sizes[-1][2].relative_to(site)),
-        "index_bytes": sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()),
+        "index_bytes": sum(f.stat().st_size for b in site.glob(f"{bundle.name}*") for f in b.rglob("*")
+                           if f.is_file()),
+        "index_parts": len(list(site.glob(f"{bundle.name}*"))),
     }
 
 
@@ -259,9 +270,20 @@ def measure_search(site: Path, queries: list[str]) -> dict[str, Any]:
 
     from playwright.sync_api import sync_playwright
 
+    served: list[int] = []
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        # Counts the bytes of search files served, from the page or a worker.
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            if self.path.startswith("/pagefind"):
+                start = source.tell()
+                super().copyfile(source, outputfile)
+                served.append(source.tell() - start)
+            else:
+                super().copyfile(source, outputfile)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -276,9 +298,7 @@ def measure_search(site: Path, queries: list[str]) -> dict[str, Any]:
             page = context.new_page()
             page.goto(base + "over/")
             page.wait_for_load_state("networkidle")
-            got: list[int] = []
-            page.on("requestfinished", lambda req, got=got: "/pagefind/" in req.url
-                    and got.append(req.sizes()["responseBodySize"]))
+            served.clear()
             # The panel loads Pagefind when it opens (init: script, WASM, entry
             # and meta files), while the reader types; then the query runs.
             out = page.evaluate("""async q => {
@@ -292,8 +312,11 @@ def measure_search(site: Path, queries: list[str]) -> dict[str, Any]:
                         first: first && first.meta.title};
             }""", query)
             page.wait_for_timeout(200)
-            out["bytes"] = sum(got)
+            out["bytes"] = sum(served)
             out["query"] = query
+            named = query.removeprefix("sociale huurwoningen ")
+            expected = f"– {named}" if named != query else "Prestatieafspraken"
+            out["as_expected"] = bool(out["first"]) and expected in out["first"]
             results.append(out)
             context.close()
         browser.close()
@@ -330,17 +353,20 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     add("site size", lambda r: mb(r["site_bytes"]))
     add("median page raw / gz", lambda r: f"{mb(r['median_page'][0])} / {mb(r['median_page'][1])}")
     add("largest page raw / gz", lambda r: f"{mb(r['largest_page'][0])} / {mb(r['largest_page'][1])}")
-    add("search index (all files)", lambda r: mb(r["index_bytes"]))
+    add("search index (all files) / parts", lambda r: f"{mb(r['index_bytes'])} / {r.get('index_parts', 1)}")
     add("loading Pagefind when the panel opens (worst)",
         lambda r: f"{max(s['init_ms'] for s in r['search']):.0f} ms")
     add("one search: query to first result (worst query)",
         lambda r: f"{max(s['ms'] for s in r['search']):.0f} ms")
+    add("first results as expected", lambda r: f"{sum(s.get('as_expected', True) for s in r['search'])}"
+        f"/{len(r['search'])}")
     add("one search: downloaded (worst query)", lambda r: mb(max(s["bytes"] for s in r["search"])))
     lines.append("")
     for n in names:
         for s in results[n]["search"]:
             lines.append(f"- {n}: {s['query']!r}: {s['count']} results, first {s['first']!r}, "
-                         f"load {s['init_ms']:.0f} ms + search {s['ms']:.0f} ms, {mb(s['bytes'])}")
+                         f"load {s['init_ms']:.0f} ms + search {s['ms']:.0f} ms, {mb(s['bytes'])}"
+                         f"{'' if s.get('as_expected', True) else ' (NOT the expected first result)'}")
     return "\n".join(lines)
 
 
@@ -350,16 +376,19 @@ def main() -> None:
                         help="share of the 342 municipalities; repeatable (default: 0.1 and 1)")
     parser.add_argument("--builder", default="mkdocs", help="module run as `<builder> build` (mkdocs, properdocs)")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed site")
+    parser.add_argument("--reindex", action="store_true",
+                        help="run only Pagefind again on the sites in bench/_work, then measure search")
     parser.add_argument("--search-only", action="store_true",
                         help="measure search again on the sites in bench/_work (no generating or building)")
     args = parser.parse_args()
     fractions = args.fraction or [0.1, 1.0]
+    again = args.search_only or args.reindex
     results: dict[str, dict[str, Any]] = {}
     runs: list[tuple[str, Path, int]] = []
     if not args.no_seed:
         seed = WORK / "seed"
         project(seed)
-        if not args.search_only:
+        if not again:
             shutil.rmtree(seed / "data", ignore_errors=True)
             shutil.copytree(ROOT / "data", seed / "data")
         runs.append(("seed", seed, len(list((ROOT / "data").glob("*/*.yaml")))))
@@ -367,12 +396,18 @@ def main() -> None:
         count = max(1, round(MUNICIPALITIES * fraction))
         root = WORK / f"national-{count}"
         project(root)
-        documents = 0 if args.search_only else write_corpus(root, count)
+        documents = 0 if again else write_corpus(root, count)
         runs.append((f"{count} municipalities", root, documents))
-    previous = json.loads((WORK / f"results-{args.builder}.json").read_text()) if args.search_only else {}
+    previous = json.loads((WORK / f"results-{args.builder}.json").read_text()) if again else {}
     for name, root, documents in runs:
-        if args.search_only:
+        if again:
             r = previous[name]
+            if args.reindex:
+                print(f"indexing {name} again ...", file=sys.stderr, flush=True)
+                r.update(measure_index(root / "site"))
+                r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
+                r["build_mem"] = r["generate_mem"] + max(r["builder_mem"], r["search_mem"])
+                r.update(site_figures(root / "site"))
         else:
             print(f"building {name} ({documents} documents) with {args.builder} ...", file=sys.stderr, flush=True)
             r = measure_build(root, args.builder)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import DataError, GeneratorError
-from .pipeline import SERVE_ENV, Settings, build, generate, mkdocs_env
+from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import scaffold_document
 from .schema import render_schemas
 from .validate import load_corpus
@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             env = mkdocs_env()
             env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
             env[SERVE_ENV] = "1"
-            return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr",
-                                    args.addr], cwd=settings.root, env=env)
+            return subprocess.call([sys.executable, "-m", BUILDER, "serve", "--config-file", "mkdocs.yml",
+                                    "--dev-addr", args.addr], cwd=settings.root, env=env)
         elif args.command == "new":
             corpus = load_corpus(settings.data_dir, settings.root)
             path = scaffold_document(corpus, settings.data_dir, args.municipality, args.year,

@@ -124,18 +124,22 @@ def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
     One part (None: the whole site) when the site is small enough."""
     municipalities = sorted(p for p in (site_dir / urls.GEMEENTEN).iterdir() if p.is_dir())
     sizes = {m.name: sum(1 for _ in m.rglob("*.html")) for m in municipalities}
-    total = sum(1 for _ in site_dir.rglob("*.html"))
+    others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
+                    and not p.name.startswith(BUNDLE_DIR))
+    indexed_elsewhere = sum(1 for name in others for page in (site_dir / name).rglob("*.html")
+                            if b"data-pagefind-body" in page.read_bytes())
+    total = sum(sizes.values()) + indexed_elsewhere
     if total <= pages_per_part:
         return [None]
     count = -(-total // pages_per_part)
+    # Parts alike (Pagefind ranks within each part): municipalities spread
+    # evenly, the few hand-written pages in the first part besides them.
     groups: list[list[str]] = [[] for _ in range(count)]
-    filled = [total - sum(sizes.values())] + [0] * (count - 1)  # pages outside gemeenten/
+    filled = [indexed_elsewhere] + [0] * (count - 1)
     for name in sorted(sizes, key=lambda n: (-sizes[n], n)):  # largest first, into the emptiest part
         i = min(range(count), key=lambda k: (filled[k], k))
         groups[i].append(name)
         filled[i] += sizes[name]
-    others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
-                    and not p.name.startswith(BUNDLE_DIR))
     first = ["*.html", *(f"{name}/**/*.html" for name in others), f"{urls.GEMEENTEN}/*.html"]
     globs: list[str | None] = []
     for i, names in enumerate(groups):

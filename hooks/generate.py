@@ -17,7 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mkdocs.exceptions import PluginError  # noqa: E402
+try:  # ProperDocs (generator/pipeline.py BUILDER) reports its own PluginError as a message
+    from properdocs.exceptions import PluginError
+except ImportError:  # MkDocs 1.6
+    from mkdocs.exceptions import PluginError  # type: ignore[assignment]
 
 from generator.errors import GeneratorError  # noqa: E402
 from generator.pipeline import SERVE_ENV, Settings, generate  # noqa: E402

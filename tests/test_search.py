@@ -241,6 +241,14 @@ def test_escape_closes_the_panel_and_returns_focus(search_page) -> None:  # type
 
 
 @browser_test
+def test_focus_leaving_the_panel_closes_it(search_page) -> None:  # type: ignore[no-untyped-def]
+    ui_search(search_page, "Woonborg")
+    search_page.locator("article a").first.focus()
+    assert search_page.locator("#site-search-panel").is_hidden()
+    assert search_page.locator(".site-search__toggle").get_attribute("aria-expanded") == "false"
+
+
+@browser_test
 def test_filter_by_municipality(search_page) -> None:  # type: ignore[no-untyped-def]
     results = ui_search(search_page, "huurverhoging")
     before = results.count()
@@ -298,7 +306,7 @@ def parted_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copytree(built_site, site)
     for bundle in site.glob("pagefind*"):
         shutil.rmtree(bundle)
-    index_site(site, pages_per_part=20)
+    index_site(site, pages_per_part=5)
     assert (site / "pagefind-2").is_dir()
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))

@@ -1,7 +1,8 @@
 // Site search in Material's header (partials/header.html): a button opens a
 // panel with Pagefind's UI, which is loaded from the site itself (pagefind/)
 // the first time the panel opens, so a reader who does not search downloads
-// nothing for it. Keys: "/" or "s" opens, Esc closes and returns focus.
+// nothing for it. Keys: "/" or "s" opens, Esc closes and returns focus;
+// moving focus out of it closes it too.
 // After every page change (also Material's instant navigation, hence
 // document$.subscribe) the panel closes and the searched words are highlighted
 // when the page was reached from a result (?pagefind-highlight=...).
@@ -37,7 +38,6 @@
     return api;
   }
   window.siteSearch = { options: OPTIONS, pagefind: pagefind };
-  var ui = null;
 
   function root() {
     // The site's root path, also when the site lives under a sub-path.
@@ -54,7 +54,7 @@
     });
   }
 
-  function parts() {
+  function elements() {
     var box = document.querySelector("[data-site-search]");
     if (!box) return null;
     return {
@@ -101,7 +101,7 @@
   }
 
   function open() {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     p.panel.hidden = false;
     p.toggle.setAttribute("aria-expanded", "true");
@@ -112,7 +112,7 @@
   }
 
   function close(returnFocus) {
-    var p = parts();
+    var p = elements();
     if (!p || p.panel.hidden) return;
     p.panel.hidden = true;
     p.toggle.setAttribute("aria-expanded", "false");
@@ -124,7 +124,7 @@
   }
 
   document.addEventListener("click", function (ev) {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     if (p.toggle.contains(ev.target)) {
       if (p.panel.hidden) open(); else close(true);
@@ -133,10 +133,19 @@
     }
   });
 
+  // The panel lies over the page: when focus moves to the page behind it
+  // (Tab past the last result), it closes, so the focused element is visible.
+  document.addEventListener("focusout", function (ev) {
+    var p = elements();
+    if (!p || p.panel.hidden || !ev.relatedTarget) return;
+    var box = p.panel.parentNode;
+    if (box.contains(ev.target) && !box.contains(ev.relatedTarget)) close(false);
+  });
+
   // Capture phase on window: runs before Material's own shortcuts, which would
   // open the search of Material's plugin that this site does not use.
   window.addEventListener("keydown", function (ev) {
-    var p = parts();
+    var p = elements();
     if (!p) return;
     if (ev.key === "Escape" && !p.panel.hidden) {
       ev.preventDefault();
