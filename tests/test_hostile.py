@@ -338,7 +338,7 @@ def _load_hook() -> object:
 
 def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from mkdocs.exceptions import PluginError
+    from properdocs.exceptions import PluginError  # the builder the hook reports to
 
     from generator.pipeline import SERVE_ENV, Settings, generate
 
