@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import DataError, GeneratorError
+from .errors import DataError, Diagnostic, GeneratorError
 from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
-from .scaffold import scaffold_document
+from .scaffold import NOT_FILLED_IN, check_years, parse_period, scaffold_document, scaffold_path
 from .schema import render_schemas
 from .validate import load_corpus
 
@@ -19,7 +19,7 @@ COMMANDS = {
     "generate": "write the Markdown tree into build/docs (no MkDocs)",
     "build": "check, generate and build the site into site/ (replaced only on success)",
     "serve": "live preview; data edits show without restart",
-    "new": "write the data file for a municipality's new year",
+    "new": "write the data file for a municipality's new year or period, to fill in",
     "schema": "write the JSON Schema of the data format into schema/",
 }
 
@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     commands["serve"].add_argument("--addr", default="127.0.0.1:8000")
     p_new = commands["new"]
     p_new.add_argument("--municipality", required=True, help="id from data/municipalities.yaml")
-    p_new.add_argument("--year", required=True, type=int)
-    p_new.add_argument("--kind", choices=["yearly", "framework"], default="yearly")
+    when = p_new.add_mutually_exclusive_group(required=True)
+    when.add_argument("--year", type=int, help="agreements for one year")
+    when.add_argument("--period", help="several years, e.g. 2024-2027 (kind multi-year)")
+    p_new.add_argument("--kind", choices=["yearly", "multi-year", "framework"], default="yearly")
     args = parser.parse_args(argv)
     settings = Settings(args.root.resolve())
     try:
@@ -68,17 +70,30 @@ def main(argv: list[str] | None = None) -> int:
             return subprocess.call([sys.executable, "-m", BUILDER, "serve", "--config-file", "mkdocs.yml",
                                     "--dev-addr", args.addr], cwd=settings.root, env=env)
         elif args.command == "new":
+            start, end = parse_period(args.period) if args.period else (args.year, args.year)
+            check_years(start, end, "--period" if args.period else "--year")  # before any I/O
+            target = scaffold_path(settings.data_dir, args.municipality, start, end,
+                                   "multi-year" if end != start else args.kind)
+            if target.exists():  # before reading data/, which may hold a scaffold not filled in
+                raise GeneratorError(f"{target} already exists")
             corpus = load_corpus(settings.data_dir, settings.root)
-            path = scaffold_document(corpus, settings.data_dir, args.municipality, args.year,
-                                     args.kind)
+            path = scaffold_document(corpus, settings.data_dir, args.municipality, start,
+                                     args.kind, end)
+            shown = path.relative_to(settings.root).as_posix()
             try:
-                load_corpus(settings.data_dir, settings.root)  # the new file must validate
-            except DataError:
-                path.unlink()  # never leave a file behind that breaks the build
-                if not any(path.parent.iterdir()):
-                    path.parent.rmdir()
-                raise
-            print(f"wrote {path.relative_to(settings.root)}; fill it in, then run "
+                load_corpus(settings.data_dir, settings.root)
+                unfilled: list[Diagnostic] = []
+            except DataError as exc:
+                own = [d for d in exc.diagnostics if d.file == shown]
+                unfilled = [d for d in own if NOT_FILLED_IN in d.message]
+                if len(unfilled) != len(own):  # a scaffold that is wrong: a bug, keep nothing
+                    path.unlink()
+                    if not any(path.parent.iterdir()):
+                        path.parent.rmdir()
+                    raise DataError([d for d in own if d not in unfilled]) from None
+            print(f"wrote {shown}; it is not filled in yet, so `python -m generator check` "
+                  f"reports it ({len(unfilled)} parts to fill in) and the site is not built "
+                  f"until it is. Fill it in from the signed document, then run "
                   f"`python -m generator check` and `python -m generator serve`")
         elif args.command == "schema":
             out = settings.root / "schema"

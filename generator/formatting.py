@@ -181,6 +181,14 @@ def hashes(level: int) -> Safe:
     return Safe("#" * min(max(level, 1), 6))
 
 
+def deep_heading(attrs: Safe) -> Safe:
+    """The attribute list of a heading below h6, on the bold paragraph that stands
+    in for it: '{#id .deep-heading}' (issue 11a)."""
+    if not (isinstance(attrs, Safe) and attrs.startswith("{") and attrs.endswith("}")):
+        raise TypeError("deep_heading() takes the attribute list of attrs()")
+    return Safe(attrs[:-1] + " .deep-heading}")
+
+
 def figure_json(value: Any) -> Safe:
     """A chart figure as JSON in an HTML attribute (data-figure). Not a
     <script type="application/json"> block: Material's instant navigation re-inserts
@@ -209,4 +217,5 @@ FILTERS = {
     "anchor": anchor,
     "attrs": attrs,
     "hashes": hashes,
+    "deep_heading": deep_heading,
 }

@@ -30,8 +30,12 @@ Text = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
 YEARS = (1900, 2100)  # the years a document, a due date or a point may name
 Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
-# "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
-DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
+# "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML),
+# or a range of two of these: "2028 t/m 2031", "Q1 2024 t/m Q2 2025" (issue 11a).
+_DUE_ONE = r"(?:Q[1-4] )?\d{4}|\d{4}-\d{2}(?:-\d{2})?"
+DUE_PATTERN = rf"^(?:{_DUE_ONE})(?: t/m (?:{_DUE_ONE}))?$"
+DUE_FORMS = ('"2023", "Q1 2023", "2023-06", "2023-06-30", or a range of two of these '
+             'with " t/m " between them: "2028 t/m 2031"')
 
 
 class Model(BaseModel):
@@ -63,6 +67,8 @@ class Municipality(Model):
     cbs_code: Annotated[StrictStr, Field(pattern=r"^GM\d{4}$")]
     name: Text
     province: Text | None = None
+    # --- issue 11a: the municipality's own gemeente organisation
+    organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
 
 
 class OrganisationsFile(Model):
@@ -231,22 +237,30 @@ class Commitment(Model):
         # The pattern admits "2023-13" and "2023-02-30"; the page prints the month's name.
         if value is None:
             return value
-        year = int(value.removeprefix("Q")[-4:] if value.startswith("Q") else value[:4])
-        if not YEARS[0] <= year <= YEARS[1]:
-            raise ValueError(f"the year is not between {YEARS[0]} and {YEARS[1]}")
-        parts = value.split("-")
-        if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
-            raise ValueError(f"there is no month {parts[1]}")
-        if len(parts) == 3:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"'{value}' is not a date that exists") from None
+        for part in value.split(" t/m "):  # a range (issue 11a): each end must exist
+            _check_due(part)
+        ends = value.split(" t/m ")
+        if due_key(ends[-1]) < due_key(ends[0]):
+            raise ValueError(f"the range ends ({ends[-1]}) before it starts ({ends[0]})")
         return value
 
 
+def _check_due(value: str) -> None:
+    year = int(value.removeprefix("Q")[-4:] if value.startswith("Q") else value[:4])
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueError(f"the year is not between {YEARS[0]} and {YEARS[1]}")
+    parts = value.split("-")
+    if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
+        raise ValueError(f"there is no month {parts[1]}")
+    if len(parts) == 3:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date that exists") from None
+
+
 class Group(Model):
-    title: Text  # as printed: "Gezamenlijke prestaties 2023"
+    title: Text | None = None  # as printed: "Gezamenlijke prestaties 2023"; omit if none is printed
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
 
@@ -270,9 +284,11 @@ class Box(Model):
 class Chapter(Model):
     id: Slug
     number: Text | None = None
-    title: Text
+    title: Text | None = None  # the local title as printed; omit if the source prints none
     theme: Ref | None = None
     note: Text | None = None  # a transcription note, shown to readers under the heading
+    # --- issue 11a: a party bound by some chapters only
+    parties: list[Ref] | None = None  # the parties this chapter binds (default: the document's)
     context: list[Context] = []
     boxes: list[Box] = []
     goals: list[Goal] = []
@@ -324,7 +340,7 @@ class Signing(Model):
 class Document(Model):
     municipality: Ref
     slug: Slug
-    kind: Literal["framework", "yearly"]
+    kind: Literal["framework", "yearly", "multi-year"]  # multi-year: agreements for several years
     title: Text
     period: Period
     framework: DocRef | None = None  # a framework document in data/
@@ -345,6 +361,20 @@ def iter_chapters(chapters: list[Chapter]):  # type: ignore[no-untyped-def]
     for chapter in chapters:
         yield chapter
         yield from iter_chapters(chapter.chapters)
+
+
+def due_key(due: str) -> tuple[int, int, int]:
+    """A due form as (year, month, day) of its start, for ordering the ends of a range."""
+    if due.startswith("Q"):
+        return int(due[-4:]), 3 * int(due[1]) - 2, 1
+    parts = [int(p) for p in due.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+
+
+def due_years(due: str) -> tuple[int, int]:
+    """The first and last year a due value names ("2028 t/m 2031" -> (2028, 2031))."""
+    ends = due.split(" t/m ")
+    return due_key(ends[0])[0], due_key(ends[-1])[0]
 
 
 DUTCH_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")

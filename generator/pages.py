@@ -17,6 +17,7 @@ from .formatting import Safe
 from .render import (
     PageContext,
     PlannedPage,
+    chapter_label,
     contents_label,
     count_commitments,
     kind_label,
@@ -24,6 +25,7 @@ from .render import (
     period_label,
 )
 from .validate import Corpus
+from .years import years_in_force
 
 NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
 NO_PROVINCE = "Overig"  # nav group of municipalities without a province in the data
@@ -41,8 +43,10 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     pages: list[PlannedPage] = []
     for doc in corpus.documents:
         pages.append(plan_document(corpus, doc))
+    in_force = years_in_force(corpus)
     for mun in corpus.municipalities.values():
-        pages.append(plan_municipality(corpus, mun))
+        pages.append(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {}))))
+    pages += plan_years(corpus, in_force)
     rows = [(mun, list(reversed(corpus.documents_of(mun.id))))
             for mun in corpus.municipalities.values()]
     shared = {"urls": urls, "rows": rows}
@@ -93,7 +97,26 @@ def plan_document(corpus: Corpus, doc: m.Document) -> PlannedPage:
     })
 
 
-def plan_municipality(corpus: Corpus, mun: m.Municipality) -> PlannedPage:
+def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]]) -> list[PlannedPage]:
+    """A page per municipality and year: every document in force that year."""
+    pages = []
+    for mun_id, by_year in in_force.items():
+        mun = corpus.municipalities[mun_id]
+        years = list(by_year)
+        for i, (year, docs) in enumerate(by_year.items()):
+            path = urls.municipality_year_page(mun_id, year)
+            pages.append(PlannedPage(path, "year.md.j2", {
+                "municipality": mun, "year": year, "documents": docs,
+                "previous": years[i - 1] if i else None,
+                "next": years[i + 1] if i + 1 < len(years) else None,
+                "period": period_label, "kind_label": kind_label, "contents": contents_label,
+                "page_title": page_title(f"Gemeente {mun.name}", str(year)),
+                "urls": urls, "link": PageContext(path, corpus).link,
+            }))
+    return pages
+
+
+def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | None = None) -> PlannedPage:
     path = urls.municipality_page(mun.id)
     docs = list(reversed(corpus.documents_of(mun.id)))
     party_ids = sorted({p for d in docs for p in d.parties},
@@ -106,6 +129,7 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality) -> PlannedPage:
         "kind_label": kind_label,
         "contents": contents_label,
         "page_title": page_title(f"Gemeente {mun.name}"),
+        "years": years or [],
         "urls": urls,
         "link": PageContext(path, corpus).link,
     })
@@ -142,7 +166,7 @@ def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple
     """Chapters with a label that includes their parents ("2 Prestatieafspraken 2026, then
     Betaalbaar wonen"), so two sub-chapters with the same title can be told apart."""
     for chapter in chapters:
-        own = f"{chapter.number} {chapter.title}" if chapter.number else chapter.title
+        own = chapter_label(chapter)
         label = f"{parent} › {own}" if parent else own
         yield chapter, label
         yield from _labelled_chapters(chapter.chapters, label)
@@ -205,6 +229,8 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources = {urls.document_page(d): corpus.files[d.ref] for d in corpus.documents}
     sources.update({urls.municipality_page(mid): "data/municipalities.yaml"
                     for mid in corpus.municipalities})
+    sources.update({urls.municipality_year_page(mid, year): "data/municipalities.yaml"
+                    for mid, by_year in years_in_force(corpus).items() for year in by_year})
     sources[urls.municipalities_index()] = "data/municipalities.yaml"
     sources[urls.theme_index()] = "data/themes.yaml"
     sources[urls.organisations_index()] = "data/organisations.yaml"

@@ -19,7 +19,8 @@ from .errors import TemplateError
 from .formatting import FILTERS, Safe, due_nl, md
 from .validate import Corpus
 
-KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)"}
+KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)",
+               "multi-year": "Meerjarige prestatieafspraken"}
 CONTEXT_LABELS = {
     "doel": "Doel",
     "richtingen": "Richtingen",
@@ -70,6 +71,14 @@ def period_label(doc: m.Document) -> str:
 
 def kind_label(doc: m.Document) -> str:
     return KIND_LABELS[doc.kind]
+
+
+def chapter_label(chapter: m.Chapter) -> str:
+    """A chapter as a reader finds it in the source: '2 Betaalbaarheid'; a chapter
+    the source prints no title for is named by its number, or said to have none."""
+    if chapter.title:
+        return f"{chapter.number} {chapter.title}" if chapter.number else chapter.title
+    return f"Hoofdstuk {chapter.number}" if chapter.number else "(hoofdstuk zonder titel)"
 
 
 def opening_words(text: str, limit: int = 60) -> str:
@@ -162,6 +171,10 @@ class PageContext:
     table_charts = staticmethod(table_charts)
     indicator_chart = staticmethod(indicator_chart)
 
+    def party_names(self, org_ids: list[str]) -> str:
+        """'Gemeente Tynaarlo, Woonborg': who a chapter binds (issue 11a)."""
+        return ", ".join(self.org(p).short_name for p in org_ids)
+
     @staticmethod
     def all_uncertain(table: m.Table) -> bool:
         cells = [v for r in table.rows for v in r.values if v is not None]
@@ -173,7 +186,7 @@ class PageContext:
             for goal in chapter.goals:
                 if goal.id == goal_id:
                     text = goal.text if len(goal.text) <= 80 else goal.text[:77].rstrip() + "..."
-                    return f"{chapter.title}: {text}"
+                    return f"{chapter_label(chapter)}: {text}"
         raise TemplateError(f"unknown goal {goal_id}")
 
     def column_label(self, col: m.Column) -> str:

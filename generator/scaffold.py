@@ -1,56 +1,91 @@
-# `new`: writes the data file for a municipality's agreements of a new year, as
-# a starting point a maintainer fills in. The file validates as written (so the
-# site builds while it is being filled) and lists, as comments, the
-# organisations and themes to pick from. Registries are appended to, never
-# rewritten, so their comments and order survive.
+# `new`: writes the data file for a municipality's agreements of a new year or a
+# period of years, as a starting point a maintainer fills in. The scaffold is a
+# valid model but not filled in (empty chapters): `check` reports that, so it can
+# never be published as is. It lists, as comments, the organisations and themes
+# to pick from. Registries are appended to, never rewritten.
 from __future__ import annotations
 
 from pathlib import Path
 
 from . import model as m
 from .errors import GeneratorError
-from .validate import Corpus
+from .validate import Corpus, gemeente_of
+
+NOT_FILLED_IN = "is not filled in yet"  # validate.py's words for a scaffold's empty parts
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """'2024-2027' (or '2024 t/m 2027') as (2024, 2027); a single year as (y, y)."""
+    parts = text.replace(" t/m ", "-").split("-")
+    try:
+        start, end = (int(parts[0]), int(parts[-1])) if len(parts) <= 2 else (0, -1)
+    except ValueError:
+        start, end = 0, -1
+    if len(parts) > 2 or end < start:
+        raise GeneratorError(f"--period {text} is not a period; write it as 2024-2027")
+    return start, end
+
+
+def check_years(start: int, end: int, option: str = "--year") -> None:
+    for y in (start, end):
+        if not m.YEARS[0] <= y <= m.YEARS[1]:
+            raise GeneratorError(f"{option} {y} is not a year between {m.YEARS[0]} and {m.YEARS[1]}")
+
+
+def scaffold_path(data_dir: Path, municipality: str, start: int, end: int, kind: str) -> Path:
+    """Where `new` writes: data/<municipality>/<prestatie|kader>afspraken-<years>.yaml."""
+    years = str(start) if end == start else f"{start}-{end}"
+    name = "kaderafspraken" if kind == "framework" else "prestatieafspraken"
+    return data_dir / municipality / f"{name}-{years}.yaml"
 
 
 def scaffold_document(corpus: Corpus, data_dir: Path, municipality: str, year: int,
-                      kind: str = "yearly") -> Path:
-    if not m.YEARS[0] <= year <= m.YEARS[1]:
-        raise GeneratorError(f"--year {year} is not a year between {m.YEARS[0]} and {m.YEARS[1]}")
+                      kind: str = "yearly", end: int | None = None) -> Path:
+    end = year if end is None else end
+    check_years(year, end)
     if municipality not in corpus.municipalities:
         known = ", ".join(sorted(corpus.municipalities))
         raise GeneratorError(f"unknown municipality '{municipality}' (known: {known}); add it "
                              f"to data/municipalities.yaml first, with its CBS code")
-    slug = f"prestatieafspraken-{year}" if kind == "yearly" else f"kaderafspraken-{year}"
-    path = data_dir / municipality / f"{slug}.yaml"
+    if kind == "yearly" and end != year:
+        kind = "multi-year"  # a period of several years is never "jaarafspraken"
+    years = str(year) if end == year else f"{year}-{end}"
+    name_of_kind = "Kaderafspraken" if kind == "framework" else "Prestatieafspraken"
+    path = scaffold_path(data_dir, municipality, year, end, kind)
+    slug = path.stem
     if path.exists():
         raise GeneratorError(f"{path} already exists")
     previous = corpus.documents_of(municipality)
     latest = previous[-1] if previous else None
-    gemeente = next((o.id for o in corpus.organisations.values()
-                     if o.kind == "gemeente" and o.name.endswith(corpus.municipalities[municipality].name)),
-                    None)
-    parties = list(latest.parties) if latest else ([gemeente] if gemeente else [])
-    if not parties:
-        raise GeneratorError(f"no organisation for gemeente {municipality} in "
-                             f"data/organisations.yaml; add it first")
-    framework = latest.framework if latest and latest.framework else None
+    mun = corpus.municipalities[municipality]
+    gemeente = gemeente_of(mun)
+    if gemeente not in corpus.organisations:
+        raise GeneratorError(f"no organisation for gemeente {mun.name}: add '{gemeente}' "
+                             f"(kind: gemeente, name: Gemeente {mun.name}) to "
+                             f"data/organisations.yaml first, or name its id in 'organisation:' "
+                             f"of {municipality} in data/municipalities.yaml")
+    parties = list(latest.parties) if latest else [gemeente]
+    if gemeente not in parties:
+        parties.insert(0, gemeente)
+    framework = latest.framework if latest and latest.framework and kind != "framework" else None
     name = corpus.municipalities[municipality].name
     lines = [
         "# yaml-language-server: $schema=../../schema/document.schema.json",
-        f"# Prestatieafspraken {year}, {name}. Gemaakt met `python -m generator new`.",
+        f"# {name_of_kind} {years}, {name}. Gemaakt met `python -m generator new`.",
+        "# Nog niet ingevuld: `check` meldt dit bestand tot de hoofdstukken gevuld zijn.",
         "# Vul de velden in zoals ze in het ondertekende document staan; zie data/README.md.",
         "# Controleer met `python -m generator check`, bekijk met `python -m generator serve`.",
         f"municipality: {municipality}",
         f"slug: {slug}",
         f"kind: {kind}",
-        f"title: Prestatieafspraken {year}" if kind == "yearly" else f"title: Kaderafspraken {year}",
-        f"period: {{start: {year}, end: {year}}}",
+        f"title: {name_of_kind} {years}",
+        f"period: {{start: {year}, end: {end}}}",
     ]
     if framework:
         lines.append(f"framework: {framework}")
     lines += [
         "source:",
-        f"  title: Prestatieafspraken {year} gemeente {name}   # titel van de pdf",
+        f"  title: {name_of_kind} {years} gemeente {name}   # titel van de pdf",
         f"  publisher: Gemeente {name}",
         "# Organisaties (id: naam). Zet de ids van de partijen hieronder; ontbreekt er een,",
         "# voeg die dan toe aan data/organisations.yaml.",

@@ -19,6 +19,7 @@ from . import model as m
 from . import urls
 from .errors import GeneratorError
 from .validate import Corpus
+from .years import years_in_force
 
 # Filter names as the reader sees them (Pagefind shows the key).
 FILTER_MUNICIPALITY = "Gemeente"
@@ -60,6 +61,8 @@ def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
     listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
     listings += [urls.theme_page(t) for t in corpus.themes]
     listings += [urls.organisation_page(o) for o in corpus.organisations]
+    listings += [urls.municipality_year_page(mun, year)  # the documents, listed per year
+                 for mun, by_year in years_in_force(corpus).items() for year in by_year]
     for path in listings:
         plan[path] = {"index": False}
     return plan
@@ -77,7 +80,8 @@ def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
             FILTER_YEAR: [str(y) for y in range(doc.period.start, doc.period.end + 1)],
             FILTER_THEME: themes,
             FILTER_ORGANISATION: organisations,
-            FILTER_KIND: ["Kaderafspraken" if doc.kind == "framework" else "Jaarafspraken"],
+            FILTER_KIND: [{"framework": "Kaderafspraken", "multi-year": "Meerjarige afspraken"}
+                          .get(doc.kind, "Jaarafspraken")],
         },
         "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
     }

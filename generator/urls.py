@@ -31,8 +31,24 @@ def reserved_anchor(anchor: str) -> str | None:
     return None
 
 
+def reserved_slug(slug: str) -> str | None:
+    """Why a document slug cannot be used, or None if it can. A slug of digits only
+    would be the page of a municipality's year (municipality_year_page)."""
+    if slug in RESERVED_SLUGS:
+        return RESERVED_SLUGS[slug]
+    if slug.isdigit():
+        return f"{GEMEENTEN}/<municipality>/<year>/ for the page of one year"
+    return None
+
+
 def municipality_page(municipality_id: str) -> str:
     return f"{GEMEENTEN}/{municipality_id}/index.md"
+
+
+def municipality_year_page(municipality_id: str, year: int) -> str:
+    """Every document of one municipality in force in one year (a multi-year
+    agreement is listed under each of its years)."""
+    return f"{GEMEENTEN}/{municipality_id}/{year}.md"
 
 
 def document_page(doc: m.Document) -> str:

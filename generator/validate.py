@@ -113,12 +113,21 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     organisations = _index(registries.get("organisations"), "organisations", problems)
     themes = _index(registries.get("themes"), "themes", problems)
     municipalities = _index(registries.get("municipalities"), "municipalities", problems)
-    if len(registries) == len(REGISTRIES):
-        # References are checked on the raw data, so a file with a type error
-        # still gets its unknown organisations and themes reported in the same run.
-        for source in sources:
-            problems += check_references(source, organisations, themes)
-        problems += check_documents(documents, municipalities)
+    # References are checked on the raw data, so a file with a type error still
+    # gets its unknown organisations and themes reported in the same run; and each
+    # registry that loaded is used even when another did not (issue 11a: one run
+    # reports everything, not one batch after the other).
+    for source in sources:
+        problems += check_references(source,
+                                     organisations if "organisations" in registries else None,
+                                     themes if "themes" in registries else None)
+    valid = {id(source) for _, source in documents}
+    problems += check_identities([source for source in sources if id(source) not in valid])
+    problems += check_documents(documents, municipalities if "municipalities" in registries else None)
+    if "municipalities" in registries and "organisations" in registries:
+        problems += check_municipality_organisations(registries["municipalities"][1],
+                                                     municipalities, organisations)
+        problems += check_parties(documents, municipalities, organisations)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -245,6 +254,8 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
         return f"unknown field '{loc[-1]}'{hint}"
     if isinstance(value, str) and m.DUTCH_NUMBER.match(value.strip()):
         return dutch_number_hint(value)
+    if first["type"] in {"model_type", "model_attributes_type", "dict_type"} and loc[-1:] == ("period",):
+        return f"expected a mapping, got {_show(value)}; write for example {{start: 2024, end: 2027}}"
     kinds = [e["type"] for e in errors]
     if len(errors) > 1 and all(k in _EXPECTED for k in kinds):
         expected = " or ".join(dict.fromkeys(_EXPECTED[k] for k in kinds))
@@ -252,9 +263,23 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
     if first["type"] in _EXPECTED:
         return f"expected {_EXPECTED[first['type']]}, got {_show(value)}"
     if first["type"] == "string_pattern_mismatch":
-        return f"{_show(value)} does not have the expected form ({first['ctx']['pattern']})"
+        return f"{_show(value)} does not have the expected form: {_form(loc, first['ctx']['pattern'])}"
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"{message} (got {_show(value)})" if not isinstance(value, dict | list) else message
+
+
+# The forms a pattern admits, said in words (a raw regular expression helps no one).
+_FORMS = {
+    m.SLUG_PATTERN: "a lower-case id of letters a-z and digits, words joined by '-' (e.g. 'woonborg')",
+    m.DUE_PATTERN: m.DUE_FORMS,
+    r"^GM\d{4}$": "'GM' and four digits, the CBS code (e.g. 'GM1730')",
+    r"^https?://": "a web address starting with https:// or http://",
+    r"^[a-z0-9-]+/[a-z0-9-]+$": "'<municipality>/<slug>' (e.g. 'groningen/ambitiekader-2021-2025')",
+}
+
+
+def _form(loc: PathKey, pattern: str) -> str:
+    return _FORMS.get(pattern, f"the pattern {pattern}")
 
 
 def dutch_number_hint(value: str) -> str:
@@ -282,18 +307,22 @@ def _did_you_mean(name: str, options: Iterable[str]) -> str:
 ORGANISATION_KEYS = ("parties", "actors", "organisation")
 
 
-def check_references(source: Source, organisations: dict[str, m.Organisation],
-                     themes: dict[str, m.Theme]) -> list[Diagnostic]:
-    """Unknown organisation and theme ids anywhere in a file's raw data."""
+def check_references(source: Source, organisations: dict[str, m.Organisation] | None,
+                     themes: dict[str, m.Theme] | None) -> list[Diagnostic]:
+    """Unknown organisation and theme ids anywhere in a file's raw data (a registry
+    that did not load, None, is not checked against)."""
     problems: list[Diagnostic] = []
 
     def report(loc: PathKey, message: str) -> None:
         line, col = source.place(loc)
         problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
-    def check(value: Any, loc: PathKey, registry: dict[str, Any], what: str) -> None:
-        if isinstance(value, str) and value not in registry:
-            report(loc, f"unknown {what} '{value}'" + _did_you_mean(value, registry))
+    def check(value: Any, loc: PathKey, registry: dict[str, Any] | None, what: str) -> None:
+        if registry is not None and isinstance(value, str) and value not in registry:
+            hint = _did_you_mean(value, registry)
+            if what == "theme":  # a short list: name it all
+                hint += f"; the themes are: {', '.join(sorted(registry))} (data/themes.yaml)"
+            report(loc, f"unknown {what} '{value}'" + hint)
 
     def walk(node: Any, loc: PathKey) -> None:
         if isinstance(node, dict):
@@ -314,32 +343,63 @@ def check_references(source: Source, organisations: dict[str, m.Organisation],
     return problems
 
 
+def _identity(municipality: str, slug: str, source: Source, report: Any,
+              municipalities: dict[str, m.Municipality] | None) -> None:
+    """Where a document's file is against what it says it is: its directory is its
+    municipality, its name its slug."""
+    folder, filename = source.path.rsplit("/", 2)[-2:]
+    if folder != municipality:
+        report(("municipality",), f"the file is in data/{folder}/ but belongs to municipality "
+               f"'{municipality}'; move it to data/{municipality}/ (a document's "
+               f"directory is its municipality's id)")
+    if filename != f"{slug}.yaml":
+        report(("slug",), f"the file is named {filename} but its slug is '{slug}'; "
+               f"rename the file to {slug}.yaml (or change the slug)")
+    reserved = urls.reserved_slug(slug)
+    if reserved:
+        report(("slug",), f"the slug '{slug}' is reserved: the site uses {reserved}; "
+               f"choose another slug")
+    if municipalities is not None and municipality not in municipalities:
+        report(("municipality",), f"unknown municipality '{municipality}'"
+               + _did_you_mean(municipality, municipalities))
+
+
+def check_identities(sources: list[Source]) -> list[Diagnostic]:
+    """The identity checks for files whose model did not validate, on their raw data,
+    so that a wrong directory or name is reported in the same run as a type error."""
+    problems: list[Diagnostic] = []
+    for source in sources:
+        data = source.data if isinstance(source.data, dict) else {}
+        municipality, slug = data.get("municipality"), data.get("slug")
+        if not (isinstance(municipality, str) and isinstance(slug, str)):
+            continue
+
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        _identity(municipality, slug, source, report, None)
+    return problems
+
+
 def check_documents(documents: list[tuple[m.Document, Source]],
-                    municipalities: dict[str, m.Municipality]) -> list[Diagnostic]:
+                    municipalities: dict[str, m.Municipality] | None) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     by_ref: dict[str, m.Document] = {}
+    paths: dict[str, str] = {}
     for doc, source in documents:
         def report(loc: PathKey, message: str, source: Source = source) -> None:
             line, col = source.place(loc)
             problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
         if doc.ref in by_ref:
-            report(("slug",), f"another file already defines document '{doc.ref}'")
+            report(("slug",), f"another file already defines document '{doc.ref}': "
+                   f"{paths[doc.ref]}")
+        else:
+            paths[doc.ref] = source.path
         by_ref[doc.ref] = doc
-        folder, filename = source.path.rsplit("/", 2)[-2:]
-        if folder != doc.municipality:
-            report(("municipality",), f"the file is in data/{folder}/ but belongs to municipality "
-                   f"'{doc.municipality}'; move it to data/{doc.municipality}/ (a document's "
-                   f"directory is its municipality's id)")
-        if filename != f"{doc.slug}.yaml":
-            report(("slug",), f"the file is named {filename} but its slug is '{doc.slug}'; "
-                   f"rename the file to {doc.slug}.yaml (or change the slug)")
-        if doc.slug in urls.RESERVED_SLUGS:
-            report(("slug",), f"the slug '{doc.slug}' is reserved: the site uses "
-                   f"{urls.RESERVED_SLUGS[doc.slug]}; choose another slug")
-        if doc.municipality not in municipalities:
-            report(("municipality",), f"unknown municipality '{doc.municipality}'"
-                   + _did_you_mean(doc.municipality, municipalities))
+        _identity(doc.municipality, doc.slug, source, report, municipalities)
+        _check_filled_in(doc, report)
         _check_anchors(doc, report)
         _check_numbers(doc, report)
         for loc, table in _tables(doc):
@@ -365,6 +425,92 @@ def check_documents(documents: list[tuple[m.Document, Source]],
                 elif goal not in goal_ids:
                     report((*loc, "serves", j), f"unknown goal '{goal}' in {framework.ref}"
                            + _did_you_mean(goal, goal_ids))
+    return problems
+
+
+# --- issue 11a: scaffolds not filled in, who is bound by what ------------------
+
+def gemeente_of(mun: m.Municipality) -> str:
+    """The id of a municipality's own gemeente organisation in organisations.yaml."""
+    return mun.organisation or f"gemeente-{mun.id}"
+
+
+def _check_filled_in(doc: m.Document, report: Any) -> None:
+    """A chapter with nothing in it is a scaffold (`new`) not filled in yet: it must
+    not be published as if the document said nothing."""
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        if not (chapter.context or chapter.boxes or chapter.goals or chapter.groups
+                or chapter.tables or chapter.chapters or chapter.note):
+            report((*loc, "id"), f"chapter '{chapter.id}' is not filled in yet: it has no "
+                   f"context, boxes, goals, groups, tables or chapters; copy them from the "
+                   f"signed document, give a 'note' on why it is empty here, or remove it")
+
+
+def check_municipality_organisations(source: Source, municipalities: dict[str, m.Municipality],
+                                     organisations: dict[str, m.Organisation]) -> list[Diagnostic]:
+    """Every municipality has its own gemeente organisation in organisations.yaml."""
+    problems: list[Diagnostic] = []
+    for i, mun in enumerate(municipalities.values()):
+        org_id = gemeente_of(mun)
+        org = organisations.get(org_id)
+        loc: PathKey = ("municipalities", i, "organisation" if mun.organisation else "id")
+        line, col = source.place(loc)
+        if org is None:
+            problems.append(Diagnostic(source.path, line, col, format_path(loc),
+                f"no organisation for gemeente {mun.name}: add '{org_id}' (kind: gemeente, "
+                f"name: Gemeente {mun.name}) to data/organisations.yaml, or name its id in "
+                f"'organisation:' here"))
+        elif org.kind != "gemeente":
+            problems.append(Diagnostic(source.path, line, col, format_path(loc),
+                f"'{org_id}' is a {org.kind}, not the gemeente {mun.name}"))
+    return problems
+
+
+def check_parties(documents: list[tuple[m.Document, Source]],
+                  municipalities: dict[str, m.Municipality],
+                  organisations: dict[str, m.Organisation]) -> list[Diagnostic]:
+    """Who a document binds: the municipality itself and at least one other party;
+    chapters bind some of the document's parties, groups and commitments name only
+    parties bound where they stand."""
+    problems: list[Diagnostic] = []
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        mun = municipalities.get(doc.municipality)
+        own = gemeente_of(mun) if mun else None
+        if own in organisations and own not in doc.parties:
+            report(("parties",), f"the municipality's own organisation '{own}' is not a party; "
+                   f"add it to 'parties'")
+        if doc.kind != "framework" and own in doc.parties and len(set(doc.parties)) == 1:
+            # Agreements are made with corporations (Woningwet art. 44); a framework
+            # may be the municipality's own (groningen/ambitiekader-2021-2025).
+            report(("parties",), "only the municipality is a party: this document is not "
+                   "filled in yet; add the corporations and tenant organisations that signed it")
+
+        def within(refs: list[str], bound: list[str], loc: PathKey, where: str) -> None:
+            for j, ref in enumerate(refs):
+                if ref in organisations and ref not in bound:
+                    report((*loc, j), f"'{ref}' is not a party {where}; "
+                           f"add it there, or remove it here")
+
+        def walk(chapters: list[m.Chapter], loc: PathKey, bound: list[str], where: str) -> None:
+            for i, chapter in enumerate(chapters):
+                here = (*loc, i)
+                inner, inner_where = bound, where
+                if chapter.parties is not None:
+                    within(chapter.parties, bound, (*here, "parties"), where)
+                    inner = chapter.parties
+                    inner_where = f"that chapter '{chapter.id}' binds (its 'parties')"
+                for g, group in enumerate(chapter.groups):
+                    within(group.actors, inner, (*here, "groups", g, "actors"), inner_where)
+                    for c, commitment in enumerate(group.commitments):
+                        within(commitment.parties or [], inner,
+                               (*here, "groups", g, "commitments", c, "parties"), inner_where)
+                walk(chapter.chapters, (*here, "chapters"), inner, inner_where)
+
+        walk(doc.chapters, ("chapters",), doc.parties, "of the document (its 'parties')")
     return problems
 
 

@@ -15,8 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_passes_on_the_bundled_data(capsys: pytest.CaptureFixture[str]) -> None:
+    # Any valid data set: the counts are those of data/ itself, not today's five.
+    from generator.validate import load_corpus
+    corpus = load_corpus(ROOT / "data", ROOT)
     assert main(["--root", str(ROOT), "check"]) == 0
-    assert capsys.readouterr().out.startswith("OK: 5 documents")
+    assert capsys.readouterr().out.startswith(f"OK: {len(corpus.documents)} documents, "
+                                              f"{len(corpus.organisations)} organisations")
+
+
+def test_check_reports_exact_counts_on_the_fixture_corpus(
+        corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(corpus_dir.parent), "check"]) == 0
+    assert capsys.readouterr().out == "OK: 2 documents, 3 organisations, 2 themes\n"
 
 
 def test_check_fails_with_every_problem_listed(corpus_dir: Path,
@@ -32,19 +42,93 @@ def test_check_fails_with_every_problem_listed(corpus_dir: Path,
     assert "unknown organisation 'woonborgg' (did you mean 'woonborg'?)" in err[1]
 
 
-def test_new_scaffolds_a_file_that_validates(corpus_dir: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+FILL_IN = """\
+  - id: betaalbaarheid
+    title: Betaalbaarheid
+    theme: betaalbaarheid
+    groups:
+      - actors: [gemeente-testdorp, woonborg]
+        commitments:
+          - {id: afspraak-1, number: "1", text: Woonborg bouwt, due: "2028 t/m 2031"}
+"""
+
+
+def _fill_in(path: Path) -> None:
+    """What a maintainer does with a scaffold: replace the empty chapters."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("chapters:\n") + len("chapters:\n")] + FILL_IN,
+                    encoding="utf-8")
+
+
+def test_new_scaffolds_a_file_that_check_reports_as_not_filled_in(
+        corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = corpus_dir.parent
     assert main(["--root", str(root), "new", "--municipality", "testdorp", "--year", "2025"]) == 0
+    assert "not filled in yet" in capsys.readouterr().out
     path = corpus_dir / "testdorp/prestatieafspraken-2025.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/document.schema.json")
     assert "#   woonborg: Woonborg (woningcorporatie)" in text  # registry to pick from
     assert "parties:\n  - gemeente-testdorp\n  - woonborg\n  - ah-woon" in text
-    assert main(["--root", str(root), "check"]) == 0
+    # The untouched scaffold can never be published: check refuses it, saying why.
+    assert main(["--root", str(root), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "chapter 'betaalbaarheid' is not filled in yet" in err
+    assert all("prestatieafspraken-2025.yaml" in line for line in err.splitlines()[:-1])
     # A second time refuses to overwrite the maintainer's work.
     assert main(["--root", str(root), "new", "--municipality", "testdorp", "--year", "2025"]) == 1
     assert "already exists" in capsys.readouterr().err
+    _fill_in(path)
+    assert main(["--root", str(root), "check"]) == 0
+
+
+def test_new_with_a_period_writes_a_multi_year_document(corpus_dir: Path) -> None:
+    root = corpus_dir.parent
+    assert main(["--root", str(root), "new", "--municipality", "testdorp",
+                 "--period", "2026-2029"]) == 0
+    path = corpus_dir / "testdorp/prestatieafspraken-2026-2029.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "kind: multi-year\n" in text and "period: {start: 2026, end: 2029}" in text
+    _fill_in(path)
+    assert main(["--root", str(root), "check"]) == 0
+
+
+@pytest.mark.parametrize("args", [["--year", "99999"], ["--period", "2027-2024"],
+                                  ["--period", "2024-99999"]])
+def test_new_refuses_a_bad_year_and_writes_nothing(corpus_dir: Path, args: list[str],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(p.name for p in corpus_dir.rglob("*"))
+    assert main(["--root", str(corpus_dir.parent), "new", "--municipality", "testdorp", *args]) == 1
+    assert capsys.readouterr().err.startswith("error: ")
+    assert sorted(p.name for p in corpus_dir.rglob("*")) == before
+
+
+def test_a_maintainer_adds_a_document_to_a_copy_of_the_real_data(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Adding a valid document to data/ keeps check (and the data invariants) green."""
+    from generator.validate import load_corpus
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    before = load_corpus(tmp_path / "data", tmp_path)
+    mun = next(iter(before.municipalities))
+    assert main(["--root", str(tmp_path), "new", "--municipality", mun, "--period", "2097-2099"]) == 0
+    path = tmp_path / "data" / mun / "prestatieafspraken-2097-2099.yaml"
+    text = path.read_text(encoding="utf-8")
+    gemeente = f"gemeente-{mun}"
+    corporation = next(o.id for o in before.organisations.values() if o.kind == "woningcorporatie")
+    text = text[: text.index("parties:\n")] + f"parties: [{gemeente}, {corporation}]\n" + \
+        text[text.index("signing:\n"):]
+    path.write_text(text, encoding="utf-8")
+    _fill_in(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("gemeente-testdorp", gemeente)
+                    .replace("woonborg", corporation), encoding="utf-8")
+    assert main(["--root", str(tmp_path), "check"]) == 0, capsys.readouterr().err
+    after = load_corpus(tmp_path / "data", tmp_path)
+    assert len(after.documents) == len(before.documents) + 1
+    # The invariants of tests/test_data.py hold for the grown data set too.
+    import tests.test_data as invariants
+    for name in ("test_every_table_is_full", "test_printed_totals_match_the_rows",
+                 "test_every_document_binds_its_municipality"):
+        getattr(invariants, name)(after)
 
 
 def test_new_rejects_an_unknown_municipality(corpus_dir: Path,

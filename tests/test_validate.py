@@ -38,7 +38,7 @@ def test_valid_corpus_loads(corpus_dir: Path) -> None:
      f"{DOC}:39:23: chapters[0].groups[0].commitments[1].parties[0]: unknown organisation "
      "'woonborgg' (did you mean 'woonborg'?)"),
     ("theme: betaalbaarheid", "theme: betaalbaarhied",
-     f"{DOC}:19:12: chapters[0].theme: unknown theme 'betaalbaarhied' (did you mean 'betaalbaarheid'?)"),
+     f"{DOC}:19:12: chapters[0].theme: unknown theme 'betaalbaarhied' (did you mean 'betaalbaarheid'?); the themes are: betaalbaarheid, leefbaarheid (data/themes.yaml)"),
     ("id: afspraak-2", "id: afspraak-1",
      f"{DOC}:35:17: chapters[0].groups[0].commitments[1].id: duplicate identifier 'afspraak-1' "
      "(already used at chapters[0].groups[0].commitments[0].id)"),
