@@ -90,3 +90,81 @@ def test_registry_problems_are_reported(corpus_dir: Path) -> None:
     found = problems(corpus_dir)
     assert found[0].startswith("data/organisations.yaml:3:")
     assert "organisations[1].kind: Input should be" in found[0]
+
+
+# --- issue 11a: one run reports everything; messages say what is wanted ---------
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("due: Q1 2024", 'due: "begin 2024"',
+     f"{DOC}:34:18: chapters[0].groups[0].commitments[0].due: 'begin 2024' does not have the "
+     'expected form: "2023", "Q1 2023", "2023-06", "2023-06-30", or a range of two of these '
+     'with " t/m " between them: "2028 t/m 2031"'),
+    ("due: Q1 2024", 'due: "2031 t/m 2028"',
+     f"{DOC}:34:18: chapters[0].groups[0].commitments[0].due: the range ends (2028) before it "
+     "starts (2031) (got '2031 t/m 2028')"),
+    ("period: {start: 2024, end: 2024}", "period: 2024",
+     f"{DOC}:5:9: period: expected a mapping, got 2024; write for example {{start: 2024, end: 2027}}"),
+    # Group actors and commitment parties are parties of the document.
+    ("parties: [woonborg]", "parties: [acantus]",
+     f"{DOC}:39:23: chapters[0].groups[0].commitments[1].parties[0]: 'acantus' is not a party "
+     "of the document (its 'parties'); add it there, or remove it here"),
+    ("actors: [gemeente-testdorp, woonborg, ah-woon]", "actors: [gemeente-testdorp, acantus]",
+     f"{DOC}:29:37: chapters[0].groups[0].actors[1]: 'acantus' is not a party of the document "
+     "(its 'parties'); add it there, or remove it here"),
+    # The municipality itself is a party.
+    ("parties: [gemeente-testdorp, woonborg, ah-woon]", "parties: [woonborg, ah-woon]",
+     f"{DOC}:9:10: parties: the municipality's own organisation 'gemeente-testdorp' is not a "
+     "party; add it to 'parties'"),
+])
+def test_issue_11a_message(corpus_dir: Path, old: str, new: str, expected: str) -> None:
+    edit(corpus_dir, old, new)
+    assert expected in problems(corpus_dir)
+
+
+def test_a_chapter_binds_only_parties_of_the_document(corpus_dir: Path) -> None:
+    edit(corpus_dir, "parties: [gemeente-testdorp, acantus]", "parties: [gemeente-testdorp]",
+         file="testdorp/prestatieafspraken-2025-2028.yaml")
+    found = problems(corpus_dir)
+    assert found == ["data/testdorp/prestatieafspraken-2025-2028.yaml:55:18: chapters[1].groups[0]"
+                     ".actors[0]: 'acantus' is not a party that chapter 'artikel-2' binds (its "
+                     "'parties'); add it there, or remove it here"]
+
+
+def test_a_duplicate_document_names_the_other_file(corpus_dir: Path) -> None:
+    (corpus_dir / "testdorp/kopie.yaml").write_text(
+        (corpus_dir / "testdorp/prestatieafspraken-2024.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    found = problems(corpus_dir)
+    assert ("another file already defines document 'testdorp/prestatieafspraken-2024': "
+            "data/testdorp/kopie.yaml") in "\n".join(found)
+
+
+def test_a_failing_registry_does_not_hide_the_documents_problems(corpus_dir: Path) -> None:
+    # Themes broken: organisations are still checked, and the wrong directory of a
+    # document whose model fails is reported in the same run.
+    edit(corpus_dir, "name: Leefbaarheid", "nam: Leefbaarheid", file="themes.yaml")
+    edit(corpus_dir, "parties: [woonborg]", "parties: [woonborgg]")
+    edit(corpus_dir, "municipality: testdorp", "municipality: elders")
+    edit(corpus_dir, "start: 2024", "start: twintig")
+    found = "\n".join(problems(corpus_dir))
+    assert "data/themes.yaml" in found
+    assert "unknown organisation 'woonborgg'" in found
+    assert "period.start: expected a whole number" in found
+    assert "the file is in data/testdorp/ but belongs to municipality 'elders'" in found
+
+
+def test_a_municipality_needs_its_gemeente_organisation(corpus_dir: Path) -> None:
+    edit(corpus_dir, "name: Testdorp}", "name: Testdorp, organisation: gemeente-elders}",
+         file="municipalities.yaml")
+    found = problems(corpus_dir)
+    assert ("data/municipalities.yaml:2:68: municipalities[0].organisation: no organisation for "
+            "gemeente Testdorp: add 'gemeente-elders' (kind: gemeente, name: Gemeente Testdorp) "
+            "to data/organisations.yaml, or name its id in 'organisation:' here") in found
+
+
+def test_a_digit_slug_is_reserved_for_the_year_page(corpus_dir: Path) -> None:
+    path = corpus_dir / "testdorp/prestatieafspraken-2024.yaml"
+    path.rename(corpus_dir / "testdorp/2024.yaml")
+    edit(corpus_dir, "slug: prestatieafspraken-2024", "slug: \"2024\"", file="testdorp/2024.yaml")
+    assert any("the slug '2024' is reserved: the site uses gemeenten/<municipality>/<year>/"
+               in p for p in problems(corpus_dir))
