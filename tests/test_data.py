@@ -4,13 +4,14 @@
 # that total cell (a difference in the signed source is kept, never fixed).
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from generator import model as m
-from generator.schema import render_schemas
+from generator.schema import render_schemas, undescribed
 from generator.validate import Corpus, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,3 +163,11 @@ def test_data_files_point_editors_at_the_schema() -> None:
     for path in sorted((ROOT / "data").glob("*/*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../schema/document.schema.json", path
+
+
+def test_every_field_of_the_schema_has_a_description() -> None:
+    # An editor shows the description on hover; a field without one shows nothing.
+    assert undescribed() == []
+    schema = json.loads(render_schemas()["document.schema.json"])
+    due = schema["$defs"]["Commitment"]["properties"]["due"]["description"]
+    assert "2028 t/m 2031" in due  # in a maintainer's words, not a regular expression
