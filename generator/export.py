@@ -31,8 +31,9 @@ def export_all(corpus: Corpus) -> dict[str, bytes]:
 
 
 def indicator_source(doc: m.Document, chapter: m.Chapter) -> str:
-    number = f"{chapter.number} " if chapter.number else ""
-    return f"{doc.source.title} ({doc.source.publisher}), hoofdstuk {number}{chapter.title}"
+    # A chapter may have no printed title (issue 11a): its number, or nothing.
+    where = " ".join(part for part in (chapter.number, chapter.title) if part)
+    return f"{doc.source.title} ({doc.source.publisher})" + (f", hoofdstuk {where}" if where else "")
 
 
 def indicator_record(doc: m.Document, chapter: m.Chapter, goal: m.Goal,

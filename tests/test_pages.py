@@ -30,3 +30,25 @@ def test_organisation_pages_are_not_in_the_navigation() -> None:
     assert not [o for o in corpus.organisations if urls.organisation_page(o) in flat]
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "/" + urls.organisation_page("*") in mkdocs  # not_in_nav, or a strict build fails
+
+
+def test_a_multi_year_document_is_listed_under_each_of_its_years(tmp_path: Path) -> None:
+    import shutil
+
+    from generator.pages import plan_pages
+    from generator.years import years_in_force
+
+    shutil.copytree(ROOT / "tests/fixtures/corpus", tmp_path / "data")
+    corpus = load_corpus(tmp_path / "data", tmp_path)
+    doc = corpus.document("testdorp/prestatieafspraken-2025-2028")
+    by_year = years_in_force(corpus)["testdorp"]
+    assert [y for y, docs in by_year.items() if doc in docs] == [2025, 2026, 2027, 2028]
+    assert [d.ref for d in by_year[2024]] == ["testdorp/prestatieafspraken-2024"]
+    planned = {p.path: p for p in plan_pages(corpus, ROOT / "content")}
+    for year in range(2023, 2029):
+        assert urls.municipality_year_page("testdorp", year) in planned
+    assert planned[urls.municipality_page("testdorp")].context["years"] == list(range(2023, 2029))
+    # Year pages are reached from the municipality page, not the navigation.
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "/gemeenten/*/[0-9][0-9][0-9][0-9].md" in mkdocs
+    assert urls.municipality_year_page("testdorp", 2025) not in repr(plan_nav(corpus))
