@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -85,6 +85,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     files = list_data_files(data_dir, root)
     problems += files.problems
     registries: dict[str, tuple[Any, Source]] = {}
+    raw_ids: dict[str, set[str]] = {}  # ids in a registry that failed the model
     for name, (filename, file_model) in REGISTRIES.items():
         path = files.registries.get(filename)
         if path is None:
@@ -98,6 +99,10 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
             parsed = validate_model(source, file_model, problems, found)
             if parsed is not None:
                 registries[name] = (parsed, source)
+            else:  # still check references against the ids it names (issue 11a)
+                entries = source.data.get(name) if isinstance(source.data, dict) else None
+                raw_ids[name] = {e["id"] for e in entries or [] if isinstance(e, dict)
+                                 and isinstance(e.get("id"), str)} if isinstance(entries, list) else set()
 
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
@@ -117,13 +122,17 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     # gets its unknown organisations and themes reported in the same run; and each
     # registry that loaded is used even when another did not (issue 11a: one run
     # reports everything, not one batch after the other).
+    def known(name: str, index: dict[str, Any]) -> Collection[str] | None:
+        """The ids to check references against: the registry's, or those a registry
+        that failed the model names (when it has any), or None: not checked."""
+        return index if name in registries else (raw_ids.get(name) or None)
+
     for source in sources:
-        problems += check_references(source,
-                                     organisations if "organisations" in registries else None,
-                                     themes if "themes" in registries else None)
+        problems += check_references(source, known("organisations", organisations),
+                                     known("themes", themes))
     valid = {id(source) for _, source in documents}
     problems += check_identities([source for source in sources if id(source) not in valid])
-    problems += check_documents(documents, municipalities if "municipalities" in registries else None)
+    problems += check_documents(documents, known("municipalities", municipalities))
     if "municipalities" in registries and "organisations" in registries:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
@@ -307,8 +316,8 @@ def _did_you_mean(name: str, options: Iterable[str]) -> str:
 ORGANISATION_KEYS = ("parties", "actors", "organisation")
 
 
-def check_references(source: Source, organisations: dict[str, m.Organisation] | None,
-                     themes: dict[str, m.Theme] | None) -> list[Diagnostic]:
+def check_references(source: Source, organisations: Collection[str] | None,
+                     themes: Collection[str] | None) -> list[Diagnostic]:
     """Unknown organisation and theme ids anywhere in a file's raw data (a registry
     that did not load, None, is not checked against)."""
     problems: list[Diagnostic] = []
@@ -317,7 +326,7 @@ def check_references(source: Source, organisations: dict[str, m.Organisation] | 
         line, col = source.place(loc)
         problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
-    def check(value: Any, loc: PathKey, registry: dict[str, Any] | None, what: str) -> None:
+    def check(value: Any, loc: PathKey, registry: Collection[str] | None, what: str) -> None:
         if registry is not None and isinstance(value, str) and value not in registry:
             hint = _did_you_mean(value, registry)
             if what == "theme":  # a short list: name it all
@@ -344,7 +353,7 @@ def check_references(source: Source, organisations: dict[str, m.Organisation] | 
 
 
 def _identity(municipality: str, slug: str, source: Source, report: Any,
-              municipalities: dict[str, m.Municipality] | None) -> None:
+              municipalities: Collection[str] | None) -> None:
     """Where a document's file is against what it says it is: its directory is its
     municipality, its name its slug."""
     folder, filename = source.path.rsplit("/", 2)[-2:]
@@ -383,7 +392,7 @@ def check_identities(sources: list[Source]) -> list[Diagnostic]:
 
 
 def check_documents(documents: list[tuple[m.Document, Source]],
-                    municipalities: dict[str, m.Municipality] | None) -> list[Diagnostic]:
+                    municipalities: Collection[str] | None) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     by_ref: dict[str, m.Document] = {}
     paths: dict[str, str] = {}

@@ -168,3 +168,14 @@ def test_a_digit_slug_is_reserved_for_the_year_page(corpus_dir: Path) -> None:
     edit(corpus_dir, "slug: prestatieafspraken-2024", "slug: \"2024\"", file="testdorp/2024.yaml")
     assert any("the slug '2024' is reserved: the site uses gemeenten/<municipality>/<year>/"
                in p for p in problems(corpus_dir))
+
+
+def test_references_are_checked_against_a_registry_that_fails(corpus_dir: Path) -> None:
+    # One bad organisation does not hide an unknown id elsewhere, and the ids the
+    # broken registry does name are not reported as unknown.
+    edit(corpus_dir, "kind: woningcorporatie", "kind: corporatie", file="organisations.yaml")
+    edit(corpus_dir, "parties: [woonborg]", "parties: [woonborgg]")
+    found = problems(corpus_dir)
+    assert len(found) == 2
+    assert "organisations[1].kind" in found[0]
+    assert found[1].endswith("unknown organisation 'woonborgg' (did you mean 'woonborg'?)")
