@@ -10,7 +10,14 @@ from pathlib import Path
 
 from .errors import DataError, Diagnostic, GeneratorError
 from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
-from .scaffold import NOT_FILLED_IN, check_years, parse_period, scaffold_document, scaffold_path
+from .scaffold import (
+    NOT_FILLED_IN,
+    check_years,
+    effective_kind,
+    parse_period,
+    scaffold_document,
+    scaffold_path,
+)
 from .schema import render_schemas
 from .validate import load_corpus
 
@@ -73,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             start, end = parse_period(args.period) if args.period else (args.year, args.year)
             check_years(start, end, "--period" if args.period else "--year")  # before any I/O
             target = scaffold_path(settings.data_dir, args.municipality, start, end,
-                                   "multi-year" if end != start else args.kind)
+                                   effective_kind(args.kind, start, end))
             if target.exists():  # before reading data/, which may hold a scaffold not filled in
                 raise GeneratorError(f"{target} already exists")
             corpus = load_corpus(settings.data_dir, settings.root)

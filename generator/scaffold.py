@@ -32,6 +32,11 @@ def check_years(start: int, end: int, option: str = "--year") -> None:
             raise GeneratorError(f"{option} {y} is not a year between {m.YEARS[0]} and {m.YEARS[1]}")
 
 
+def effective_kind(kind: str, start: int, end: int) -> str:
+    """A period of several years is never "jaarafspraken": yearly becomes multi-year."""
+    return "multi-year" if kind == "yearly" and end != start else kind
+
+
 def scaffold_path(data_dir: Path, municipality: str, start: int, end: int, kind: str) -> Path:
     """Where `new` writes: data/<municipality>/<prestatie|kader>afspraken-<years>.yaml."""
     years = str(start) if end == start else f"{start}-{end}"
@@ -47,8 +52,7 @@ def scaffold_document(corpus: Corpus, data_dir: Path, municipality: str, year: i
         known = ", ".join(sorted(corpus.municipalities))
         raise GeneratorError(f"unknown municipality '{municipality}' (known: {known}); add it "
                              f"to data/municipalities.yaml first, with its CBS code")
-    if kind == "yearly" and end != year:
-        kind = "multi-year"  # a period of several years is never "jaarafspraken"
+    kind = effective_kind(kind, year, end)
     years = str(year) if end == year else f"{year}-{end}"
     name_of_kind = "Kaderafspraken" if kind == "framework" else "Prestatieafspraken"
     path = scaffold_path(data_dir, municipality, year, end, kind)

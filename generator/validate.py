@@ -408,6 +408,9 @@ def check_documents(documents: list[tuple[m.Document, Source]],
             paths[doc.ref] = source.path
         by_ref[doc.ref] = doc
         _identity(doc.municipality, doc.slug, source, report, municipalities)
+        if doc.kind == "multi-year" and doc.period.start == doc.period.end:
+            report(("kind",), f"a multi-year document spans more than one year, this one only "
+                   f"{doc.period.start}; write kind: yearly, or the period as printed")
         _check_filled_in(doc, report)
         _check_anchors(doc, report)
         _check_numbers(doc, report)

@@ -143,3 +143,15 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "generator", "--root", str(tmp_path), "check"],
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_new_framework_for_a_period_refuses_to_overwrite(corpus_dir: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    root = corpus_dir.parent
+    args = ["--root", str(root), "new", "--municipality", "testdorp", "--period", "2025-2030",
+            "--kind", "framework"]
+    assert main(args) == 0
+    text = (corpus_dir / "testdorp/kaderafspraken-2025-2030.yaml").read_text(encoding="utf-8")
+    assert "kind: framework\n" in text and "title: Kaderafspraken 2025-2030\n" in text
+    assert main(args) == 1
+    assert "kaderafspraken-2025-2030.yaml already exists" in capsys.readouterr().err

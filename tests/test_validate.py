@@ -179,3 +179,11 @@ def test_references_are_checked_against_a_registry_that_fails(corpus_dir: Path) 
     assert len(found) == 2
     assert "organisations[1].kind" in found[0]
     assert found[1].endswith("unknown organisation 'woonborgg' (did you mean 'woonborg'?)")
+
+
+def test_a_multi_year_document_spans_years(corpus_dir: Path) -> None:
+    edit(corpus_dir, "period: {start: 2025, end: 2028}", "period: {start: 2025, end: 2025}",
+         file="testdorp/prestatieafspraken-2025-2028.yaml")
+    assert problems(corpus_dir) == [
+        "data/testdorp/prestatieafspraken-2025-2028.yaml:6:7: kind: a multi-year document spans "
+        "more than one year, this one only 2025; write kind: yearly, or the period as printed"]
