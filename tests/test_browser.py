@@ -31,6 +31,7 @@ PAGES = [
     ("municipalities", "gemeenten/"),
     ("yearly document", "gemeenten/tynaarlo/prestatieafspraken-2023/"),
     ("framework", "gemeenten/groningen/ambitiekader-2021-2025/"),
+    ("year", "gemeenten/groningen/2021/"),
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
     ("content page", "lezen/"),
