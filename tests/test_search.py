@@ -133,13 +133,18 @@ FIRST_COMMITMENT = ["buurtbemiddeling", "38.067"]
 @browser_test
 @pytest.mark.parametrize("query", FIRST_COMMITMENT)
 def test_query_finds_its_commitment_first(search_page, query: str) -> None:  # type: ignore[no-untyped-def]
-    assert len({d.ref for d, _ in commitments_saying(query)}) == 1
-    expected_page, anchor = first_commitment(query)
+    # Any data set: the first result is a document whose commitments say the word
+    # (today only one does), with one of those commitments among its sub-results.
+    anchors: dict[str, set[str]] = {}
+    for doc, c in commitments_saying(query):
+        anchors.setdefault(served(urls.document_page(doc)), set()).add(c.id)
+    assert anchors, f"no commitment in data/ says {query!r}; pick another word"
     results = ui_search(search_page, query)
     first = results.first
-    assert first.locator(".pagefind-ui__result-link").first.get_attribute("href").split("?")[0] == expected_page
+    href = first.locator(".pagefind-ui__result-link").first.get_attribute("href").split("?")[0]
+    assert href in anchors
     subs = [a.get_attribute("href") for a in first.locator(".pagefind-ui__result-nested a").all()]
-    assert any(h.endswith(f"#{anchor}") for h in subs), subs
+    assert any(h.partition("#")[2] in anchors[href] for h in subs), subs
     assert search_page.console_errors == [] and search_page.foreign_requests == []
 
 
