@@ -155,3 +155,36 @@ def test_new_framework_for_a_period_refuses_to_overwrite(corpus_dir: Path,
     assert "kind: framework\n" in text and "title: Kaderafspraken 2025-2030\n" in text
     assert main(args) == 1
     assert "kaderafspraken-2025-2030.yaml already exists" in capsys.readouterr().err
+
+
+def test_a_maintainer_adds_a_municipality_in_the_order_of_the_guide(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """content/bijdragen.md: the gemeente organisation, then the registry entry, then
+    `new`; each step passes check except the scaffold, which says it is not filled in."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    root = ["--root", str(tmp_path)]
+    orgs = tmp_path / "data/organisations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8") + (
+        "  - id: gemeente-nieuwdorp\n    kind: gemeente\n    name: Gemeente Nieuwdorp\n"
+        "    short_name: Gemeente Nieuwdorp\n"), encoding="utf-8")
+    assert main([*root, "check"]) == 0
+    muns = tmp_path / "data/municipalities.yaml"
+    muns.write_text(muns.read_text(encoding="utf-8") + (
+        "  - id: nieuwdorp\n    cbs_code: GM9998\n    name: Nieuwdorp\n"
+        "    organisation: gemeente-nieuwdorp\n"), encoding="utf-8")
+    assert main([*root, "check"]) == 0
+    assert main([*root, "new", "--municipality", "nieuwdorp", "--period", "2025-2028"]) == 0
+    path = tmp_path / "data/nieuwdorp/prestatieafspraken-2025-2028.yaml"
+    assert "parties:\n  - gemeente-nieuwdorp\n" in path.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main([*root, "check"]) == 1
+    err = capsys.readouterr().err
+    assert "only the municipality is a party: this document is not filled in yet" in err
+    assert "is not filled in yet: it has no context" in err
+    text = path.read_text(encoding="utf-8").replace("  - gemeente-nieuwdorp\n",
+                                                    "  - gemeente-nieuwdorp\n  - woonborg\n")
+    path.write_text(text, encoding="utf-8")
+    _fill_in(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("gemeente-testdorp", "gemeente-nieuwdorp"),
+                    encoding="utf-8")
+    assert main([*root, "check"]) == 0, capsys.readouterr().err
