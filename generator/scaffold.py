@@ -113,7 +113,7 @@ def scaffold_document(corpus: Corpus, data_dir: Path, municipality: str, year: i
             "    # context:",
             "    #   - {kind: doel, text: ...}",
             "    # groups:",
-            "    #   - title: Gezamenlijke prestaties   # zoals gedrukt",
+            "    #   - title: Gezamenlijke prestaties   # zoals gedrukt; weglaten als de bron geen kop heeft",
             f"    #     actors: [{', '.join(parties)}]",
             "    #     commitments:",
             "    #       - {id: afspraak-1, number: \"1\", text: ...}",
