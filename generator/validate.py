@@ -547,7 +547,8 @@ def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> l
         while step is not None and step.id in orgs and step.id not in chain:
             chain.append(step.id)
             step = orgs[step.id].successor
-        if step is not None and step.id == org.id and len(chain) > 1:
+        # Reported once, at the member with the smallest id.
+        if step is not None and step.id == org.id and len(chain) > 1 and org.id == min(chain):
             report((*here, "successor", "id"),
                    "the successors run in a circle: " + " -> ".join([*chain, org.id]))
     return problems
@@ -563,8 +564,8 @@ def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
             before, entry = commitment.status[k - 1], commitment.status[k]
             if entry.date < before.date:
                 report((*loc, "status", k, "date"),
-                       f"status dates must run from old to new: {entry.date} comes after "
-                       f"{before.date} (status[{k - 1}]); the last entry is the current status")
+                       f"status dates must run from old to new, but {entry.date} is before "
+                       f"{before.date} of status[{k - 1}]; the last entry is the current status")
         cont = commitment.continues
         if cont is None:
             continue
@@ -574,7 +575,10 @@ def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
                 report((*loc, "continues", "document"), f"unknown document '{cont.document}'"
                        + _did_you_mean(cont.document, by_ref))
             continue
-        if earlier.period.start >= doc.period.start:
+        if earlier.ref == doc.ref:
+            report((*loc, "continues", "document"),
+                   "a commitment continues one of an older document, not of its own")
+        elif earlier.period.start >= doc.period.start:
             report((*loc, "continues", "document"),
                    f"a commitment continues one from an older document, but '{cont.document}' "
                    f"starts in {earlier.period.start} and this document in {doc.period.start}")
