@@ -139,8 +139,11 @@ class Queries:
         """The commitments this one continues, the nearest first (each step is in an
         older document, which validate.py checks, so the chain ends)."""
         out: list[Step] = []
+        seen = {(doc.ref, c.id)}  # a guard only: validated data has no circles
         cont = c.continues
-        while cont is not None and (step := self._commitments.get((cont.document, cont.id))):
+        while (cont is not None and (cont.document, cont.id) not in seen
+               and (step := self._commitments.get((cont.document, cont.id)))):
+            seen.add((cont.document, cont.id))
             out.append(step)
             cont = step.commitment.continues
         return out
