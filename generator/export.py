@@ -10,13 +10,14 @@ from typing import Any
 
 from . import model as m
 from . import urls
+from .queries import NOT_REPORTED
 from .validate import Corpus
 
 
 def export_all(corpus: Corpus) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for doc in corpus.documents:
-        files[urls.document_download(doc)] = _json(doc.model_dump(mode="json", exclude_none=True))
+        files[urls.document_download(doc)] = _json(document_record(doc))
         for chapter in m.iter_chapters(doc.chapters):
             for table in chapter.tables:
                 files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)
@@ -28,6 +29,22 @@ def export_all(corpus: Corpus) -> dict[str, bytes]:
                     files[urls.indicator_download(doc, indicator, "json")] = _json(
                         indicator_record(doc, chapter, goal, indicator))
     return files
+
+
+def document_record(doc: m.Document) -> dict[str, Any]:
+    """The document as in data/, plus each commitment's `current_status`: the last
+    reported status, or 'niet-gerapporteerd' without a report (computed, as on the page)."""
+    record = doc.model_dump(mode="json", exclude_none=True)
+
+    def walk(chapters: list[dict[str, Any]]) -> None:
+        for chapter in chapters:
+            for group in chapter["groups"]:
+                for c in group["commitments"]:
+                    c["current_status"] = c["status"][-1]["status"] if c["status"] else NOT_REPORTED
+            walk(chapter["chapters"])
+
+    walk(record["chapters"])
+    return record
 
 
 def indicator_source(doc: m.Document, chapter: m.Chapter) -> str:

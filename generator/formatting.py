@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from typing import Any
@@ -201,6 +202,24 @@ def figure_json(value: Any) -> Safe:
     # U+2028/2029 are line breaks to Python's splitlines; keep them as escapes.
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Safe(escape(text))
+
+
+def word_diff(old: str, new: str) -> Safe:
+    """The wording of a continued commitment against the earlier one, word by word:
+    removed words in <del>, added words in <ins>. Each run of words is escaped by md()
+    first, so data text never becomes HTML; only the two tags are markup."""
+    a, b = old.split(), new.split()
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(md(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{md(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{md(' '.join(b[j1:j2]))}</ins>")
+    return Safe(" ".join(parts))
 
 
 FILTERS = {

@@ -48,12 +48,44 @@ class Model(BaseModel):
 OrganisationKind = Literal["gemeente", "woningcorporatie", "huurdersorganisatie", "overig"]
 
 
+# --- organisations over time (mergers and renames) ---------------------------
+# Both ends record the event, so either page can show it: the successor lists its
+# predecessors, each predecessor names its successor, with the same date and kind
+# (validate.check_organisation_history keeps the two sides consistent).
+
+SuccessionEvent = Literal["fusie", "naamswijziging"]
+
+
+class Predecessor(Model):
+    """An organisation that merged into this one, or this one's earlier name."""
+
+    id: Ref
+    date: dt.date  # the day of the merger or rename
+    event: SuccessionEvent = "fusie"
+
+
+class Successor(Model):
+    """The organisation this one merged into or was renamed to."""
+
+    id: Ref
+    date: dt.date
+    event: SuccessionEvent = "fusie"
+
+
 class Organisation(Model):
     id: Slug
     kind: OrganisationKind
     name: Text
     short_name: Text
     website: StrictStr | None = None
+    # The name people look it up by, for sorting ("Volmacht, De"); default: short_name.
+    sort_name: Text | None = None
+    predecessors: list[Predecessor] = []
+    successor: Successor | None = None
+
+    @property
+    def sort_key(self) -> str:
+        return (self.sort_name or self.short_name).casefold()
 
 
 class Theme(Model):
@@ -211,6 +243,35 @@ class Figure(Model):
     uncertain: StrictBool = False
 
 
+# --- status and lineage of a commitment --------------------------------------
+
+CommitmentStatus = Literal["niet-gerapporteerd", "op-schema", "gereed", "vertraagd", "vervallen"]
+
+
+class StatusSource(Model):
+    """Where a status is reported: a monitoring report, a council letter."""
+
+    title: Text
+    url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
+
+
+class StatusEntry(Model):
+    """One reported status; a commitment's list runs from old to new, the last is current."""
+
+    status: CommitmentStatus
+    date: dt.date  # the date of the report
+    source: StatusSource
+    note: Text | None = None
+
+
+class Continues(Model):
+    """The earlier commitment this one continues, by document and id (not by number,
+    which may change between documents)."""
+
+    document: DocRef
+    id: Slug
+
+
 class Commitment(Model):
     id: Slug  # set once in the data, never derived from position; the anchor
     number: Text | None = None  # as printed; absent when the source uses bullets
@@ -222,6 +283,9 @@ class Commitment(Model):
     figures: list[Figure] = []
     serves: list[Slug] = []  # ids of goals in the document's framework
     note: Text | None = None  # a transcription note, shown to readers
+    # Reported statuses, oldest first; none means "niet gerapporteerd" (never stored for it).
+    status: list[StatusEntry] = []
+    continues: Continues | None = None  # the earlier commitment this one continues
 
     @field_validator("number", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from . import model as m
 from . import urls
 from .errors import OutputConflict
 from .formatting import Safe
+from .queries import Queries
 from .render import (
     PageContext,
     PlannedPage,
@@ -41,11 +42,12 @@ CONTENT_NAV = [
 
 def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     pages: list[PlannedPage] = []
+    queries = Queries.build(corpus)  # once per build; every planner below asks it
     for doc in corpus.documents:
-        pages.append(plan_document(corpus, doc))
+        pages.append(plan_document(corpus, doc, queries))
     in_force = years_in_force(corpus)
     for mun in corpus.municipalities.values():
-        pages.append(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {}))))
+        pages.append(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {})), queries))
     pages += plan_years(corpus, in_force)
     rows = [(mun, list(reversed(corpus.documents_of(mun.id))))
             for mun in corpus.municipalities.values()]
@@ -62,7 +64,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     pages.append(PlannedPage(index, "municipalities.md.j2",
                              {**shared, "link": PageContext(index, corpus).link}))
     pages += plan_themes(corpus)
-    pages += plan_organisations(corpus)
+    pages += plan_organisations(corpus, queries)
     check_unique([p.path for p in pages])
     return pages
 
@@ -71,10 +73,11 @@ def _municipality_name(corpus: Corpus):  # type: ignore[no-untyped-def]
     return lambda doc: corpus.municipalities[doc.municipality].name
 
 
-def plan_document(corpus: Corpus, doc: m.Document) -> PlannedPage:
+def plan_document(corpus: Corpus, doc: m.Document, queries: Queries | None = None) -> PlannedPage:
     path = urls.document_page(doc)
     framework = corpus.document(doc.framework) if doc.framework else None
-    ctx = PageContext(path, corpus, doc=doc, framework=framework)
+    ctx = PageContext(path, corpus, doc=doc, framework=framework,
+                      queries=queries or Queries.build(corpus))
     parties = [corpus.organisations[p] for p in doc.parties]
     signatories = doc.signing.signatories if doc.signing else []
     yearly = corpus.documents_under(doc.ref)
@@ -116,8 +119,10 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]])
     return pages
 
 
-def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | None = None) -> PlannedPage:
+def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | None = None,
+                      queries: Queries | None = None) -> PlannedPage:
     path = urls.municipality_page(mun.id)
+    queries = queries or Queries.build(corpus)
     docs = list(reversed(corpus.documents_of(mun.id)))
     party_ids = sorted({p for d in docs for p in d.parties},
                        key=lambda p: (corpus.organisations[p].kind, corpus.organisations[p].name))
@@ -132,6 +137,10 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | No
         "years": years or [],
         "urls": urls,
         "link": PageContext(path, corpus).link,
+        # Status and lineage (issue 11): statuses per document, changes between documents.
+        "status_rows": [(d, queries.status_counts(d)) for d in docs if queries.count(d)],
+        "comparisons": queries.comparisons(mun.id),
+        "ctx": PageContext(path, corpus, queries=queries),
     })
 
 
@@ -172,26 +181,30 @@ def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple
         yield from _labelled_chapters(chapter.chapters, label)
 
 
-def plan_organisations(corpus: Corpus) -> list[PlannedPage]:
+def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[PlannedPage]:
     """The organisations index and one page per organisation (documents indexed
-    by party once, not scanned per organisation)."""
+    by party once, in queries.py, not scanned per organisation). Sorted by the
+    name people know (sort_name, else short_name): "De Volmacht", not "Woningstichting"."""
     path = urls.organisations_index()
-    signed: dict[str, list[m.Document]] = {}
-    for doc in corpus.documents:
-        for party in doc.parties:
-            signed.setdefault(party, []).append(doc)
+    queries = queries or Queries.build(corpus)
     rows = []
-    for org in sorted(corpus.organisations.values(), key=lambda o: o.name.lower()):
-        entries = [(doc, count_commitments(doc, org.id)) for doc in signed.get(org.id, [])]
+    for org in sorted(corpus.organisations.values(), key=lambda o: (o.sort_key, o.id)):
+        entries = [(doc, queries.count(doc, org.id)) for doc in queries.signed_by(org.id)]
         rows.append((org, entries))
     pages = [PlannedPage(path, "organisations.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
+        "organisations": corpus.organisations,
     })]
     for org, entries in rows:
         page = urls.organisation_page(org.id)
         pages.append(PlannedPage(page, "organisation.md.j2", {
             "org": org, "entries": entries, "urls": urls, "link": PageContext(page, corpus).link,
             "municipality_name": _municipality_name(corpus), "contents": contents_label,
+            # Organisations over time and status (issue 11).
+            "organisations": corpus.organisations,
+            "from_predecessors": queries.from_predecessors(org.id),
+            "successors": queries.successors_of(org.id),
+            "status_counts": lambda doc, org_id=org.id: queries.status_counts(doc, org_id),
         }))
     return pages
 

@@ -16,7 +16,8 @@ from . import model as m
 from . import urls
 from .charts import indicator_chart, table_charts
 from .errors import TemplateError
-from .formatting import FILTERS, Safe, due_nl, md
+from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
+from .queries import NOT_REPORTED, Queries, Step, current_status
 from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)",
@@ -29,6 +30,23 @@ CONTEXT_LABELS = {
     "toelichting": "Toelichting",
     "tekst": "Tekst",
 }
+
+
+STATUS_LABELS = {
+    NOT_REPORTED: "niet gerapporteerd",
+    "op-schema": "op schema",
+    "gereed": "gereed",
+    "vertraagd": "vertraagd",
+    "vervallen": "vervallen",
+}
+
+
+def status_report(entry: m.StatusEntry) -> Safe:
+    """'(12 maart 2025; bron: Monitor 2024; toelichting)', the source linked if it has a URL."""
+    source = (url_link(entry.source.url, entry.source.title) if entry.source.url
+              else md(entry.source.title))
+    note = f"; {md(entry.note)}" if entry.note else ""
+    return Safe(f"({md(date_nl(entry.date))}; bron: {source}{note})")
 
 
 def _finalize(value: Any) -> Any:
@@ -60,6 +78,7 @@ def make_environment() -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.filters["safe_md"] = Safe
     env.filters["groupby_heading"] = _groupby_heading
+    env.filters["status_label"] = STATUS_LABELS.__getitem__
     env.globals["title_anchor"] = Safe("{#" + urls.TITLE_ANCHOR + "}")
     return env
 
@@ -126,6 +145,7 @@ class PageContext:
     doc: m.Document | None = None
     framework: m.Document | None = None
     _sections: set[str] = field(default_factory=set)
+    queries: Queries | None = None  # corpus-wide questions (status, lineage), built once
 
     urls = urls
     zip = staticmethod(zip)
@@ -167,6 +187,42 @@ class PageContext:
         if c.due:
             parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
         return Safe(" · ".join(parts))
+
+    # --- status and lineage (issue 11) -------------------------------------------
+
+    @staticmethod
+    def status_line(c: m.Commitment) -> Safe:
+        """'**Status:** gereed (12 maart 2025; bron: Monitor 2024)'; without a report,
+        'niet gerapporteerd' (computed, never stored)."""
+        label = STATUS_LABELS[current_status(c)]
+        if not c.status:
+            return Safe(f"**Status:** {md(label)}")
+        return Safe(f"**Status:** {md(label)} {status_report(c.status[-1])}")
+
+    @staticmethod
+    def earlier_statuses(c: m.Commitment) -> list[Safe]:
+        """The statuses before the current one, newest first."""
+        return [Safe(f"{md(STATUS_LABELS[e.status])} {status_report(e)}")
+                for e in reversed(c.status[:-1])]
+
+    def lineage(self, c: m.Commitment) -> list[Step]:
+        assert self.doc is not None and self.queries is not None
+        return self.queries.earlier_chain(self.doc, c)
+
+    def continued_by(self, c: m.Commitment) -> list[Step]:
+        assert self.doc is not None and self.queries is not None
+        return self.queries.continued_by(self.doc, c)
+
+    def step_link(self, step: Step) -> Safe:
+        """'[Afspraak 3](…#afspraak-3) in [Prestatieafspraken 2023](…)'."""
+        page = urls.document_page(step.doc)
+        return Safe(f"[{md(self.commitment_label(step.commitment))}]"
+                    f"({self.link(page, step.commitment.id)}) uit "
+                    f"[{md(step.doc.title)}]({self.link(page)})")
+
+    @staticmethod
+    def text_diff(earlier: m.Commitment, later: m.Commitment) -> Safe:
+        return word_diff(earlier.text, later.text)
 
     table_charts = staticmethod(table_charts)
     indicator_chart = staticmethod(indicator_chart)

@@ -27,6 +27,22 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 # Help in a maintainer's words: "Class.field" goes before the comment in model.py
 # (where that is written for programmers), "field" after it (for fields without one).
 FIELD_HELP = {
+    # Organisations over time, status and lineage (issue 11).
+    "Organisation.predecessors": "Organisations that merged into this one, or its earlier names: "
+                                 "each {id, date, event}; the other side lists this one as 'successor'.",
+    "Organisation.successor": "The organisation this one merged into or was renamed to: {id, date, "
+                              "event}; that organisation lists this one among its 'predecessors'.",
+    "Predecessor.id": "Id of the earlier organisation in organisations.yaml.",
+    "Predecessor.event": "fusie (merger, the default) or naamswijziging (rename).",
+    "Successor.id": "Id of the later organisation in organisations.yaml.",
+    "Successor.date": "The day of the merger or rename (YYYY-MM-DD).",
+    "Successor.event": "fusie (merger, the default) or naamswijziging (rename).",
+    "StatusEntry.source": "Where the status is reported: {title, url} of a monitoring report or "
+                          "council letter.",
+    "StatusSource.title": "Title of the report or letter that gives the status.",
+    "StatusSource.url": "Web address (http or https) of that report or letter (optional).",
+    "Continues.document": "The earlier document, as '<municipality>/<slug>'.",
+    "Continues.id": "The id of the commitment in that document that this one continues.",
     "Document.kind": "framework (kaderafspraken), yearly (prestatieafspraken for one year) or "
                      "multi-year (prestatieafspraken for several years, e.g. 2024 t/m 2027).",
     "Document.framework": "The framework this document falls under, as '<municipality>/<slug>' "

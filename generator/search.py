@@ -27,8 +27,9 @@ FILTER_YEAR = "Jaar"
 FILTER_THEME = "Thema"
 FILTER_ORGANISATION = "Organisatie"
 FILTER_KIND = "Soort"
-# A commitment status ("uitgevoerd", "loopt", ...) is not in the model yet; when it
-# is, add FILTER_STATUS = "Status" here with the statuses of a page's commitments.
+# Commitment status is in the model now (queries.current_status); a FILTER_STATUS =
+# "Status" with the statuses of a page's commitments waits until the data reports
+# any: today every commitment is "niet-gerapporteerd", a filter with one value.
 
 # Pagefind's weight for the municipality's name on its own pages (headings weigh
 # 7 for h1 down to 2): "sociale huurwoningen Groningen" ranks Groningen's pages first.

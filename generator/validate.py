@@ -116,6 +116,8 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 documents.append((doc, source))
 
     organisations = _index(registries.get("organisations"), "organisations", problems)
+    if "organisations" in registries:
+        problems += check_organisation_history(*registries["organisations"])
     themes = _index(registries.get("themes"), "themes", problems)
     municipalities = _index(registries.get("municipalities"), "municipalities", problems)
     # References are checked on the raw data, so a file with a type error still
@@ -132,7 +134,10 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                                      known("themes", themes))
     valid = {id(source) for _, source in documents}
     problems += check_identities([source for source in sources if id(source) not in valid])
-    problems += check_documents(documents, known("municipalities", municipalities))
+    # Refs of every document file, valid or not: a reference to a file that failed
+    # to load is not reported again (its own problems are).
+    file_refs = {f"{path.parent.name}/{path.stem}" for path in files.documents}
+    problems += check_documents(documents, known("municipalities", municipalities), file_refs)
     if "municipalities" in registries and "organisations" in registries:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
@@ -392,7 +397,8 @@ def check_identities(sources: list[Source]) -> list[Diagnostic]:
 
 
 def check_documents(documents: list[tuple[m.Document, Source]],
-                    municipalities: Collection[str] | None) -> list[Diagnostic]:
+                    municipalities: Collection[str] | None,
+                    file_refs: set[str] | None = None) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     by_ref: dict[str, m.Document] = {}
     paths: dict[str, str] = {}
@@ -417,11 +423,13 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         for loc, table in _tables(doc):
             _check_table(table, loc, report)
 
+    commitment_ids = {doc.ref: [c.id for _, c in _commitments(doc)] for doc in by_ref.values()}
     for doc, source in documents:
         def report(loc: PathKey, message: str, source: Source = source) -> None:
             line, col = source.place(loc)
             problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
+        _check_status_and_lineage(doc, by_ref, commitment_ids, file_refs or set(), report)
         framework = by_ref.get(doc.framework) if doc.framework else None
         if doc.framework and framework is None:
             report(("framework",), f"unknown document '{doc.framework}'"
@@ -628,3 +636,110 @@ def _cell_problem(column: m.Column, cell: m.CellValue) -> str | None:
                 f"Dutch thousands separator, write {str(value).replace('.', '')}, "
                 f"or set 'decimals' on the column")
     return None
+
+
+# --- organisations over time, status and lineage (issue 11) ---------------------
+
+
+def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> list[Diagnostic]:
+    """Predecessors and successors name organisations that exist, both sides of a
+    merger or rename agree (same date and event), and no chain of successors runs
+    in a circle."""
+    problems: list[Diagnostic] = []
+
+    def report(loc: PathKey, message: str) -> None:
+        line, col = source.place(loc)
+        problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+    index: dict[str, int] = {}
+    for i, org in enumerate(parsed.organisations):
+        index.setdefault(org.id, i)
+    orgs = {org.id: org for org in reversed(parsed.organisations)}  # the first of duplicate ids
+
+    def exists(ref: str, loc: PathKey, own: str) -> bool:
+        if ref == own:
+            report(loc, f"'{own}' cannot be its own predecessor or successor")
+            return False
+        if ref not in orgs:
+            report(loc, f"unknown organisation '{ref}'" + _did_you_mean(ref, orgs))
+            return False
+        return True
+
+    for i, org in enumerate(parsed.organisations):
+        if index[org.id] != i:
+            continue  # a duplicate id, reported by _index
+        here: PathKey = ("organisations", i)
+        seen: set[str] = set()
+        for j, pre in enumerate(org.predecessors):
+            loc = (*here, "predecessors", j, "id")
+            if pre.id in seen:
+                report(loc, f"predecessor '{pre.id}' is listed twice")
+                continue
+            seen.add(pre.id)
+            if not exists(pre.id, loc, org.id):
+                continue
+            other = orgs[pre.id].successor
+            if other is None or other.id != org.id:
+                report(loc, f"'{pre.id}' is listed as a predecessor, but its own record names "
+                       + (f"'{other.id}' as its successor" if other else "no successor")
+                       + f"; add to '{pre.id}': successor: {{id: {org.id}, date: {pre.date}, "
+                       f"event: {pre.event}}}")
+            elif (other.date, other.event) != (pre.date, pre.event):
+                report(loc, f"'{pre.id}' names '{org.id}' as successor on {other.date} "
+                       f"({other.event}), but here it is {pre.date} ({pre.event}); "
+                       f"the two records must agree")
+            if org.successor and pre.date > org.successor.date:
+                report((*here, "predecessors", j, "date"),
+                       f"the {pre.event} on {pre.date} is after '{org.id}' itself went over "
+                       f"into '{org.successor.id}' on {org.successor.date}")
+        succ = org.successor
+        if (succ is not None and exists(succ.id, (*here, "successor", "id"), org.id)
+                and not any(p.id == org.id for p in orgs[succ.id].predecessors)):
+            report((*here, "successor", "id"),
+                   f"'{succ.id}' does not list '{org.id}' among its predecessors; add to "
+                   f"'{succ.id}': predecessors: [{{id: {org.id}, date: {succ.date}, "
+                   f"event: {succ.event}}}]")
+        # A chain of successors that comes back to this organisation is a circle.
+        chain = [org.id]
+        step = succ
+        while step is not None and step.id in orgs and step.id not in chain:
+            chain.append(step.id)
+            step = orgs[step.id].successor
+        # Reported once, at the member with the smallest id.
+        if step is not None and step.id == org.id and len(chain) > 1 and org.id == min(chain):
+            report((*here, "successor", "id"),
+                   "the successors run in a circle: " + " -> ".join([*chain, org.id]))
+    return problems
+
+
+def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
+                              commitment_ids: dict[str, list[str]], file_refs: set[str],
+                              report: Any) -> None:
+    """Statuses run from old to new; 'continues' names a commitment that exists in an
+    older document."""
+    for loc, commitment in _commitments(doc):
+        for k in range(1, len(commitment.status)):
+            before, entry = commitment.status[k - 1], commitment.status[k]
+            if entry.date < before.date:
+                report((*loc, "status", k, "date"),
+                       f"status dates must run from old to new, but {entry.date} is before "
+                       f"{before.date} of status[{k - 1}]; the last entry is the current status")
+        cont = commitment.continues
+        if cont is None:
+            continue
+        earlier = by_ref.get(cont.document)
+        if earlier is None:
+            if cont.document not in file_refs:  # else: that file's own problems are reported
+                report((*loc, "continues", "document"), f"unknown document '{cont.document}'"
+                       + _did_you_mean(cont.document, by_ref))
+            continue
+        if earlier.ref == doc.ref:
+            report((*loc, "continues", "document"),
+                   "a commitment continues one of an older document, not of its own")
+        elif earlier.period.start >= doc.period.start:
+            report((*loc, "continues", "document"),
+                   f"a commitment continues one from an older document, but '{cont.document}' "
+                   f"starts in {earlier.period.start} and this document in {doc.period.start}")
+        if cont.id not in commitment_ids[cont.document]:
+            report((*loc, "continues", "id"), f"'{cont.document}' has no commitment '{cont.id}'"
+                   + _did_you_mean(cont.id, commitment_ids[cont.document]))

@@ -26,7 +26,7 @@ def test_check_passes_on_the_bundled_data(capsys: pytest.CaptureFixture[str]) ->
 def test_check_reports_exact_counts_on_the_fixture_corpus(
         corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(corpus_dir.parent), "check"]) == 0
-    assert capsys.readouterr().out == "OK: 3 documents, 4 organisations, 2 themes\n"
+    assert capsys.readouterr().out == "OK: 4 documents, 6 organisations, 2 themes\n"
 
 
 def test_check_fails_with_every_problem_listed(corpus_dir: Path,

@@ -171,3 +171,37 @@ def test_every_field_of_the_schema_has_a_description() -> None:
     schema = json.loads(render_schemas()["document.schema.json"])
     due = schema["$defs"]["Commitment"]["properties"]["due"]["description"]
     assert "2028 t/m 2031" in due  # in a maintainer's words, not a regular expression
+
+# --- issue 11: status and realisation, shown and never invented -------------------------
+
+def _pages(corpus: Corpus) -> dict[str, str]:
+    from generator.pages import plan_pages
+    from generator.render import render_pages
+    return {path: text.decode("utf-8")
+            for path, text in render_pages(plan_pages(corpus, ROOT / "content")).items()}
+
+
+def test_every_commitment_shows_its_status_and_realised_values_show(corpus: Corpus) -> None:
+    from generator import urls
+    from generator.formatting import md
+    from generator.queries import current_status
+    from generator.render import STATUS_LABELS
+    pages = _pages(corpus)
+    for doc in corpus.documents:
+        page = pages[urls.document_page(doc)]
+        commitments = [c for _, c in _commitments(doc)]
+        shown = re.findall(r"^\*\*Status:\*\* (.+)$", page, flags=re.M)
+        assert len(shown) == len(commitments), doc.ref
+        for c, line in zip(commitments, shown, strict=True):
+            assert line.startswith(STATUS_LABELS[current_status(c)])
+            # Without a reported status, the page says so and claims no date or source.
+            assert c.status or line == "niet gerapporteerd"
+        for chapter in m.iter_chapters(doc.chapters):
+            for table in chapter.tables:
+                for column in table.columns:
+                    if column.status:  # e.g. Het Hogeland's realised stock 2021-2024
+                        assert md(f"({column.status})") in page, (doc.ref, table.id, column.id)
+            for goal in chapter.goals:
+                for indicator in goal.indicators:
+                    for point in indicator.points:
+                        assert f"| {point.year} | {point.kind} |" in page, (doc.ref, indicator.id)

@@ -88,3 +88,22 @@ def test_no_text_cell_can_run_as_a_formula() -> None:
     assert [c for c in cells if c.startswith(FORMULA) and c != "-5"] == []
     assert rows[1][:2] == ["'=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"]
     assert rows[3][2] == "-5"  # a number stays a number
+
+
+def test_document_json_holds_status_history_and_current_status() -> None:
+    import json
+
+    from .conftest import FIXTURE_CORPUS
+    corpus = load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent)
+    doc = corpus.document("testdorp/prestatieafspraken-2026")
+    record = json.loads(export_all(corpus)[urls.document_download(doc)])
+    saved = record["chapters"][0]["groups"][0]["commitments"]
+    assert [c["current_status"] for c in saved] == ["vertraagd", "niet-gerapporteerd",
+                                                    "niet-gerapporteerd"]
+    assert [e["status"] for e in saved[0]["status"]] == ["op-schema", "vertraagd"]
+    assert saved[0]["status"][1] == {"status": "vertraagd", "date": "2026-12-31",
+                                     "source": {"title": "Raadsinformatiebrief 12"},
+                                     "note": "Het werk begint later; zie [bijlage]."}
+    assert saved[1]["status"] == []  # "niet gerapporteerd" is computed, never stored
+    assert saved[1]["continues"] == {"document": "testdorp/prestatieafspraken-2023",
+                                     "id": "woonborg-huur"}

@@ -187,3 +187,73 @@ def test_a_multi_year_document_spans_years(corpus_dir: Path) -> None:
     assert problems(corpus_dir) == [
         "data/testdorp/prestatieafspraken-2025-2028.yaml:6:7: kind: a multi-year document spans "
         "more than one year, this one only 2025; write kind: yearly, or the period as printed"]
+
+# --- issue 11: organisations over time, status, lineage ------------------------------
+
+ORGS = "data/organisations.yaml"
+DOC_2026 = "data/testdorp/prestatieafspraken-2026.yaml"
+HUUR_2023 = "{document: testdorp/prestatieafspraken-2023, id: woonborg-huur}"
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("organisations.yaml", "{id: het-westerhuis, date: 2023-07-01}",
+     "{id: het-westerhuiz, date: 2023-07-01}",
+     [f"{ORGS}:3:160: organisations[1].predecessors[1].id: unknown organisation 'het-westerhuiz' "
+      "(did you mean 'het-westerhuis'?)",
+      f"{ORGS}:18:21: organisations[5].successor.id: 'woonborg' does not list 'het-westerhuis' "
+      "among its predecessors; add to 'woonborg': predecessors: [{id: het-westerhuis, "
+      "date: 2023-07-01, event: fusie}]"]),
+    ("organisations.yaml", "    successor: {id: woonborg, date: 2023-07-01}\n", "",
+     [f"{ORGS}:3:160: organisations[1].predecessors[1].id: 'het-westerhuis' is listed as a "
+      "predecessor, but its own record names no successor; add to 'het-westerhuis': successor: "
+      "{id: woonborg, date: 2023-07-01, event: fusie}"]),
+    ("organisations.yaml", "successor: {id: woonborg, date: 2023-07-01, event: fusie}",
+     "successor: {id: woonborg, date: 2023-08-01, event: fusie}",
+     [f"{ORGS}:3:102: organisations[1].predecessors[0].id: 'woonstichting-oost' names 'woonborg' "
+      "as successor on 2023-08-01 (fusie), but here it is 2023-07-01 (fusie); the two records "
+      "must agree"]),
+    ("organisations.yaml", "short_name: Woonborg, predecessors",
+     "short_name: Woonborg, successor: {id: woonstichting-oost, date: 2024-01-01}, predecessors",
+     [f"{ORGS}:3:98: organisations[1].successor.id: 'woonstichting-oost' does not list 'woonborg' "
+      "among its predecessors; add to 'woonstichting-oost': predecessors: [{id: woonborg, "
+      "date: 2024-01-01, event: fusie}]",
+      f"{ORGS}:3:98: organisations[1].successor.id: the successors run in a circle: "
+      "woonborg -> woonstichting-oost -> woonborg"]),
+    ("testdorp/prestatieafspraken-2026.yaml", "date: 2026-12-31", "date: 2026-01-31",
+     [f"{DOC_2026}:32:23: chapters[0].groups[0].commitments[0].status[1].date: status dates must "
+      "run from old to new, but 2026-01-31 is before 2026-06-30 of status[0]; the last entry is "
+      "the current status"]),
+    ("testdorp/prestatieafspraken-2026.yaml", "status: op-schema", "status: op-tijd",
+     [f"{DOC_2026}:28:25: chapters[0].groups[0].commitments[0].status[0].status: Input should be "
+      "'niet-gerapporteerd', 'op-schema', 'gereed', 'vertraagd' or 'vervallen' (got 'op-tijd')"]),
+    ("testdorp/prestatieafspraken-2026.yaml", HUUR_2023,
+     "{document: testdorp/prestatieafspraken-2032, id: woonborg-huur}",
+     [f"{DOC_2026}:38:35: chapters[0].groups[0].commitments[1].continues.document: unknown "
+      "document 'testdorp/prestatieafspraken-2032' (did you mean 'testdorp/prestatieafspraken-2026'?)"]),
+    ("testdorp/prestatieafspraken-2026.yaml", HUUR_2023,
+     "{document: testdorp/prestatieafspraken-2023, id: woonborg-hurr}",
+     [f"{DOC_2026}:38:73: chapters[0].groups[0].commitments[1].continues.id: "
+      "'testdorp/prestatieafspraken-2023' has no commitment 'woonborg-hurr' (did you mean "
+      "'woonborg-huur'?)"]),
+    ("testdorp/prestatieafspraken-2026.yaml", HUUR_2023,
+     "{document: testdorp/prestatieafspraken-2026, id: afspraak-3}",
+     [f"{DOC_2026}:38:35: chapters[0].groups[0].commitments[1].continues.document: a commitment "
+      "continues one of an older document, not of its own"]),
+    ("testdorp/prestatieafspraken-2023.yaml", "text: Woonborg verhoogt de huur niet boven de inflatie.",
+     "text: Woonborg verhoogt de huur niet boven de inflatie.\n"
+     "            continues: {document: testdorp/prestatieafspraken-2024, id: afspraak-2}",
+     ["data/testdorp/prestatieafspraken-2023.yaml:38:35: chapters[0].groups[0].commitments[1]"
+      ".continues.document: a commitment continues one from an older document, but "
+      "'testdorp/prestatieafspraken-2024' starts in 2024 and this document in 2023"]),
+])
+def test_history_status_and_lineage_mistakes(corpus_dir: Path, file: str, old: str, new: str,
+                                             expected: list[str]) -> None:
+    edit(corpus_dir, old, new, file=file)
+    assert problems(corpus_dir) == expected
+
+
+def test_a_reference_into_a_broken_file_is_not_reported_twice(corpus_dir: Path) -> None:
+    # The 2023 file fails on its own; the 2026 file's `continues` into it is not an error too.
+    edit(corpus_dir, "slug: prestatieafspraken-2023\n", "", file="testdorp/prestatieafspraken-2023.yaml")
+    assert problems(corpus_dir) == [
+        "data/testdorp/prestatieafspraken-2023.yaml:3:1: slug: required field 'slug' is missing"]

@@ -1,0 +1,191 @@
+# Questions asked of the whole validated corpus: which documents an organisation
+# (or its predecessors) signed, what each commitment continues and is continued by,
+# how many commitments have which status. Built once per build by one pass over
+# every commitment (linear in the corpus); planning and templates ask it, never scan.
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import get_args
+
+from . import model as m
+from .validate import Corpus
+
+# The order in which statuses are counted and listed.
+STATUSES: tuple[str, ...] = get_args(m.CommitmentStatus)
+NOT_REPORTED = "niet-gerapporteerd"
+
+Key = tuple[str, str]  # (document ref, commitment id)
+
+
+def current_status(c: m.Commitment) -> str:
+    """The latest reported status; without any report, 'niet-gerapporteerd' (computed,
+    never stored in the data)."""
+    return c.status[-1].status if c.status else NOT_REPORTED
+
+
+def responsible(c: m.Commitment, group: m.Group) -> list[str]:
+    return c.parties or group.actors
+
+
+@dataclass(frozen=True)
+class Step:
+    """One commitment in a document, as a link in a chain of continuations."""
+
+    doc: m.Document
+    commitment: m.Commitment
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed between two consecutive documents of a municipality, by `continues`."""
+
+    earlier: m.Document
+    later: m.Document
+    new: list[m.Commitment]
+    continued: list[tuple[m.Commitment, Step]]  # (later, the earlier one it continues)
+    dropped: list[m.Commitment]
+
+
+@dataclass(frozen=True)
+class PredecessorEntry:
+    predecessor: m.Organisation
+    doc: m.Document
+    count: int  # commitments the predecessor carried in it
+
+
+@dataclass
+class Queries:
+    corpus: Corpus
+    _commitments: dict[Key, Step] = field(default_factory=dict)
+    _continued_by: dict[Key, list[Step]] = field(default_factory=dict)
+    _signed: dict[str, list[m.Document]] = field(default_factory=dict)
+    _counts: dict[tuple[str, str | None], Counter[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, corpus: Corpus) -> Queries:
+        q = cls(corpus)
+        for doc in corpus.documents:
+            for party in doc.parties:
+                q._signed.setdefault(party, []).append(doc)
+            total = q._counts.setdefault((doc.ref, None), Counter())
+            for chapter in m.iter_chapters(doc.chapters):
+                for group in chapter.groups:
+                    for c in group.commitments:
+                        q._commitments[(doc.ref, c.id)] = Step(doc, c)
+                        status = current_status(c)
+                        total[status] += 1
+                        for party in dict.fromkeys(responsible(c, group)):
+                            q._counts.setdefault((doc.ref, party), Counter())[status] += 1
+        # Second pass: the earlier documents are all indexed now.
+        for step in q._commitments.values():
+            cont = step.commitment.continues
+            if cont is not None:
+                q._continued_by.setdefault((cont.document, cont.id), []).append(step)
+        return q
+
+    # --- organisations ---------------------------------------------------------
+
+    def signed_by(self, org_id: str) -> list[m.Document]:
+        """The documents in which the organisation is a party, in corpus order."""
+        return list(self._signed.get(org_id, []))
+
+    def predecessors_of(self, org_id: str) -> list[m.Organisation]:
+        """Every earlier organisation that went over into this one, directly or through
+        an earlier merger, nearest first (validate.py rules out circles)."""
+        out: list[m.Organisation] = []
+        queue = [org_id]
+        seen = {org_id}
+        while queue:
+            org = self.corpus.organisations[queue.pop(0)]
+            for pre in org.predecessors:
+                if pre.id not in seen:
+                    seen.add(pre.id)
+                    out.append(self.corpus.organisations[pre.id])
+                    queue.append(pre.id)
+        return out
+
+    def successors_of(self, org_id: str) -> list[m.Organisation]:
+        """The chain of organisations this one went over into, nearest first."""
+        out: list[m.Organisation] = []
+        succ = self.corpus.organisations[org_id].successor
+        while succ is not None and all(o.id != succ.id for o in out) and succ.id != org_id:
+            org = self.corpus.organisations[succ.id]
+            out.append(org)
+            succ = org.successor
+        return out
+
+    def from_predecessors(self, org_id: str) -> list[PredecessorEntry]:
+        """The documents the organisation's predecessors signed, so a reader who looks up
+        the merged corporation finds what its predecessors promised."""
+        return [PredecessorEntry(pre, doc, self.count(doc, pre.id))
+                for pre in self.predecessors_of(org_id) for doc in self.signed_by(pre.id)]
+
+    # --- status ----------------------------------------------------------------
+
+    def status_counts(self, doc: m.Document, party: str | None = None) -> list[tuple[str, int]]:
+        """(status, number of commitments) for a document, or for the commitments one
+        party is responsible for in it; only statuses that occur, in STATUSES order."""
+        counts = self._counts.get((doc.ref, party), Counter())
+        return [(s, counts[s]) for s in STATUSES if counts[s]]
+
+    def count(self, doc: m.Document, party: str | None = None) -> int:
+        return sum(self._counts.get((doc.ref, party), Counter()).values())
+
+    # --- lineage ---------------------------------------------------------------
+
+    def earlier_chain(self, doc: m.Document, c: m.Commitment) -> list[Step]:
+        """The commitments this one continues, the nearest first (each step is in an
+        older document, which validate.py checks, so the chain ends)."""
+        out: list[Step] = []
+        seen = {(doc.ref, c.id)}  # a guard only: validated data has no circles
+        cont = c.continues
+        while (cont is not None and (cont.document, cont.id) not in seen
+               and (step := self._commitments.get((cont.document, cont.id)))):
+            seen.add((cont.document, cont.id))
+            out.append(step)
+            cont = step.commitment.continues
+        return out
+
+    def continued_by(self, doc: m.Document, c: m.Commitment) -> list[Step]:
+        """The later commitments that continue this one."""
+        return list(self._continued_by.get((doc.ref, c.id), []))
+
+    def comparisons(self, municipality: str) -> list[Comparison]:
+        """New, continued and dropped commitments between consecutive documents of one
+        kind with commitments, newest first; only where the later one records any continuation
+        (without `continues` data nothing is known, and nothing is claimed)."""
+        # Consecutive within one kind: a yearly agreement follows the previous yearly
+        # one, not a multi-year agreement that happens to start in between.
+        series: dict[str, list[m.Document]] = {}
+        for d in self.corpus.documents_of(municipality):
+            if self.count(d):
+                series.setdefault(d.kind, []).append(d)
+        pairs = [pair for docs in series.values()
+                 for pair in itertools.pairwise(sorted(docs, key=lambda d: (d.period.start, d.period.end,
+                                                                            d.slug)))]
+        pairs.sort(key=lambda p: (p[1].period.start, p[1].period.end, p[1].slug))
+        out: list[Comparison] = []
+        for earlier, later in pairs:
+            later_steps = self._steps(later)
+            if not any(s.commitment.continues for s in later_steps):
+                continue
+            new: list[m.Commitment] = []
+            continued: list[tuple[m.Commitment, Step]] = []
+            for s in later_steps:
+                cont = s.commitment.continues
+                if cont is None:
+                    new.append(s.commitment)
+                else:  # from `earlier`, or from a document before it
+                    continued.append((s.commitment, self._commitments[(cont.document, cont.id)]))
+            dropped = [s.commitment for s in self._steps(earlier)
+                       if not any(n.doc.ref == later.ref
+                                  for n in self._continued_by.get((earlier.ref, s.commitment.id), []))]
+            out.append(Comparison(earlier, later, new, continued, dropped))
+        return list(reversed(out))
+
+    def _steps(self, doc: m.Document) -> list[Step]:
+        return [self._commitments[(doc.ref, c.id)]
+                for chapter in m.iter_chapters(doc.chapters)
+                for group in chapter.groups for c in group.commitments]
