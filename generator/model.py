@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from .evidence import Page, Provenance, SecondarySource
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 # A reference to an organisation, theme or municipality by its id.
@@ -100,6 +102,7 @@ class Cell(Model):
     status: Status | None = None
     uncertain: StrictBool = False
     note: Text | None = None
+    provenance: Provenance | None = None  # not as printed (evidence.py)
 
     @model_validator(mode="after")
     def _value_or_range(self) -> Cell:
@@ -146,6 +149,8 @@ class Table(Model):
     notes: list[Text] = []
     source: Text | None = None  # where in the source: "bijlage 3, p. 14"
     chart: ChartSpec | None = None
+    page: Page | None = None  # the source page it starts on (evidence.py)
+    provenance: Provenance | None = None  # the table is not printed as such
 
 
 # --- framework goals and indicators -----------------------------------------
@@ -161,6 +166,7 @@ class Point(Model):
     max: Number | None = None
     uncertain: StrictBool = False
     note: Text | None = None
+    provenance: Provenance | None = None  # e.g. a year the source does not print
 
     @model_validator(mode="after")
     def _has_value(self) -> Point:
@@ -185,6 +191,7 @@ class Goal(Model):
     heading: Text | None = None  # the sub-heading it stands under in the source
     text: Text
     indicators: list[Indicator] = []
+    page: Page | None = None  # the source page (evidence.py)
 
 
 # --- commitments ------------------------------------------------------------
@@ -216,6 +223,8 @@ class Commitment(Model):
     figures: list[Figure] = []
     serves: list[Slug] = []  # ids of goals in the document's framework
     note: Text | None = None  # a transcription note, shown to readers
+    page: Page | None = None  # the source page (evidence.py)
+    provenance: Provenance | None = None  # the text is not as printed
 
     @field_validator("number", mode="before")
     @classmethod
@@ -249,6 +258,7 @@ class Group(Model):
     title: Text  # as printed: "Gezamenlijke prestaties 2023"
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
+    actors_provenance: Provenance | None = None  # the source does not name these actors so
 
 
 # --- document ---------------------------------------------------------------
@@ -279,6 +289,8 @@ class Chapter(Model):
     groups: list[Group] = []
     tables: list[Table] = []
     chapters: list[Chapter] = []
+    page: Page | None = None  # the source page it starts on (evidence.py)
+    provenance: Provenance | None = None  # title, order or grouping not as printed
 
     @field_validator("number", mode="before")
     @classmethod
@@ -304,7 +316,7 @@ class Source(Model):
     publisher: Text  # who published it
     published: Text | None = None  # where: a web page, a council information system
     url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
-    pages: StrictInt | None = None
+    pages: Annotated[StrictInt, Field(ge=1)] | None = None
     note: Text | None = None
 
 
@@ -334,6 +346,8 @@ class Document(Model):
     parties: Annotated[list[Ref], Field(min_length=1)]
     signing: Signing | None = None
     chapters: Annotated[list[Chapter], Field(min_length=1)]
+    parties_provenance: Provenance | None = None  # the party list is not printed as such
+    sources: list[SecondarySource] = []  # council letters, press releases (evidence.py)
 
     @property
     def ref(self) -> str:

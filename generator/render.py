@@ -16,6 +16,7 @@ from . import model as m
 from . import urls
 from .charts import indicator_chart, table_charts
 from .errors import TemplateError
+from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, due_nl, md
 from .validate import Corpus
 
@@ -202,6 +203,7 @@ class TableNotes:
     def of(cls, table: m.Table) -> TableNotes:
         numbers: dict[tuple[Any, ...], int] = {}
         lines: list[str] = []
+        shared: dict[str, int] = {}
         for r, row in enumerate(table.rows):
             if row.note:
                 numbers[("row", r)] = len(lines) + 1
@@ -210,6 +212,14 @@ class TableNotes:
                 if isinstance(cell, m.Cell) and cell.note:
                     numbers[("cell", r, c)] = len(lines) + 1
                     lines.append(f"[{len(lines) + 1}] {row.label}, {col.title}: {cell.note}")
+                # Provenance (evidence.py): one note per distinct explanation, so
+                # twenty reconstructed cells share one line under the table.
+                if isinstance(cell, m.Cell) and cell.provenance:
+                    text = provenance_text(cell.provenance)
+                    if text not in shared:
+                        shared[text] = len(lines) + 1
+                        lines.append(f"[{len(lines) + 1}] {text}")
+                    numbers[("provenance", r, c)] = shared[text]
         return cls(numbers, lines + list(table.notes), table)
 
     def row(self, r: int) -> Safe:
@@ -223,6 +233,9 @@ class TableNotes:
                 words.append(cell.status)
             if cell.uncertain:
                 words.append("onzeker")
+            if cell.provenance:
+                words.append(f"{PROVENANCE_LABELS[cell.provenance.kind]}, "
+                             f"noot {self.numbers[('provenance', r, c)]}")
         return self._marks(("cell", r, c), words)
 
     def _marks(self, key: tuple[Any, ...], words: list[str]) -> Safe:
