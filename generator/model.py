@@ -270,6 +270,7 @@ class Context(Model):
     kind: ContextKind = "tekst"
     title: Text | None = None  # the printed heading; defaults to the kind's name
     text: Text
+    provenance: Provenance | None = None  # the text is not as printed
 
 
 class Box(Model):
