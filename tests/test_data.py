@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from generator import model as m
+from generator.evidence import PROVENANCE_LABELS, Provenance
 from generator.schema import render_schemas
 from generator.validate import Corpus, load_corpus
 
@@ -152,3 +155,35 @@ def test_data_files_point_editors_at_the_schema() -> None:
     for path in sorted((ROOT / "data").glob("*/*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../../schema/document.schema.json", path
+
+
+# --- evidence and provenance (evidence.py) -----------------------------------
+
+def _walk(node: object, path: str) -> Iterator[tuple[str, object]]:
+    """Every model and value below a document, with a readable path."""
+    yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]")
+
+
+def test_every_page_is_within_its_source(corpus: Corpus) -> None:
+    for doc in corpus.documents:
+        for path, node in _walk(doc, doc.ref):
+            page = getattr(node, "page", None) if isinstance(node, BaseModel) else None
+            if page is not None:
+                assert page >= 1, path
+                assert doc.source.pages is None or page <= doc.source.pages, path
+
+
+def test_every_provenance_explains_itself(corpus: Corpus) -> None:
+    """An editorial act is never shown without its reason, and the reason is not
+    the bare label ("afgeleid") again."""
+    for doc in corpus.documents:
+        for path, node in _walk(doc, doc.ref):
+            if isinstance(node, Provenance):
+                assert node.kind in PROVENANCE_LABELS, path
+                assert len(node.note.split()) >= 3, path
