@@ -234,12 +234,16 @@ class TableNotes:
             if cell.uncertain:
                 words.append("onzeker")
             if cell.provenance:
+                # The cell's own note first, then what the editors did and its note.
+                if ("cell", r, c) in self.numbers:
+                    words.append(f"noot {self.numbers[('cell', r, c)]}")
                 words.append(f"{PROVENANCE_LABELS[cell.provenance.kind]}, "
                              f"noot {self.numbers[('provenance', r, c)]}")
+                return self._marks(None, words)
         return self._marks(("cell", r, c), words)
 
-    def _marks(self, key: tuple[Any, ...], words: list[str]) -> Safe:
-        if key in self.numbers:
+    def _marks(self, key: tuple[Any, ...] | None, words: list[str]) -> Safe:
+        if key is not None and key in self.numbers:
             words.append(f"noot {self.numbers[key]}")
         return Safe(" " + md(f"({', '.join(words)})")) if words else Safe("")
 
