@@ -10,6 +10,7 @@ from typing import Any
 
 from . import model as m
 from . import urls
+from .evidence import PROVENANCE_LABELS, provenance_text
 from .queries import NOT_REPORTED
 from .validate import Corpus
 
@@ -74,12 +75,18 @@ def indicator_csv(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
     source = indicator_source(doc, chapter)
     rows = [[p.year, p.kind, _plain(p.value), _plain(p.min), _plain(p.max),
              "ja" if p.uncertain else "", p.note or "", source] for p in indicator.points]
+    # Provenance (evidence.py): a point the editors derived says so in its own column.
+    if any(p.provenance for p in indicator.points):
+        header.append("herkomst")
+        for row, p in zip(rows, indicator.points, strict=True):
+            row.append(provenance_text(p.provenance) if p.provenance else "")
     return _csv(header, rows)
 
 
 def source_line(doc: m.Document, table: m.Table) -> str:
     where = f", {table.source}" if table.source else ""
-    return f"{doc.source.title} ({doc.source.publisher}){where}"
+    page = f", p. {table.page}" if table.page is not None else ""
+    return f"{doc.source.title} ({doc.source.publisher}){where}{page}"
 
 
 def table_record(doc: m.Document, table: m.Table) -> dict[str, Any]:
@@ -96,6 +103,8 @@ def table_record(doc: m.Document, table: m.Table) -> dict[str, Any]:
             for row in table.rows
         ],
         "notes": list(table.notes),
+        **({"page": table.page} if table.page is not None else {}),
+        **({"provenance": table.provenance.model_dump(mode="json")} if table.provenance else {}),
     }
 
 
@@ -111,27 +120,34 @@ def table_csv(doc: m.Document, table: m.Table) -> bytes:
     status (gerealiseerd, prognose...) or uncertain cells gets a companion column with
     that flag for every value; then total row, notes and the source."""
     header = [table.row_header]
-    companions: list[tuple[bool, bool]] = []
+    companions: list[tuple[bool, bool, bool]] = []
     for c, col in enumerate(table.columns):
         cells = [row.values[c] for row in table.rows]
         status = bool(col.status) or any(isinstance(v, m.Cell) and v.status for v in cells)
         uncertain = any(isinstance(v, m.Cell) and v.uncertain for v in cells)
-        companions.append((status, uncertain))
+        derived = any(isinstance(v, m.Cell) and v.provenance for v in cells)
+        companions.append((status, uncertain, derived))
         unit = f" [{col.unit}]" if col.unit else ""
         header.append(f"{col.title}{unit}")
         if status:
             header.append(f"{col.title} status")
         if uncertain:
             header.append(f"{col.title} onzeker")
+        if derived:
+            header.append(f"{col.title} herkomst")
     header += ["totaalrij", "opmerking", "bron"]
+    if table.provenance:
+        header.append("herkomst tabel")
     source = source_line(doc, table)
     rows: list[list[Any]] = []
     for row in table.rows:
         values: list[Any] = [row.label]
         notes: list[str] = [row.note] if row.note else []
-        for col, cell, (status, uncertain) in zip(table.columns, row.values, companions, strict=True):
+        for col, cell, (status, uncertain, derived) in zip(table.columns, row.values, companions,
+                                                           strict=True):
             cell_status = col.status
             doubt = False
+            origin = ""
             if isinstance(cell, m.Cell):
                 if cell.value is not None:
                     values.append(cell.value)
@@ -146,13 +162,19 @@ def table_csv(doc: m.Document, table: m.Table) -> bytes:
                 doubt = cell.uncertain
                 if cell.note:
                     notes.append(f"{col.title}: {cell.note}")
+                if cell.provenance:
+                    origin = PROVENANCE_LABELS[cell.provenance.kind]
+                    notes.append(f"{col.title}: {provenance_text(cell.provenance)}")
             else:
                 values.append("" if cell is None else cell)
             if status:
                 values.append(cell_status or "")
             if uncertain:
                 values.append("ja" if doubt else "")
-        rows.append([*values, "ja" if row.total else "", " | ".join(notes), source])
+            if derived:
+                values.append(origin)
+        rows.append([*values, "ja" if row.total else "", " | ".join(notes), source,
+                     *([provenance_text(table.provenance)] if table.provenance else [])])
     return _csv(header, rows)
 
 

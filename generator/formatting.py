@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from . import evidence as ev
 from . import model as m
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -222,7 +223,32 @@ def word_diff(old: str, new: str) -> Safe:
     return Safe(" ".join(parts))
 
 
+# --- evidence and provenance (evidence.py) ----------------------------------
+
+def provenance_marker(provenance: ev.Provenance | None) -> Safe:
+    """The marker on the page ("Afgeleid: <note>"), escaped; empty without provenance."""
+    if provenance is None:
+        return Safe("")
+    label = ev.PROVENANCE_LABELS[provenance.kind]
+    return Safe(f"**{md(label[0].upper() + label[1:])}:** {md(provenance.note)}")
+
+
+def page_ref(page: int | None, url: str | None = None) -> Safe:
+    """'bron: p. N', linking to that page of the PDF when its URL is known (the
+    viewer's #page=N); empty without a page."""
+    if page is None:
+        return Safe("")
+    text = f"bron: p. {page}"
+    if url is None:
+        return md(text)
+    return url_link(f"{url.split('#', 1)[0]}#page={page}", text)
+
+# --- end evidence -------------------------------------------------------------
+
+
 FILTERS = {
+    "provenance_marker": provenance_marker,
+    "page_ref": page_ref,
     "md": md,
     "md_blocks": md_blocks,
     "number": number,

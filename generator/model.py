@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from .evidence import Page, Provenance, SecondarySource
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 # A reference to an organisation, theme or municipality by its id.
@@ -138,6 +140,7 @@ class Cell(Model):
     status: Status | None = None
     uncertain: StrictBool = False
     note: Text | None = None
+    provenance: Provenance | None = None  # not as printed (evidence.py)
 
     @model_validator(mode="after")
     def _value_or_range(self) -> Cell:
@@ -184,6 +187,8 @@ class Table(Model):
     notes: list[Text] = []
     source: Text | None = None  # where in the source: "bijlage 3, p. 14"
     chart: ChartSpec | None = None
+    page: Page | None = None  # the source page it starts on (evidence.py)
+    provenance: Provenance | None = None  # the table is not printed as such
 
 
 # --- framework goals and indicators -----------------------------------------
@@ -199,6 +204,7 @@ class Point(Model):
     max: Number | None = None
     uncertain: StrictBool = False
     note: Text | None = None
+    provenance: Provenance | None = None  # e.g. a year the source does not print
 
     @model_validator(mode="after")
     def _has_value(self) -> Point:
@@ -223,6 +229,7 @@ class Goal(Model):
     heading: Text | None = None  # the sub-heading it stands under in the source
     text: Text
     indicators: list[Indicator] = []
+    page: Page | None = None  # the source page (evidence.py)
 
 
 # --- commitments ------------------------------------------------------------
@@ -286,6 +293,8 @@ class Commitment(Model):
     # Reported statuses, oldest first; none means "niet gerapporteerd" (never stored for it).
     status: list[StatusEntry] = []
     continues: Continues | None = None  # the earlier commitment this one continues
+    page: Page | None = None  # the source page (evidence.py)
+    provenance: Provenance | None = None  # the text is not as printed
 
     @field_validator("number", mode="before")
     @classmethod
@@ -327,6 +336,7 @@ class Group(Model):
     title: Text | None = None  # as printed: "Gezamenlijke prestaties 2023"; omit if none is printed
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
+    actors_provenance: Provenance | None = None  # the source does not name these actors so
 
 
 # --- document ---------------------------------------------------------------
@@ -338,6 +348,7 @@ class Context(Model):
     kind: ContextKind = "tekst"
     title: Text | None = None  # the printed heading; defaults to the kind's name
     text: Text
+    provenance: Provenance | None = None  # the text is not as printed
 
 
 class Box(Model):
@@ -359,6 +370,8 @@ class Chapter(Model):
     groups: list[Group] = []
     tables: list[Table] = []
     chapters: list[Chapter] = []
+    page: Page | None = None  # the source page it starts on (evidence.py)
+    provenance: Provenance | None = None  # title, order or grouping not as printed
 
     @field_validator("number", mode="before")
     @classmethod
@@ -384,7 +397,7 @@ class Source(Model):
     publisher: Text  # who published it
     published: Text | None = None  # where: a web page, a council information system
     url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
-    pages: StrictInt | None = None
+    pages: Annotated[StrictInt, Field(ge=1)] | None = None
     note: Text | None = None
 
 
@@ -414,6 +427,8 @@ class Document(Model):
     parties: Annotated[list[Ref], Field(min_length=1)]
     signing: Signing | None = None
     chapters: Annotated[list[Chapter], Field(min_length=1)]
+    parties_provenance: Provenance | None = None  # the party list is not printed as such
+    sources: list[SecondarySource] = []  # council letters, press releases (evidence.py)
 
     @property
     def ref(self) -> str:

@@ -16,6 +16,7 @@ from . import model as m
 from . import urls
 from .charts import indicator_chart, table_charts
 from .errors import TemplateError
+from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
 from .queries import NOT_REPORTED, Queries, Step, current_status
 from .validate import Corpus
@@ -271,6 +272,7 @@ class TableNotes:
     def of(cls, table: m.Table) -> TableNotes:
         numbers: dict[tuple[Any, ...], int] = {}
         lines: list[str] = []
+        shared: dict[str, int] = {}
         for r, row in enumerate(table.rows):
             if row.note:
                 numbers[("row", r)] = len(lines) + 1
@@ -279,6 +281,14 @@ class TableNotes:
                 if isinstance(cell, m.Cell) and cell.note:
                     numbers[("cell", r, c)] = len(lines) + 1
                     lines.append(f"[{len(lines) + 1}] {row.label}, {col.title}: {cell.note}")
+                # Provenance (evidence.py): one note per distinct explanation, so
+                # twenty reconstructed cells share one line under the table.
+                if isinstance(cell, m.Cell) and cell.provenance:
+                    text = provenance_text(cell.provenance)
+                    if text not in shared:
+                        shared[text] = len(lines) + 1
+                        lines.append(f"[{len(lines) + 1}] {text}")
+                    numbers[("provenance", r, c)] = shared[text]
         return cls(numbers, lines + list(table.notes), table)
 
     def row(self, r: int) -> Safe:
@@ -292,10 +302,17 @@ class TableNotes:
                 words.append(cell.status)
             if cell.uncertain:
                 words.append("onzeker")
+            if cell.provenance:
+                # The cell's own note first, then what the editors did and its note.
+                if ("cell", r, c) in self.numbers:
+                    words.append(f"noot {self.numbers[('cell', r, c)]}")
+                words.append(f"{PROVENANCE_LABELS[cell.provenance.kind]}, "
+                             f"noot {self.numbers[('provenance', r, c)]}")
+                return self._marks(None, words)
         return self._marks(("cell", r, c), words)
 
-    def _marks(self, key: tuple[Any, ...], words: list[str]) -> Safe:
-        if key in self.numbers:
+    def _marks(self, key: tuple[Any, ...] | None, words: list[str]) -> Safe:
+        if key is not None and key in self.numbers:
             words.append(f"noot {self.numbers[key]}")
         return Safe(" " + md(f"({', '.join(words)})")) if words else Safe("")
 

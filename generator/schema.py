@@ -27,6 +27,13 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 # Help in a maintainer's words: "Class.field" goes before the comment in model.py
 # (where that is written for programmers), "field" after it (for fields without one).
 FIELD_HELP = {
+    # Evidence and provenance (issue 11, generator/evidence.py).
+    "Provenance.kind": "repaired (a reading error of the PDF put right), derived (computed or "
+                       "rebuilt from what is printed) or inferred (not printed: the editors' reading).",
+    "SecondarySource.title": "Title of the other source, e.g. a council letter or press release.",
+    "SecondarySource.kind": "What it is, e.g. raadsbrief or persbericht (optional).",
+    "SecondarySource.date": "Its date, YYYY-MM-DD (optional).",
+    "SecondarySource.url": "Its web address, http or https (optional).",
     # Organisations over time, status and lineage (issue 11).
     "Organisation.predecessors": "Organisations that merged into this one, or its earlier names: "
                                  "each {id, date, event}; the other side lists this one as 'successor'.",

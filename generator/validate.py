@@ -422,6 +422,7 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         _check_numbers(doc, report)
         for loc, table in _tables(doc):
             _check_table(table, loc, report)
+        _check_pages(doc, report)
 
     commitment_ids = {doc.ref: [c.id for _, c in _commitments(doc)] for doc in by_ref.values()}
     for doc, source in documents:
@@ -551,6 +552,36 @@ def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
     for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
         for t, table in enumerate(chapter.tables):
             yield (*loc, "tables", t), table
+
+
+# --- evidence (evidence.py): pages within the source --------------------------
+
+def _pages(doc: m.Document) -> Iterator[tuple[PathKey, int]]:
+    """Every page the document records, with its place in the file."""
+    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+        if chapter.page is not None:
+            yield (*loc, "page"), chapter.page
+        for g, goal in enumerate(chapter.goals):
+            if goal.page is not None:
+                yield (*loc, "goals", g, "page"), goal.page
+        for t, table in enumerate(chapter.tables):
+            if table.page is not None:
+                yield (*loc, "tables", t, "page"), table.page
+        for g, group in enumerate(chapter.groups):
+            for c, commitment in enumerate(group.commitments):
+                if commitment.page is not None:
+                    yield (*loc, "groups", g, "commitments", c, "page"), commitment.page
+
+
+def _check_pages(doc: m.Document, report: Any) -> None:
+    if doc.source.pages is None:
+        return
+    for loc, page in _pages(doc):
+        if page > doc.source.pages:
+            report(loc, f"page {page} is beyond the source's last page "
+                   f"(source.pages: {doc.source.pages})")
+
+# --- end evidence ---------------------------------------------------------------
 
 
 def _check_anchors(doc: m.Document, report: Any) -> None:

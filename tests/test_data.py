@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from generator import model as m
+from generator.evidence import PROVENANCE_LABELS, Provenance
 from generator.schema import render_schemas, undescribed
 from generator.validate import Corpus, load_corpus
 
@@ -205,3 +208,34 @@ def test_every_commitment_shows_its_status_and_realised_values_show(corpus: Corp
                 for indicator in goal.indicators:
                     for point in indicator.points:
                         assert f"| {point.year} | {point.kind} |" in page, (doc.ref, indicator.id)
+
+# --- evidence and provenance (evidence.py) -----------------------------------
+
+def _walk(node: object, path: str) -> Iterator[tuple[str, object]]:
+    """Every model and value below a document, with a readable path."""
+    yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), f"{path}.{name}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]")
+
+
+def test_every_page_is_within_its_source(corpus: Corpus) -> None:
+    for doc in corpus.documents:
+        for path, node in _walk(doc, doc.ref):
+            page = getattr(node, "page", None) if isinstance(node, BaseModel) else None
+            if page is not None:
+                assert page >= 1, path
+                assert doc.source.pages is None or page <= doc.source.pages, path
+
+
+def test_every_provenance_explains_itself(corpus: Corpus) -> None:
+    """An editorial act is never shown without its reason, and the reason is not
+    the bare label ("afgeleid") again."""
+    for doc in corpus.documents:
+        for path, node in _walk(doc, doc.ref):
+            if isinstance(node, Provenance):
+                assert node.kind in PROVENANCE_LABELS, path
+                assert len(node.note.split()) >= 3, path

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from generator import evidence as ev
 from generator import model as m
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +17,8 @@ def test_every_data_field_is_documented() -> None:
     doc = (ROOT / "data/README.md").read_text(encoding="utf-8")
     models = [c for c in vars(m).values() if isinstance(c, type) and issubclass(c, BaseModel)
               and c.__module__ == m.__name__ and c is not m.Model]
+    # The types of evidence.py (provenance, secondary sources) are data fields too.
+    models += [ev.Provenance, ev.SecondarySource]
     missing = sorted({f"{c.__name__}.{name}" for c in models for name in c.model_fields
                       if f"{name}:" not in doc})
     assert missing == []

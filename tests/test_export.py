@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 
 from generator import model as m
 from generator import urls
+from generator.evidence import PROVENANCE_LABELS, provenance_text
 from generator.export import export_all, table_csv
 from generator.validate import load_corpus
 
@@ -107,3 +109,51 @@ def test_document_json_holds_status_history_and_current_status() -> None:
     assert saved[1]["status"] == []  # "niet gerapporteerd" is computed, never stored
     assert saved[1]["continues"] == {"document": "testdorp/prestatieafspraken-2023",
                                      "id": "woonborg-huur"}
+
+# --- evidence and provenance (evidence.py) -----------------------------------
+
+@pytest.mark.parametrize(("doc", "table"), TABLES, ids=[f"{d.ref}#{t.id}" for d, t in TABLES])
+def test_table_downloads_carry_page_and_provenance(doc: m.Document, table: m.Table) -> None:
+    """What the editors derived, repaired or inferred is said in both downloads, per
+    value and for the table; the page is in the source line."""
+    data = FILES[urls.table_download(doc, table, "csv")]
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    record = json.loads(FILES[urls.table_download(doc, table, "json")])
+    if table.page is not None:
+        assert record["page"] == table.page
+        assert all(s.endswith(f", p. {table.page}") for s in frame["bron"])
+    else:
+        assert "page" not in record
+    if table.provenance:
+        assert record["provenance"] == table.provenance.model_dump(mode="json")
+        assert set(frame["herkomst tabel"]) == {provenance_text(table.provenance)}
+    else:
+        assert "provenance" not in record and "herkomst tabel" not in frame.columns
+    for c, column in enumerate(table.columns):
+        cells = [row.values[c] for row in table.rows]
+        kinds = [PROVENANCE_LABELS[v.provenance.kind]
+                 if isinstance(v, m.Cell) and v.provenance else "" for v in cells]
+        if any(kinds):
+            assert frame[f"{column.title} herkomst"].tolist() == kinds
+            for r, cell in enumerate(cells):
+                if isinstance(cell, m.Cell) and cell.provenance:
+                    assert provenance_text(cell.provenance) in frame["opmerking"].iloc[r]
+                    json_cell = record["rows"][r]["values"][column.id]
+                    assert json_cell["provenance"]["note"] == cell.provenance.note
+        else:
+            assert f"{column.title} herkomst" not in frame.columns
+
+
+@pytest.mark.parametrize(("doc", "indicator"), INDICATORS, ids=[i.id for _, i in INDICATORS])
+def test_indicator_downloads_carry_provenance(doc: m.Document, indicator: m.Indicator) -> None:
+    frame = pd.read_csv(io.BytesIO(FILES[urls.indicator_download(doc, indicator, "csv")]),
+                        dtype=str, keep_default_na=False)
+    record = json.loads(FILES[urls.indicator_download(doc, indicator, "json")])
+    expected = [provenance_text(p.provenance) if p.provenance else "" for p in indicator.points]
+    if any(expected):
+        assert frame["herkomst"].tolist() == expected
+    else:
+        assert "herkomst" not in frame.columns
+    for point, shown in zip(indicator.points, record["points"], strict=True):
+        assert shown.get("provenance") == (point.provenance.model_dump(mode="json")
+                                           if point.provenance else None)

@@ -10,6 +10,7 @@ import pytest
 
 from generator import model as m
 from generator import urls
+from generator.evidence import PROVENANCE_LABELS, Provenance
 from generator.formatting import amount, cell_text, date_nl
 from generator.validate import load_corpus
 
@@ -130,3 +131,42 @@ def test_downloads_hold_exactly_the_numbers_of_the_data(built_site: Path, doc: m
                                     .read_text("utf-8"))
                 assert record["points"] == [p.model_dump(mode="json", exclude_none=True)
                                             for p in indicator.points]
+
+
+# --- evidence and provenance (evidence.py) -----------------------------------
+
+def _provenances(node: object) -> list[Provenance]:
+    if isinstance(node, Provenance):
+        return [node]
+    if isinstance(node, m.Model):
+        return [p for name in type(node).model_fields for p in _provenances(getattr(node, name))]
+    if isinstance(node, list):
+        return [p for item in node for p in _provenances(item)]
+    return []
+
+
+def _provenance_cells(doc: m.Document) -> list[Provenance]:
+    return [cell.provenance for ch in m.iter_chapters(doc.chapters) for t in ch.tables
+            for row in t.rows for cell in row.values
+            if isinstance(cell, m.Cell) and cell.provenance]
+
+
+@pytest.mark.parametrize("doc", CORPUS.documents, ids=lambda d: d.ref)
+def test_every_editorial_act_is_shown_with_its_note(built_site: Path, doc: m.Document) -> None:
+    """Nothing the editors repaired, derived or inferred reads as signed text: each
+    provenance appears on the page with its label and note, in a marked block or
+    in the notes of its table."""
+    page = html_page(built_site, urls.document_page(doc))
+    for provenance in _provenances(doc):
+        label = PROVENANCE_LABELS[provenance.kind]
+        note = plain(provenance.note)
+        assert (f"{label[0].upper()}{label[1:]}: {note}" in page.text
+                or f"{label}: {note}" in page.text), note
+    if _provenances(doc):
+        html = (built_site / urls.page_url(urls.document_page(doc)) / "index.html").read_text(
+            encoding="utf-8")
+        if [p for p in _provenances(doc) if p not in _provenance_cells(doc)]:
+            assert 'class="provenance"' in html
+        # A marked value in a table is marked in its cell, with the note below the table.
+        for cell in _provenance_cells(doc):
+            assert f"{PROVENANCE_LABELS[cell.kind]}, noot" in page.text

@@ -242,7 +242,7 @@ HUUR_2023 = "{document: testdorp/prestatieafspraken-2023, id: woonborg-huur}"
     ("testdorp/prestatieafspraken-2023.yaml", "text: Woonborg verhoogt de huur niet boven de inflatie.",
      "text: Woonborg verhoogt de huur niet boven de inflatie.\n"
      "            continues: {document: testdorp/prestatieafspraken-2024, id: afspraak-2}",
-     ["data/testdorp/prestatieafspraken-2023.yaml:38:35: chapters[0].groups[0].commitments[1]"
+     ["data/testdorp/prestatieafspraken-2023.yaml:53:35: chapters[0].groups[0].commitments[1]"
       ".continues.document: a commitment continues one from an older document, but "
       "'testdorp/prestatieafspraken-2024' starts in 2024 and this document in 2023"]),
 ])
@@ -256,4 +256,4 @@ def test_a_reference_into_a_broken_file_is_not_reported_twice(corpus_dir: Path) 
     # The 2023 file fails on its own; the 2026 file's `continues` into it is not an error too.
     edit(corpus_dir, "slug: prestatieafspraken-2023\n", "", file="testdorp/prestatieafspraken-2023.yaml")
     assert problems(corpus_dir) == [
-        "data/testdorp/prestatieafspraken-2023.yaml:3:1: slug: required field 'slug' is missing"]
+        "data/testdorp/prestatieafspraken-2023.yaml:4:1: slug: required field 'slug' is missing"]

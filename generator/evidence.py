@@ -1,0 +1,54 @@
+# Evidence and provenance: where a statement stands in the signed document (a
+# printed page, secondary sources) and what the editors did to it (repaired,
+# derived, inferred). Model types and the Dutch wording of the markers; model.py
+# uses the types, validate.py checks the pages, formatting.py (filters) and
+# export.py show them. Imports nothing of the package: model.py imports this.
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+# A page of the source as printed (the PDF's page, counted from 1).
+Page = Annotated[StrictInt, Field(ge=1)]
+
+ProvenanceKind = Literal["repaired", "derived", "inferred"]
+
+# The marker readers see; never wording that presents an editorial act as signed text.
+PROVENANCE_LABELS: dict[str, str] = {
+    "repaired": "bewerkt door de redactie",
+    "derived": "afgeleid",
+    "inferred": "afgeleid (niet in de bron)",
+}
+
+
+class _Model(BaseModel):
+    # The same settings as model.Model.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Provenance(_Model):
+    """Not as printed: what the editors did, and why. Without it a value is as printed.
+
+    repaired: an OCR slip or broken text repaired (say what the extraction read);
+    derived: computed or reconstructed from what the source does print;
+    inferred: not in the source; the editors' reading (say on what it rests)."""
+
+    kind: ProvenanceKind
+    note: Annotated[StrictStr, Field(min_length=1)]
+
+
+class SecondarySource(_Model):
+    """Another publication about the document: a council letter, a press release."""
+
+    title: Annotated[StrictStr, Field(min_length=1)]
+    # Linked as it is (formatting.url_link): no spaces, quotes or angle brackets.
+    url: Annotated[StrictStr, Field(pattern=r"^https?://[^\s<>\"']+$")] | None = None
+    kind: Annotated[StrictStr, Field(min_length=1)] | None = None  # raadsbrief, persbericht, ...
+    date: dt.date | None = None
+
+
+def provenance_text(provenance: Provenance) -> str:
+    """'afgeleid: <note>', as plain text (CSV, table notes)."""
+    return f"{PROVENANCE_LABELS[provenance.kind]}: {provenance.note}"
