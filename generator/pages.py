@@ -14,6 +14,7 @@ from . import model as m
 from . import urls
 from .errors import OutputConflict
 from .formatting import Safe
+from .concreteness import CRITERIA
 from .queries import Queries
 from .render import (
     PageContext,
@@ -65,6 +66,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
                              {**shared, "link": PageContext(index, corpus).link}))
     pages += plan_themes(corpus)
     pages += plan_organisations(corpus, queries)
+    pages.append(plan_concreteness(corpus, queries))  # issue 12b
     check_unique([p.path for p in pages])
     return pages
 
@@ -209,6 +211,30 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
     return pages
 
 
+# --- issue 12b: concreteness ---------------------------------------------------
+
+def plan_concreteness(corpus: Corpus, queries: Queries) -> PlannedPage:
+    """The criteria of concreteness and the counts per document, theme and organisation
+    (tallied once in queries.py)."""
+    path = urls.concreteness_page()
+    docs = [d for d in corpus.documents if queries.count(d)]
+    orgs = sorted((o for o in corpus.organisations.values() if queries.tally("organisatie", o.id).total),
+                  key=lambda o: (o.sort_key, o.id))
+    themes = [(t.name, queries.tally("thema", t.id)) for t in corpus.themes.values()
+              if queries.tally("thema", t.id).total]
+    if queries.tally("thema", "").total:
+        themes.append(("(hoofdstuk zonder thema)", queries.tally("thema", "")))
+    return PlannedPage(path, "concreteness.md.j2", {
+        "criteria": CRITERIA, "all": queries.tally("alle"),
+        "documents": [(d, corpus.municipalities[d.municipality], queries.tally("document", d.ref))
+                      for d in docs],
+        "themes": themes,
+        "organisations": [(o, queries.tally("organisatie", o.id)) for o in orgs],
+        "urls": urls, "link": PageContext(path, corpus).link,
+        "page_title": page_title("Hoe concreet zijn de afspraken?"),
+    })
+
+
 def plan_nav(corpus: Corpus) -> list[NavItem]:
     """The navigation: home, province -> municipality -> documents (newest first), then the rest.
 
@@ -232,6 +258,7 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Thema's": [urls.theme_index()]
          + [{str(escape(t.name)): urls.theme_page(t.id)} for t in corpus.themes.values()]},
         {"Organisaties": urls.organisations_index()},
+        {"Concreetheid": urls.concreteness_page()},  # issue 12b
     ]
     nav += [{title: path} for title, path in CONTENT_NAV]
     return nav
@@ -250,6 +277,7 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources.update({urls.theme_page(t): "data/themes.yaml" for t in corpus.themes})
     sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
+    sources[urls.concreteness_page()] = "generator/concreteness.py"  # issue 12b
     return sources
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from . import model as m
+from .concreteness import Concreteness, Tally, assess_document
 from .validate import Corpus
 
 # The order in which statuses are counted and listed.
@@ -62,6 +63,10 @@ class Queries:
     _continued_by: dict[Key, list[Step]] = field(default_factory=dict)
     _signed: dict[str, list[m.Document]] = field(default_factory=dict)
     _counts: dict[tuple[str, str | None], Counter[str]] = field(default_factory=dict)
+    # --- issue 12b: goal -> plan, concreteness
+    _serving: dict[Key, list[Step]] = field(default_factory=dict)  # (framework ref, goal id)
+    _concrete: dict[Key, Concreteness] = field(default_factory=dict)
+    _tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (by, key)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -83,7 +88,39 @@ class Queries:
             cont = step.commitment.continues
             if cont is not None:
                 q._continued_by.setdefault((cont.document, cont.id), []).append(step)
+        q._index_goals_and_concreteness()
         return q
+
+    # --- issue 12b: goal -> plan -> realisation, concreteness ---------------------
+
+    def _index_goals_and_concreteness(self) -> None:
+        """One more pass over every commitment: which commitments serve each framework
+        goal, and how concrete each commitment is, tallied per document, theme and
+        responsible organisation."""
+        for doc in self.corpus.documents:
+            for a in assess_document(doc):
+                step = Step(doc, a.commitment)
+                if doc.framework:
+                    for goal_id in a.commitment.serves:
+                        self._serving.setdefault((doc.framework, goal_id), []).append(step)
+                self._concrete[(doc.ref, a.commitment.id)] = a.concreteness
+                keys = [("document", doc.ref), ("thema", a.theme or ""), ("alle", "")]
+                keys += [("organisatie", p) for p in dict.fromkeys(responsible(a.commitment, a.group))]
+                for key in keys:
+                    self._tallies.setdefault(key, Tally()).add(a.concreteness)
+
+    def serving(self, framework: m.Document, goal_id: str) -> list[Step]:
+        """The commitments, across all documents under a framework, that serve one of
+        its goals (`serves`), in corpus and document order."""
+        return list(self._serving.get((framework.ref, goal_id), []))
+
+    def concreteness(self, doc: m.Document, c: m.Commitment) -> Concreteness:
+        return self._concrete[(doc.ref, c.id)]
+
+    def tally(self, by: str, key: str = "") -> Tally:
+        """Concreteness counts: by 'document' (ref), 'thema' (id; '' without theme),
+        'organisatie' (id) or 'alle'."""
+        return self._tallies.get((by, key), Tally())
 
     # --- organisations ---------------------------------------------------------
 

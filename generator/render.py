@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from . import model as m
 from . import urls
+from .concreteness import CRITERIA
 from .charts import indicator_chart, table_charts
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
@@ -257,6 +258,27 @@ class PageContext:
     @staticmethod
     def notes_for(table: m.Table) -> TableNotes:
         return TableNotes.of(table)
+
+    # --- goal -> plan, concreteness (issue 12b) ----------------------------------
+
+    def serving(self, goal: m.Goal) -> list[Step]:
+        """On a framework page: the commitments in yearly documents that serve this goal."""
+        if self.doc is None or self.queries is None or self.doc.kind != "framework":
+            return []
+        return self.queries.serving(self.doc, goal.id)
+
+    def concreteness_badges(self, c: m.Commitment) -> Safe:
+        """'Concreet: getal ja · termijn nee · wie ja', each a badge with its word, linked to
+        the page that explains the criteria (never colour alone)."""
+        if self.doc is None or self.queries is None:
+            return Safe("")
+        k = self.queries.concreteness(self.doc, c)
+        badges = []
+        for (key, _, _), present in zip(CRITERIA, k.aspects(), strict=True):
+            word = "ja" if present else "nee"
+            badges.append(f'<span class="concrete-badge concrete-{word}">{key}: {word}</span>')
+        link = self.link(urls.concreteness_page())
+        return Safe(f"[Concreet]({link}): " + " ".join(badges))
 
 
 @dataclass(frozen=True)

@@ -126,5 +126,13 @@ def organisation_page(org_id: str) -> str:
     return f"organisaties/{org_id}.md"
 
 
+# --- issue 12b ----------------------------------------------------------------
+
+def concreteness_page() -> str:
+    """How concrete the commitments are: the criteria and counts per document, theme
+    and organisation."""
+    return "concreetheid.md"
+
+
 def home() -> str:
     return "index.md"
