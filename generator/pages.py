@@ -12,9 +12,9 @@ from markupsafe import escape
 
 from . import model as m
 from . import urls
+from .concreteness import CRITERIA
 from .errors import OutputConflict
 from .formatting import Safe
-from .concreteness import CRITERIA
 from .queries import Queries
 from .render import (
     PageContext,

@@ -14,8 +14,8 @@ from markupsafe import escape
 
 from . import model as m
 from . import urls
-from .concreteness import CRITERIA
 from .charts import indicator_chart, table_charts
+from .concreteness import CRITERIA
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff

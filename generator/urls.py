@@ -134,5 +134,10 @@ def concreteness_page() -> str:
     return "concreetheid.md"
 
 
+# The sections of the concreteness page (its own page, so no data id can collide).
+CONCRETENESS_ANCHORS = {"criteria": "criteria", "all": "alle", "documents": "per-document",
+                        "themes": "per-thema", "organisations": "per-organisatie"}
+
+
 def home() -> str:
     return "index.md"

@@ -1,0 +1,131 @@
+# concreteness.py: the three rules on fixture commitments whose answer is known, and
+# invariants of the counts over data/ (every commitment counted once per document,
+# theme and responsible organisation; the page's tables print those counts).
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import model as m
+from generator.concreteness import (
+    CRITERIA,
+    assess,
+    assess_document,
+    names_deadline,
+    names_number,
+    names_responsible,
+)
+from generator.queries import Queries, responsible
+from generator.validate import Corpus, load_corpus
+
+from .conftest import ROOT
+
+
+def c(text: str, **fields: object) -> m.Commitment:
+    return m.Commitment.model_validate({"id": "a", "text": text, **fields})
+
+
+def group(actors: list[str], *commitments: m.Commitment) -> m.Group:
+    return m.Group(actors=actors, commitments=list(commitments) or [c("x")])
+
+
+@pytest.mark.parametrize(("text", "fields", "expected"), [
+    ("We bouwen 120 woningen.", {}, True),
+    ("De huur stijgt met 3,1%.", {}, True),
+    ("We bouwen meer woningen.", {}, False),
+    ("In 2024 bouwen we meer woningen.", {}, False),  # a year is a deadline, not a number
+    ("Vóór 1 januari 2025 is het plan klaar.", {}, False),  # the day of a date neither
+    ("We bouwen woningen.", {"figures": [{"label": "Nieuwbouw", "value": 50}]}, True),
+    ("We bouwen woningen.", {"items": [{"text": "40 in Vries"}]}, True),
+    ("Ruim 2.500 woningen worden verduurzaamd.", {}, True),
+])
+def test_number(text: str, fields: dict[str, object], expected: bool) -> None:
+    assert names_number(c(text, **fields)) is expected
+
+
+@pytest.mark.parametrize(("text", "fields", "expected"), [
+    ("We bouwen 120 woningen.", {}, False),
+    ("In 2024 bouwen we meer woningen.", {}, True),
+    ("Het plan is er in het derde kwartaal.", {}, True),
+    ("Het plan is er in Q3.", {}, True),
+    ("Het plan is er in maart.", {}, True),
+    ("We bouwen 12024 woningen.", {}, False),  # five digits are no year
+    ("We bouwen woningen.", {"due": "2025"}, True),
+    ("We bouwen woningen.", {"items": [{"text": "uiterlijk eind 2026"}]}, True),
+])
+def test_deadline(text: str, fields: dict[str, object], expected: bool) -> None:
+    assert names_deadline(c(text, **fields)) is expected
+
+
+def test_responsible() -> None:
+    everyone = ["gemeente-x", "corporatie-y", "huurders-z"]
+    plain = c("We overleggen.")
+    assert not names_responsible(plain, group(everyone), everyone)
+    assert names_responsible(plain, group(["corporatie-y"]), everyone)
+    # explicit parties on the commitment count, even when they list everyone
+    assert names_responsible(c("We overleggen.", parties=everyone), group(everyone), everyone)
+    # a chapter that binds fewer parties: the group's actors are all it binds
+    assert not names_responsible(plain, group(["corporatie-y"]), ["corporatie-y"])
+
+
+def test_score_and_aspects() -> None:
+    k = assess(c("In 2024 bouwen we 120 woningen."), group(["a"]), ["a", "b"])
+    assert k.aspects() == (True, True, True) and k.score == 3
+    k = assess(c("We bouwen woningen."), group(["a"]), ["a"])
+    assert k.aspects() == (False, False, False) and k.score == 0
+
+
+@pytest.fixture(scope="module")
+def data() -> Corpus:
+    return load_corpus(ROOT / "data", ROOT)
+
+
+def test_counts_add_up_over_data(data: Corpus) -> None:
+    q = Queries.build(data)
+    everything = [a for d in data.documents for a in assess_document(d)]
+    assert q.tally("alle").total == len(everything) == sum(q.count(d) for d in data.documents)
+    for d in data.documents:
+        assert q.tally("document", d.ref).total == q.count(d)
+    themes = ["", *data.themes]
+    assert sum(q.tally("thema", t).total for t in themes) == len(everything)
+    for org in data.organisations:
+        assert q.tally("organisatie", org).total == sum(
+            org in responsible(a.commitment, a.group) for a in everything)
+    for key, _, _ in CRITERIA:
+        assert q.tally("alle").count(key) == sum(
+            q.tally("document", d.ref).count(key) for d in data.documents)
+    assert q.tally("alle").count("alle") == sum(a.concreteness.score == 3 for a in everything)
+    # the data has concrete and vague commitments: the rules tell them apart
+    assert 0 < q.tally("alle").count("alle") < len(everything)
+
+
+def test_every_goal_served_by_a_commitment_lists_it(data: Corpus) -> None:
+    q = Queries.build(data)
+    for d in data.documents:
+        if not d.framework:
+            continue
+        framework = data.document(d.framework)
+        for a in assess_document(d):
+            for goal_id in a.commitment.serves:
+                assert (d.ref, a.commitment.id) in [
+                    (s.doc.ref, s.commitment.id) for s in q.serving(framework, goal_id)]
+
+
+def test_the_page_prints_the_counts(data: Corpus) -> None:
+    from generator.pages import plan_concreteness
+    from generator.render import render_pages
+
+    q = Queries.build(data)
+    text = render_pages([plan_concreteness(data, q)])["concreetheid.md"].decode()
+    for d in data.documents:
+        t = q.tally("document", d.ref)
+        if not t.total:
+            continue
+        numbers = [t.total, *(t.count(k) for k, _, _ in CRITERIA), t.count("alle")]
+        row = next(line for line in text.splitlines() if f"({_doc_link(d)})" in line)
+        assert re.findall(r"\| (\d+) ", row + " ") == [str(n) for n in numbers]
+
+
+def _doc_link(d: m.Document) -> str:
+    return f"gemeenten/{d.municipality}/{d.slug}.md"
