@@ -317,3 +317,62 @@ def indicator_chart(indicator: m.Indicator) -> Chart | None:
     summary = summary[0].upper() + summary[1:] + "."
     return Chart(f"grafiek-{indicator.id}", indicator.name, {"data": traces, "layout": layout},
                  summary)
+
+
+# --- issue 12b: goal -> plan -> realisation --------------------------------------
+
+NOT_REPORTED_TEXT = "niet gerapporteerd"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One value against a framework indicator: its target, a yearly document's plan,
+    or a realisation. low/high: a range ("1.000 tot 1.200"); all None: not reported."""
+
+    kind: str  # "doel", "gepland", "gerealiseerd"
+    label: str  # "Doel 2025", "Gepland: Prestatieafspraken 2021"
+    value: float | int | None = None
+    low: float | int | None = None
+    high: float | int | None = None
+
+    @property
+    def reported(self) -> bool:
+        return self.value is not None or self.low is not None or self.high is not None
+
+    def text(self, indicator: m.Indicator) -> str:
+        if not self.reported:
+            return NOT_REPORTED_TEXT
+        return point_text(m.Point(year=2000, value=self.value, min=self.low, max=self.high), indicator)
+
+
+def plan_chart(indicator: m.Indicator, rows: list[PlanRow]) -> Chart:
+    """Target, planned and realised values of one indicator side by side, one bar per
+    value (a range as a floating bar), and the words 'niet gerapporteerd' where a value
+    is missing, so a missing realisation is visible rather than an empty gap."""
+    colours = {"doel": PALETTE[0], "gepland": PALETTE[1], "gerealiseerd": PALETTE[2]}
+    traces: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    for row in rows:
+        x = [_text(row.label)]
+        hover = {"hovertemplate": "%{meta[0]}<extra></extra>",
+                 "meta": [_text(f"{row.label}: {row.text(indicator)}")]}
+        if row.value is not None:
+            traces.append({"type": "bar", "name": _text(row.kind), "x": x, "y": [row.value],
+                           "marker": {"color": colours[row.kind]}, "showlegend": False, **hover})
+        elif row.reported:
+            low = row.low if row.low is not None else 0
+            high = row.high if row.high is not None else low
+            traces.append({"type": "bar", "name": _text(row.kind), "x": x, "y": [high - low],
+                           "base": [low], "marker": {"color": colours[row.kind]},
+                           "showlegend": False, **hover})
+        else:
+            traces.append({"type": "bar", "name": _text(row.kind), "x": x, "y": [None],
+                           "showlegend": False, **hover})
+            annotations.append({"x": x[0], "y": 0, "yanchor": "bottom", "showarrow": False,
+                                "text": NOT_REPORTED_TEXT})
+    column = m.Column(id="waarde", title=indicator.name, unit=indicator.unit, decimals=indicator.decimals)
+    layout = _layout(f"{indicator.name}: doel, gepland en gerealiseerd", _axis_format([column]))
+    layout["annotations"] = annotations
+    summary = "; ".join(f"{row.label}: {row.text(indicator)}" for row in rows) + "."
+    return Chart(f"grafiek-{indicator.id}--plan", f"{indicator.name}: doel, gepland en gerealiseerd",
+                 {"data": traces, "layout": layout}, summary)

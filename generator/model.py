@@ -129,6 +129,10 @@ class Column(Model):
     unit: Text | None = None  # "EUR", "%", "woningen", "ton CO2", ...
     decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
     status: Status | None = None  # applies to every cell in the column
+    # --- issue 12b: goal -> plan -> realisation
+    # The framework indicator whose quantity this column gives (planned, or realised
+    # with status gerealiseerd); the table's total row holds the municipality's value.
+    measures: Slug | None = None
 
 
 class Cell(Model):

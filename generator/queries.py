@@ -50,6 +50,21 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """A value a yearly document gives for a framework indicator (issue 12b): the total
+    row of a column with `measures`; planned, or realised with status gerealiseerd."""
+
+    doc: m.Document
+    table: m.Table
+    column: m.Column
+    value: m.CellValue  # the total row's cell, as in the data (may be None or a range)
+
+    @property
+    def realised(self) -> bool:
+        return self.column.status == "gerealiseerd"
+
+
+@dataclass(frozen=True)
 class PredecessorEntry:
     predecessor: m.Organisation
     doc: m.Document
@@ -67,6 +82,7 @@ class Queries:
     _serving: dict[Key, list[Step]] = field(default_factory=dict)  # (framework ref, goal id)
     _concrete: dict[Key, Concreteness] = field(default_factory=dict)
     _tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (by, key)
+    _measured: dict[Key, list[Measured]] = field(default_factory=dict)  # (framework ref, indicator id)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -108,6 +124,20 @@ class Queries:
                 keys += [("organisatie", p) for p in dict.fromkeys(responsible(a.commitment, a.group))]
                 for key in keys:
                     self._tallies.setdefault(key, Tally()).add(a.concreteness)
+            if doc.framework:
+                for chapter in m.iter_chapters(doc.chapters):
+                    for table in chapter.tables:
+                        total = next((r for r in table.rows if r.total), None)
+                        for i, col in enumerate(table.columns):
+                            if col.measures and total is not None:
+                                value = total.values[i] if i < len(total.values) else None
+                                self._measured.setdefault((doc.framework, col.measures), []).append(
+                                    Measured(doc, table, col, value))
+
+    def measured(self, framework: m.Document, indicator_id: str) -> list[Measured]:
+        """The planned and realised values yearly documents give for a framework
+        indicator, in corpus order."""
+        return list(self._measured.get((framework.ref, indicator_id), []))
 
     def serving(self, framework: m.Document, goal_id: str) -> list[Step]:
         """The commitments, across all documents under a framework, that serve one of

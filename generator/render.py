@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from . import model as m
 from . import urls
-from .charts import indicator_chart, table_charts
+from .charts import Chart, PlanRow, indicator_chart, plan_chart, table_charts
 from .concreteness import CRITERIA
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
@@ -266,6 +266,40 @@ class PageContext:
         if self.doc is None or self.queries is None or self.doc.kind != "framework":
             return []
         return self.queries.serving(self.doc, goal.id)
+
+    def plan_rows(self, ind: m.Indicator) -> list[tuple[PlanRow, Safe | None]]:
+        """On a framework page: the indicator's targets, the values yearly documents plan
+        for it (`measures`) and its realisations, each with a link to where it stands;
+        'niet gerapporteerd' when nothing realised is known. Empty without any plan."""
+        if self.doc is None or self.queries is None or self.doc.kind != "framework":
+            return []
+        measured = self.queries.measured(self.doc, ind.id)
+        if not measured:
+            return []
+        here = urls.document_page(self.doc)
+        rows: list[tuple[PlanRow, Safe | None]] = [
+            (PlanRow("doel", f"Doel {p.year}", p.value, p.min, p.max), self.link(here, ind.id))
+            for p in ind.points if p.kind == "doel"]
+        realised: list[tuple[PlanRow, Safe | None]] = [
+            (PlanRow("gerealiseerd", f"Gerealiseerd {p.year}", p.value, p.min, p.max), self.link(here, ind.id))
+            for p in ind.points if p.kind == "gerealiseerd"]
+        for item in measured:
+            cell = item.value
+            value = cell.value if isinstance(cell, m.Cell) else cell
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            low = cell.min if isinstance(cell, m.Cell) else None
+            high = cell.max if isinstance(cell, m.Cell) else None
+            kind = "gerealiseerd" if item.realised else "gepland"
+            row = PlanRow(kind, f"{kind.capitalize()}: {item.doc.title}", number, low, high)
+            link = self.link(urls.document_page(item.doc), item.table.id)
+            (realised if item.realised else rows).append((row, link))
+        if not realised:
+            realised.append((PlanRow("gerealiseerd", "Gerealiseerd"), None))
+        return rows + realised
+
+    @staticmethod
+    def plan_chart(ind: m.Indicator, rows: list[tuple[PlanRow, Safe | None]]) -> Chart:
+        return plan_chart(ind, [row for row, _ in rows])
 
     def concreteness_badges(self, c: m.Commitment) -> Safe:
         """'Concreet: getal ja · termijn nee · wie ja', each a badge with its word, linked to

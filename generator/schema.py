@@ -60,6 +60,9 @@ FIELD_HELP = {
     "Commitment.kind": "prestatieafspraak or procesafspraak; omit if the source does not say.",
     "Commitment.parties": "Who is responsible, if not the group's actors (ids in organisations.yaml).",
     "Commitment.serves": "Ids of goals in the document's framework that this commitment serves.",
+    "Column.measures": ("Id of an indicator in the document's framework whose quantity this column "
+                        "gives; the table's total row is the planned (or, with status gerealiseerd, "
+                        "realised) value shown against the target (optional)."),
     "Column.status": "gerealiseerd, prognose, doel or begroot, for every cell in the column (optional).",
     "ChartSpec.kind": "bar (default), stacked-bar, stacked-percent, line, or none for no chart.",
     "Source.url": "Web address of the published PDF; only if known for sure.",

@@ -446,7 +446,30 @@ def check_documents(documents: list[tuple[m.Document, Source]],
                 elif goal not in goal_ids:
                     report((*loc, "serves", j), f"unknown goal '{goal}' in {framework.ref}"
                            + _did_you_mean(goal, goal_ids))
+        _check_measures(doc, framework, report)  # issue 12b
     return problems
+
+
+# --- issue 12b: a table column that gives a framework indicator's quantity -----
+
+def _check_measures(doc: m.Document, framework: m.Document | None, report: Any) -> None:
+    indicator_ids = {ind.id for c in m.iter_chapters(framework.chapters) for g in c.goals
+                     for ind in g.indicators} if framework else set()
+    for loc, table in _tables(doc):
+        for i, col in enumerate(table.columns):
+            if col.measures is None:
+                continue
+            where = (*loc, "columns", i, "measures")
+            if framework is None:
+                report(where, "'measures' needs the document's 'framework'")
+            elif col.measures not in indicator_ids:
+                report(where, f"unknown indicator '{col.measures}' in {framework.ref}"
+                       + _did_you_mean(col.measures, indicator_ids))
+            if col.type != "number":
+                report(where, "'measures' needs a number column")
+            elif not any(r.total for r in table.rows):
+                report(where, "'measures' needs a total row (total: true) with the value "
+                       "for the whole municipality")
 
 
 # --- issue 11a: scaffolds not filled in, who is bound by what ------------------
