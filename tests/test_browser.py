@@ -34,6 +34,7 @@ PAGES = [
     ("year", "gemeenten/groningen/2021/"),
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
+    ("concreteness", "concreetheid/"),  # issue 12b
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
 ]
