@@ -224,6 +224,7 @@ EMBED_PAGE = """<!doctype html>
 <title>{title} - {site}</title>
 <meta name="robots" content="noindex">
 <link rel="canonical" href="{back}">
+<link rel="icon" href="{root}assets/images/favicon.png">
 <link rel="stylesheet" href="{root}assets/stylesheets/embed.css">
 </head>
 <body class="embed">
