@@ -160,3 +160,11 @@ def test_share_metadata_is_html_escaped(fixture_corpus: Corpus) -> None:
     """Material prints page.meta.description raw: markup in data must arrive escaped."""
     for entry in plan_share(fixture_corpus).values():
         assert "<" not in entry["description"] and '"' not in entry["description"]
+
+
+def test_share_scripts_put_data_into_the_page_as_text_only() -> None:
+    """share.js and embed.js build citations and embed code from data attributes: only
+    through textContent and value, never as markup."""
+    for name in ("share.js", "embed.js"):
+        source = (ROOT / "site_theme/assets/javascripts" / name).read_text(encoding="utf-8")
+        assert not re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", source), name
