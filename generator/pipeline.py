@@ -22,6 +22,7 @@ from .publish import Staging, build_lock, check_site_dir
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
+from .share import plan_share, render_share
 from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
@@ -75,6 +76,11 @@ class Settings:
         """Page path -> search metadata and filters (generator/search.py), for the theme."""
         return self.build_dir / "search.json"
 
+    @property
+    def share_file(self) -> Path:
+        """Page path -> description, Open Graph type and Atom feeds (generator/share.py)."""
+        return self.build_dir / "share.json"
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -95,12 +101,16 @@ def _generate(settings: Settings) -> Generated:
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     files = merge(content, pages, export_all(corpus), schemas,
-                  collect_vendor(settings.vendor_files))
+                  collect_vendor(settings.vendor_files),
+                  # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
+                  # same for every build of a commit) makes the feeds' links absolute.
+                  render_share(corpus, os.environ.get("SITE_URL", "")))
     changed = write_tree(settings.docs_dir, files)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
-                         (settings.search_file, plan_search(corpus))):
+                         (settings.search_file, plan_search(corpus)),
+                         (settings.share_file, plan_share(corpus))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:

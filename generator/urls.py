@@ -141,3 +141,39 @@ CONCRETENESS_ANCHORS = {"criteria": "criteria", "all": "alle", "documents": "per
 
 def home() -> str:
     return "index.md"
+
+
+# --- issue 12c: for journalists (feeds, embeddable charts) -------------------
+FEEDS = "feeds"
+EMBEDS = "grafiek"
+
+
+def municipality_feed(municipality_id: str) -> str:
+    """Atom feed of one municipality: new documents and reported status changes."""
+    return f"{FEEDS}/{GEMEENTEN}/{municipality_id}.xml"
+
+
+def organisation_feed(org_id: str) -> str:
+    """Atom feed of one organisation: documents it signed, status changes of what it carries."""
+    return f"{FEEDS}/organisaties/{org_id}.xml"
+
+
+def chart_embed(doc: m.Document, chart_id: str) -> str:
+    """A chart on a page of its own, without the site around it, for an <iframe>:
+    grafiek/<municipality>/<doc>/<chart id>/index.html (served as .../<chart id>/)."""
+    return f"{EMBEDS}/{doc.municipality}/{doc.slug}/{chart_id}/index.html"
+
+
+def to_root(path: str) -> str:
+    """The relative prefix from a file at `path` (docs-relative) back to the site root."""
+    return "../" * path.count("/")
+
+
+def chart_embed_url(doc: m.Document, chart_id: str) -> str:
+    """The site-relative URL of chart_embed (its directory)."""
+    return chart_embed(doc, chart_id).removesuffix("index.html")
+
+
+def commitment_url(doc: m.Document, commitment_id: str) -> str:
+    """The site-relative permalink of one commitment (page URL and anchor)."""
+    return f"{page_url(document_page(doc))}#{commitment_id}"

@@ -55,6 +55,10 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
         file.edit_uri = sources.get(file.src_uri) if config.get("repo_url") else None
     global SEARCH
     SEARCH = json.loads(SETTINGS.search_file.read_text(encoding="utf-8"))
+    # issue 12c: description, Open Graph type and feeds per page (generator/share.py).
+    SHARE.clear()
+    if SETTINGS.share_file.exists():
+        SHARE.update(json.loads(SETTINGS.share_file.read_text(encoding="utf-8")))
     return files
 
 
@@ -75,12 +79,19 @@ def on_post_page(output, page, config):  # type: ignore[no-untyped-def]
 
 
 SEARCH: dict[str, dict] = {}  # type: ignore[type-arg]
+SHARE: dict[str, dict] = {}  # type: ignore[type-arg]  # issue 12c, build/share.json
 
 
 def on_page_context(context, page, config, nav):  # type: ignore[no-untyped-def]
     """What search knows about a page (generator/search.py), printed as
     data-pagefind-* attributes by site_theme/main.html."""
     page.meta["search"] = SEARCH.get(page.file.src_uri, {"index": True})
+    # issue 12c: Material prints page.meta.description as <meta name="description">;
+    # main.html prints the rest (Open Graph, Twitter, feeds). Front matter wins.
+    share = SHARE.get(page.file.src_uri)
+    if share:
+        page.meta.setdefault("description", share["description"])
+        page.meta["share"] = share
     return context
 
 

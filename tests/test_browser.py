@@ -184,7 +184,11 @@ def _every_page() -> list[str]:
     corpus = load_corpus(ROOT / "data", ROOT)
     paths = [p.path for p in plan_pages(corpus, content)]
     paths += [p.name for p in content.glob("*.md") if not p.name.startswith("_")]
-    return sorted(urls.page_url(p) for p in paths)
+    # issue 12c: each chart's own page for an <iframe> (generator/share.py)
+    from generator.share import document_charts
+
+    embeds = [urls.chart_embed_url(d, c.id) for d in corpus.documents for c in document_charts(d)]
+    return sorted([urls.page_url(p) for p in paths] + embeds)
 
 
 EVERY_PAGE = _every_page()
@@ -467,3 +471,163 @@ def test_hostile_data_draws_charts_and_runs_nothing(browser, hostile_url: str) -
     assert pg.locator("article img, article script").count() == 0
     assert errors == []
     context.close()
+
+
+# --- issue 12c: for journalists ---------------------------------------------------
+
+DOC_2023 = "gemeenten/tynaarlo/prestatieafspraken-2023/"
+
+
+@pytest.fixture
+def clipboard_page(browser, base_url):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    pg = context.new_page()
+    pg.foreign_requests = []
+    pg.on("request", lambda r: r.url.startswith(base_url) or r.url.startswith("data:")
+          or pg.foreign_requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def test_copy_link_copies_the_permalink_that_lands_on_the_commitment(clipboard_page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page = clipboard_page
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    button = page.locator("#afspraak-41 + .share-tools button", has_text="Kopieer link")
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] >= 44  # touch target
+    button.focus()
+    page.keyboard.press("Enter")  # keyboard, not only a mouse
+    page.wait_for_function("document.querySelector('.share-status')?.textContent === 'Link gekopieerd'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == base_url + DOC_2023 + "#afspraak-41"
+    # follow it in a fresh page: the commitment is in view and highlighted
+    page.goto(base_url)
+    page.goto(copied)
+    page.wait_for_load_state("networkidle")
+    heading = page.locator("#afspraak-41")
+    assert heading.evaluate("el => { const r = el.getBoundingClientRect();"
+                            " return r.top >= 0 && r.bottom <= innerHeight; }")
+    block = page.locator(".commitment", has=heading)
+    assert block.evaluate("el => getComputedStyle(el).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.foreign_requests == []
+
+
+def test_copy_link_is_on_every_commitment_table_and_chart(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    counts = page.evaluate("""() => ['.commitment-title[id]', '.data-table-title[id]', '.chart-figure[id]']
+        .map(s => [document.querySelectorAll('article ' + s).length,
+                   [...document.querySelectorAll('article ' + s)].filter(t =>
+                       (t.tagName === 'FIGURE' ? t.querySelector('.share-tools')
+                                               : t.nextElementSibling?.classList.contains('share-tools'))).length])""")
+    for total, with_tools in counts:
+        assert total > 0 and with_tools == total
+
+
+def test_copy_link_falls_back_to_a_selected_field(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Without clipboard permission (or API), the link is shown selected to copy by hand."""
+    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    page.locator("#afspraak-41 + .share-tools button", has_text="Kopieer link").click()
+    field = page.locator("#afspraak-41 + .share-tools .share-fallback")
+    assert field.input_value() == base_url + DOC_2023 + "#afspraak-41"
+    assert page.evaluate("document.activeElement.classList.contains('share-fallback')")
+    assert page.evaluate("getSelection().toString() || (document.activeElement.selectionEnd"
+                         " - document.activeElement.selectionStart)")
+
+
+def test_citation_holds_the_computed_fields(clipboard_page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    from generator.formatting import date_nl
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    doc = corpus.document("tynaarlo/prestatieafspraken-2023")
+    assert doc.signing and doc.signing.date
+    from generator import model as m
+
+    commitment = next(c for ch in m.iter_chapters(doc.chapters) for g in ch.groups for c in g.commitments
+                      if c.id == "afspraak-41")
+    page = clipboard_page
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    cite = page.locator("#afspraak-41 + .share-tools button", has_text="Citeer")
+    assert cite.get_attribute("aria-expanded") == "false"
+    cite.click()
+    assert cite.get_attribute("aria-expanded") == "true"
+    panel = page.locator("#afspraak-41 ~ .share-cite").first
+    texts = panel.locator(".share-text").all_text_contents()
+    plain, csl, bibtex = texts
+    today = page.evaluate("new Date().toLocaleDateString('nl-NL', {day: 'numeric', month: 'long', year: 'numeric'})")
+    permalink = base_url + DOC_2023 + "#afspraak-41"
+    for field in ("Tynaarlo", doc.title, f"afspraak {commitment.number}",
+                  date_nl(doc.signing.date), permalink, f"geraadpleegd op {today}"):
+        assert field in plain, field
+    import json
+
+    item = json.loads(csl)[0]
+    assert item["URL"] == permalink and item["issued"]["date-parts"] == [
+        [doc.signing.date.year, doc.signing.date.month, doc.signing.date.day]]
+    assert item["container-title"] == doc.title and "accessed" in item
+    assert bibtex.startswith("@misc{") and f"url = {{{permalink}}}" in bibtex
+    assert f"date = {{{doc.signing.date.isoformat()}}}" in bibtex
+    panel.locator("button", has_text="Kopieer").first.click()
+    page.wait_for_function("document.querySelector('.share-status')?.textContent === 'Bronvermelding gekopieerd'")
+    assert page.evaluate("navigator.clipboard.readText()") == plain
+
+
+def test_embed_code_and_page(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    figure = page.locator(".chart-figure[data-embed-path]").first
+    chart_id = figure.get_attribute("id")
+    figure.locator("button", has_text="Insluiten").click()
+    code = page.locator(".share-embed .share-text").first.text_content() or ""
+    src = f"{base_url}grafiek/tynaarlo/prestatieafspraken-2023/{chart_id}/"
+    assert code.startswith(f'<iframe src="{src}" title="')
+    page.goto(src)
+    page.wait_for_selector(".chart.chart--drawn .main-svg")
+    assert page.locator("header, nav, .md-header").count() == 0  # no site around it
+    back = page.locator(".embed-source a")
+    assert back.get_attribute("target") == "_top"
+    back.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == base_url + DOC_2023 + "#" + chart_id
+    assert page.foreign_requests == [] and page.console_errors == []
+
+
+def test_no_wcag_violations_on_an_embed_page(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "grafiek/tynaarlo/prestatieafspraken-2023/grafiek-buurtbemiddeling-kosten/")
+    page.wait_for_selector(".chart.chart--drawn")
+    assert axe_violations(page) == []
+    assert page.foreign_requests == []
+
+
+def test_sharing_metadata_and_feed_link(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + DOC_2023)
+    meta = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        'meta[property^="og:"], meta[name^="twitter:"], meta[name="description"]')]
+        .map(m => [m.getAttribute('property') || m.getAttribute('name'), m.content]))""")
+    assert meta["og:title"] == "Tynaarlo: Prestatieafspraken 2023"
+    assert meta["og:type"] == "article" and meta["og:locale"] == "nl_NL"
+    assert "Tynaarlo" in meta["description"] and "afspraken" in meta["description"]
+    assert meta["og:description"] == meta["description"] == meta["twitter:description"]
+    feed = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
+    href = feed.evaluate("el => el.href")
+    assert href == base_url + "feeds/gemeenten/tynaarlo.xml"
+    response = page.request.get(href)
+    assert response.ok and b"<feed" in response.body()
+
+
+def test_print_hides_the_site_and_writes_out_links(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + DOC_2023)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.share-tools']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert all(hidden)
+    after = page.evaluate("""() => { const a = document.querySelector('article a[href^="http"]');
+        return a && getComputedStyle(a, '::after').content; }""")
+    assert after and "http" in after

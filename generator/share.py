@@ -1,0 +1,268 @@
+# For journalists (issue 12c): what a page tells other sites about itself (description,
+# Open Graph, its Atom feeds), the Atom feeds themselves and each chart on a page of its
+# own for an <iframe>. Corpus in, files (docs-relative path -> bytes) and per-page share
+# metadata out; dates come from the data, never the clock, so two builds are identical.
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import model as m
+from . import urls
+from .charts import Chart, indicator_chart, table_charts
+from .formatting import date_nl
+from .queries import Queries, responsible
+from .render import STATUS_LABELS, count_commitments, kind_label, period_label
+from .validate import Corpus
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITE_NAME = "Prestatieafspraken wonen"
+# Atom ids must be IRIs that never change: a name-based UUID of the feed or entry path.
+_ID_SPACE = uuid.UUID("6f1c4a52-3b0e-5c55-9d0a-2a1e0c9b7d12")
+
+
+def _atom_id(key: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_ID_SPACE, key)}"
+
+
+def document_date(doc: m.Document) -> dt.date:
+    """When a document appeared: its signing date, else 1 January of its first year."""
+    if doc.signing and doc.signing.date:
+        return doc.signing.date
+    return dt.date(doc.period.start, 1, 1)
+
+
+# --- descriptions ------------------------------------------------------------
+
+
+def document_description(corpus: Corpus, doc: m.Document) -> str:
+    """One or two plain sentences for <meta name="description"> and og:description."""
+    mun = corpus.municipalities[doc.municipality]
+    count = count_commitments(doc)
+    themes: list[str] = []
+    for chapter in m.iter_chapters(doc.chapters):
+        if chapter.theme and chapter.theme in corpus.themes:
+            name = corpus.themes[chapter.theme].name
+            if name not in themes:
+                themes.append(name)
+    parties = [corpus.organisations[p].short_name for p in doc.parties]
+    goals = sum(len(ch.goals) for ch in m.iter_chapters(doc.chapters))
+    what = [f"{count} {'afspraak' if count == 1 else 'afspraken'}"] if count or not goals else []
+    if goals:
+        what.append(f"{goals} {'doel' if goals == 1 else 'doelen'}")
+    text = f"{kind_label(doc).capitalize()} {period_label(doc)} van gemeente {mun.name}: {_and(what)}"
+    if themes:
+        text += " over " + _and(themes).lower()
+    text += f", tussen {_and(parties)}."
+    if doc.signing and doc.signing.date:
+        text += f" Ondertekend op {date_nl(doc.signing.date)}."
+    return text
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def plan_share(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    """Page path -> what the theme prints in the head (site_theme/main.html): a
+    description, the Open Graph type and the page's Atom feeds (site-relative)."""
+    out: dict[str, dict[str, Any]] = {}
+    for doc in corpus.documents:
+        mun = corpus.municipalities[doc.municipality]
+        out[urls.document_page(doc)] = {
+            "description": document_description(corpus, doc),
+            "type": "article",
+            "feeds": [{"href": urls.municipality_feed(mun.id), "title": f"Nieuw in {mun.name}"}],
+        }
+    for mun in corpus.municipalities.values():
+        docs = corpus.documents_of(mun.id)
+        out[urls.municipality_page(mun.id)] = {
+            "description": (f"Prestatieafspraken over wonen in gemeente {mun.name}: "
+                            f"{len(docs)} {'document' if len(docs) == 1 else 'documenten'}, "
+                            "elke afspraak met een eigen link."),
+            "type": "website",
+            "feeds": [{"href": urls.municipality_feed(mun.id), "title": f"Nieuw in {mun.name}"}],
+        }
+    for org in corpus.organisations.values():
+        out[urls.organisation_page(org.id)] = {
+            "description": (f"{org.name}: de prestatieafspraken die {org.short_name} "
+                            "ondertekende en de afspraken waarvoor het verantwoordelijk is."),
+            "type": "website",
+            "feeds": [{"href": urls.organisation_feed(org.id), "title": f"Nieuw bij {org.short_name}"}],
+        }
+    for entry in out.values():
+        entry["description"] = html.escape(entry["description"], quote=True)
+        for feed in entry["feeds"]:
+            feed["title"] = html.escape(feed["title"], quote=True)
+    return out
+
+
+# --- Atom feeds --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str  # stable, unique within the site: the entry's id
+    title: str
+    date: dt.date
+    link: str  # site-relative URL
+    summary: str
+
+
+def _doc_entry(corpus: Corpus, doc: m.Document) -> Entry:
+    page = urls.page_url(urls.document_page(doc))
+    mun = corpus.municipalities[doc.municipality]
+    return Entry(f"document/{doc.ref}", f"{mun.name}: {doc.title}", document_date(doc), page,
+                 document_description(corpus, doc))
+
+
+def _status_entries(corpus: Corpus, doc: m.Document, org_id: str | None = None) -> Iterator[Entry]:
+    mun = corpus.municipalities[doc.municipality]
+    page = urls.page_url(urls.document_page(doc))
+    for chapter in m.iter_chapters(doc.chapters):
+        for group in chapter.groups:
+            for c in group.commitments:
+                if org_id is not None and org_id not in responsible(c, group):
+                    continue
+                label = f"afspraak {c.number}" if c.number else "afspraak"
+                for i, s in enumerate(c.status):
+                    status = STATUS_LABELS.get(s.status, s.status)
+                    summary = (f"{mun.name}, {doc.title}, {label}: {status} volgens "
+                               f"{s.source.title} ({date_nl(s.date)}).")
+                    if s.note:
+                        summary += f" {s.note}"
+                    yield Entry(f"status/{doc.ref}/{c.id}/{i}",
+                                f"{mun.name}: {label} in {doc.title} is {status}", s.date,
+                                f"{page}#{c.id}", summary)
+
+
+def _absolute(site_url: str, feed_path: str, link: str) -> str:
+    """An absolute URL when the site's address is known, else relative to the feed."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + link
+    return urls.to_root(feed_path) + link
+
+
+def render_feed(feed_path: str, title: str, page: str, entries: list[Entry], site_url: str) -> bytes:
+    entries = sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
+    updated = max((e.date for e in entries), default=dt.date(1970, 1, 1))
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "nl"})
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(feed, "id", _atom_id(feed_path))
+    sub(feed, "title", title)
+    sub(feed, "updated", f"{updated.isoformat()}T00:00:00Z")
+    author = sub(feed, "author")
+    sub(author, "name", SITE_NAME)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=_absolute(site_url, feed_path, feed_path))
+    sub(feed, "link", rel="alternate", type="text/html", href=_absolute(site_url, feed_path, page))
+    for e in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", _atom_id(e.key))
+        sub(entry, "title", e.title)
+        sub(entry, "updated", f"{e.date.isoformat()}T00:00:00Z")
+        sub(entry, "link", rel="alternate", type="text/html", href=_absolute(site_url, feed_path, e.link))
+        sub(entry, "summary", e.summary)
+    ET.indent(feed)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+
+
+def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for mun in corpus.municipalities.values():
+        entries: list[Entry] = []
+        for doc in corpus.documents_of(mun.id):
+            entries.append(_doc_entry(corpus, doc))
+            entries += _status_entries(corpus, doc)
+        path = urls.municipality_feed(mun.id)
+        files[path] = render_feed(path, f"Prestatieafspraken {mun.name}",
+                                  urls.page_url(urls.municipality_page(mun.id)), entries, site_url)
+    for org in corpus.organisations.values():
+        entries = []
+        for doc in queries.signed_by(org.id):
+            entries.append(_doc_entry(corpus, doc))
+            entries += _status_entries(corpus, doc, org.id)
+        path = urls.organisation_feed(org.id)
+        files[path] = render_feed(path, f"Prestatieafspraken {org.short_name}",
+                                  urls.page_url(urls.organisation_page(org.id)), entries, site_url)
+    return files
+
+
+# --- charts to embed ---------------------------------------------------------
+
+
+def document_charts(doc: m.Document) -> Iterator[Chart]:
+    """Every chart on a document page, in page order (the same calls as the templates)."""
+    for chapter in m.iter_chapters(doc.chapters):
+        for goal in chapter.goals:
+            for ind in goal.indicators:
+                chart = indicator_chart(ind)
+                if chart:
+                    yield chart
+        for table in chapter.tables:
+            yield from table_charts(table)
+
+
+EMBED_PAGE = """<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - {site}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{back}">
+<link rel="icon" href="{root}assets/images/favicon.png">
+<link rel="stylesheet" href="{root}assets/stylesheets/embed.css">
+</head>
+<body class="embed">
+<main>
+<figure class="chart-figure" id="{id}">
+<div class="chart" data-figure="{figure}" aria-hidden="true"></div>
+<figcaption><strong>Grafiek: {title}.</strong> {summary}</figcaption>
+</figure>
+<p class="embed-source">Bron: {source}.
+<a href="{back}" target="_top">Bekijk de cijfers en de afspraken op {site}</a></p>
+</main>
+<script src="{root}assets/javascripts/plotly-basic.min.js"></script>
+<script src="{root}assets/javascripts/embed.js"></script>
+</body>
+</html>
+"""
+
+
+def render_embeds(corpus: Corpus) -> dict[str, bytes]:
+    """A small standalone page per chart; everything it loads is on this site."""
+    files: dict[str, bytes] = {}
+    for doc in corpus.documents:
+        mun = corpus.municipalities[doc.municipality]
+        for chart in document_charts(doc):
+            path = urls.chart_embed(doc, chart.id)
+            root = urls.to_root(path)
+            figure = json.dumps(chart.figure, ensure_ascii=False, sort_keys=True,
+                                separators=(",", ":"), allow_nan=False)
+            page = EMBED_PAGE.format(
+                title=html.escape(chart.title), site=html.escape(SITE_NAME),
+                root=root, id=html.escape(chart.id),
+                back=html.escape(root + urls.page_url(urls.document_page(doc)) + "#" + chart.id),
+                figure=html.escape(figure, quote=True), summary=html.escape(chart.summary),
+                source=html.escape(f"{doc.title}, gemeente {mun.name} ({doc.source.publisher})"))
+            files[path] = page.encode("utf-8")
+    return files
+
+
+def render_share(corpus: Corpus, site_url: str = "") -> dict[str, bytes]:
+    queries = Queries.build(corpus)
+    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus)}
