@@ -128,3 +128,17 @@ def organisation_page(org_id: str) -> str:
 
 def home() -> str:
     return "index.md"
+
+
+# --- views by organisation, theme and year (issue 12a) ------------------------------
+# Headings the generator adds on organisation, theme and year pages; '--' never occurs
+# in data ids, so these anchors cannot collide with a heading taken from the data.
+
+
+def predecessor_anchor(org_id: str) -> str:
+    """On an organisation page: the commitments of one predecessor."""
+    return f"voorganger--{org_id}"
+
+
+THEME_COMMITMENTS_ANCHOR = "alle--afspraken"  # theme page: the filterable list
+# --- end issue 12a -------------------------------------------------------------------
