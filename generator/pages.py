@@ -346,6 +346,8 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
         "party_names": lambda e: ", ".join(corpus.organisations[p].short_name for p in e.parties),
         "opening_words": opening_words,
         "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
+        "list_id": Safe(urls.THEME_LIST_ID),
+        "filter_id": lambda key: Safe(urls.theme_filter_id(key)),
     }
 # --- end issue 12a -------------------------------------------------------------------
 

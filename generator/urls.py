@@ -141,4 +141,10 @@ def predecessor_anchor(org_id: str) -> str:
 
 
 THEME_COMMITMENTS_ANCHOR = "alle--afspraken"  # theme page: the filterable list
+THEME_LIST_ID = "afspraken--lijst"  # theme page: the list the filters act on
+
+
+def theme_filter_id(key: str) -> str:
+    """Theme page: the <select> of one filter ('gemeente', 'jaar', ...), for its <label>."""
+    return f"filter--{key}"
 # --- end issue 12a -------------------------------------------------------------------
