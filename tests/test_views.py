@@ -236,7 +236,9 @@ def test_woonborg_lists_its_commitments_per_municipality(built_site: Path) -> No
 def test_theme_pages_hold_the_full_list_with_filter_attributes(built_site: Path) -> None:
     corpus = load_corpus(ROOT / "data", ROOT)
     for theme_id, keys in themed(corpus).items():
-        parsed = Items(html_of(built_site, urls.theme_page(theme_id)))
+        html = html_of(built_site, urls.theme_page(theme_id))
+        parsed = Items(html)
+        assert urls.THEME_COMMITMENTS_ANCHOR in Page(html).ids  # its own heading, not a table cell
         assert len(parsed.items) == len(keys), theme_id
         if keys:
             assert parsed.form is not None and "hidden" in parsed.form  # shown by the script only
