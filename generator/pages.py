@@ -184,6 +184,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
                 count = sum(len(g.commitments) for c in m.iter_chapters([chapter]) for g in c.groups)
                 by_theme[chapter.theme].append((doc, chapter, label, count))
     path = urls.theme_index()
+    queries = queries or Queries.build(corpus)  # issue 12a: once, not per theme
     rows = [(theme, by_theme[theme.id]) for theme in corpus.themes.values()]
     pages = [PlannedPage(path, "themes.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
@@ -197,7 +198,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
             "theme": theme, "by_municipality": sorted(grouped.items()), "urls": urls,
             "link": PageContext(page, corpus).link,
             # All its commitments, filterable (issue 12a).
-            **_theme_commitments(corpus, (queries or Queries.build(corpus)).commitments_on(theme.id)),
+            **_theme_commitments(corpus, queries.commitments_on(theme.id)),
             "ctx": PageContext(page, corpus),
         }))
     return pages
