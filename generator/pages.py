@@ -4,6 +4,7 @@
 # link to each other and lets the writer refuse two files at one path.
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,16 @@ from . import urls
 from .concreteness import CRITERIA
 from .errors import OutputConflict
 from .formatting import Safe
-from .queries import Queries
+from .queries import STATUSES, Comparison, Entry, Queries
 from .render import (
+    STATUS_LABELS,
     PageContext,
     PlannedPage,
     chapter_label,
     contents_label,
     count_commitments,
     kind_label,
+    opening_words,
     page_title,
     period_label,
 )
@@ -49,7 +52,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     in_force = years_in_force(corpus)
     for mun in corpus.municipalities.values():
         pages.append(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {})), queries))
-    pages += plan_years(corpus, in_force)
+    pages += plan_years(corpus, in_force, queries)
     rows = [(mun, list(reversed(corpus.documents_of(mun.id))))
             for mun in corpus.municipalities.values()]
     shared = {"urls": urls, "rows": rows}
@@ -64,7 +67,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     index = urls.municipalities_index()
     pages.append(PlannedPage(index, "municipalities.md.j2",
                              {**shared, "link": PageContext(index, corpus).link}))
-    pages += plan_themes(corpus)
+    pages += plan_themes(corpus, queries)
     pages += plan_organisations(corpus, queries)
     pages.append(plan_concreteness(corpus, queries))  # issue 12b
     check_unique([p.path for p in pages])
@@ -102,12 +105,21 @@ def plan_document(corpus: Corpus, doc: m.Document, queries: Queries | None = Non
     })
 
 
-def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]]) -> list[PlannedPage]:
+def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]],
+               queries: Queries | None = None) -> list[PlannedPage]:
     """A page per municipality and year: every document in force that year."""
     pages = []
+    queries = queries or Queries.build(corpus)
     for mun_id, by_year in in_force.items():
         mun = corpus.municipalities[mun_id]
         years = list(by_year)
+        # issue 12a: once per municipality; which documents follow an earlier one of their kind
+        comparisons = queries.comparisons(mun_id)
+        first_of_kind: dict[str, m.Document] = {}
+        for d in sorted((d for d in corpus.documents_of(mun_id) if queries.count(d)),
+                        key=lambda d: (d.period.start, d.period.end, d.slug)):
+            first_of_kind.setdefault(d.kind, d)
+        first = {d.ref for d in first_of_kind.values()}
         for i, (year, docs) in enumerate(by_year.items()):
             path = urls.municipality_year_page(mun_id, year)
             pages.append(PlannedPage(path, "year.md.j2", {
@@ -117,9 +129,26 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]])
                 "period": period_label, "kind_label": kind_label, "contents": contents_label,
                 "page_title": page_title(f"Gemeente {mun.name}", str(year)),
                 "urls": urls, "link": PageContext(path, corpus).link,
+                **_year_changes(year, docs, comparisons, first, queries),
+                "ctx": PageContext(path, corpus, queries=queries),
             }))
     return pages
 
+
+def _year_changes(year: int, docs: list[m.Document], comparisons: list[Comparison],
+                  first: set[str], queries: Queries) -> dict[str, Any]:
+    """Issue 12a: status counts of the year's documents with commitments, and for each
+    document that starts this year what is new, continued and dropped against the one
+    before it, where `continues` is recorded (else: said not to be recorded)."""
+    with_commitments = [d for d in docs if queries.count(d)]
+    starting = [d for d in with_commitments if d.period.start == year]
+    by_later = {c.later.ref: c for c in comparisons}
+    return {
+        "year_status": [(d, queries.status_counts(d)) for d in with_commitments],
+        # (document, its comparison or None, whether an earlier one of its kind exists)
+        "year_changes": [(d, by_later.get(d.ref), d.ref not in first) for d in starting],
+        "continuing": [d for d in with_commitments if d.period.start != year],
+    }
 
 def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | None = None,
                       queries: Queries | None = None) -> PlannedPage:
@@ -146,7 +175,7 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | No
     })
 
 
-def plan_themes(corpus: Corpus) -> list[PlannedPage]:
+def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedPage]:
     """The themes index and one page per theme. One pass over the chapters of
     all documents; each theme's page groups its chapters per municipality, so
     no page lists every document of the country."""
@@ -157,6 +186,7 @@ def plan_themes(corpus: Corpus) -> list[PlannedPage]:
                 count = sum(len(g.commitments) for c in m.iter_chapters([chapter]) for g in c.groups)
                 by_theme[chapter.theme].append((doc, chapter, label, count))
     path = urls.theme_index()
+    queries = queries or Queries.build(corpus)  # issue 12a: once, not per theme
     rows = [(theme, by_theme[theme.id]) for theme in corpus.themes.values()]
     pages = [PlannedPage(path, "themes.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
@@ -169,6 +199,9 @@ def plan_themes(corpus: Corpus) -> list[PlannedPage]:
         pages.append(PlannedPage(page, "theme.md.j2", {
             "theme": theme, "by_municipality": sorted(grouped.items()), "urls": urls,
             "link": PageContext(page, corpus).link,
+            # All its commitments, filterable (issue 12a).
+            **_theme_commitments(corpus, queries.commitments_on(theme.id)),
+            "ctx": PageContext(page, corpus),
         }))
     return pages
 
@@ -207,6 +240,9 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
             "from_predecessors": queries.from_predecessors(org.id),
             "successors": queries.successors_of(org.id),
             "status_counts": lambda doc, org_id=org.id: queries.status_counts(doc, org_id),
+            # Every commitment it is responsible for, and its predecessors' (issue 12a).
+            **_organisation_commitments(corpus, org.id, queries),
+            "ctx": PageContext(page, corpus, queries=queries),
         }))
     return pages
 
@@ -233,6 +269,113 @@ def plan_concreteness(corpus: Corpus, queries: Queries) -> PlannedPage:
         "urls": urls, "link": PageContext(path, corpus).link,
         "page_title": page_title("Hoe concreet zijn de afspraken?"),
     })
+
+# --- views by organisation, theme and year (issue 12a) ---------------------------
+
+# (municipality, its entries' status counts, [(document, [(theme or None, entries)])])
+CommitmentGroups = list[tuple[m.Municipality, list[Entry],
+                              list[tuple[m.Document, list[tuple[m.Theme | None, list[Entry]]]]]]]
+
+
+def group_commitments(corpus: Corpus, entries: list[Entry]) -> CommitmentGroups:
+    """Entries by municipality (by name), then document (newest first), then theme
+    (registry order, commitments outside a common theme last); linear in the entries."""
+    by_mun: dict[str, dict[str, dict[str | None, list[Entry]]]] = {}
+    docs: dict[str, m.Document] = {}
+    for e in entries:
+        docs[e.doc.ref] = e.doc
+        by_mun.setdefault(e.doc.municipality, {}).setdefault(e.doc.ref, {}).setdefault(e.theme, []).append(e)
+    theme_order = {t: i for i, t in enumerate(corpus.themes)}
+    out: CommitmentGroups = []
+    for mun_id in sorted(by_mun, key=lambda i: (corpus.municipalities[i].name, i)):
+        doc_groups = []
+        for ref in sorted(by_mun[mun_id], key=lambda r: (-docs[r].period.start, -docs[r].period.end, r)):
+            themes = by_mun[mun_id][ref]
+            doc_groups.append((docs[ref], [
+                (corpus.themes[t] if t is not None else None, themes[t])
+                for t in sorted(themes, key=lambda t: (t is None, theme_order.get(t or "", 0)))]))
+        flat = [e for _, by_theme in doc_groups for _, es in by_theme for e in es]
+        out.append((corpus.municipalities[mun_id], flat, doc_groups))
+    return out
+
+
+def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> dict[str, Any]:
+    own = queries.commitments_of(org_id)
+    predecessors = [(pre, group_commitments(corpus, es))
+                    for pre in queries.predecessors_of(org_id)
+                    if (es := queries.commitments_of(pre.id))]
+    return {
+        "own_groups": group_commitments(corpus, own),
+        "commitment_total": len(own),
+        "commitment_statuses": Queries.count_statuses(own),
+        "predecessor_groups": predecessors,
+        "count_statuses": Queries.count_statuses,
+        "opening_words": opening_words,
+    }
+
+
+KIND_FILTER_LABELS = {"prestatieafspraak": "prestatieafspraak", "procesafspraak": "procesafspraak",
+                      "onbekend": "soort niet vermeld"}
+_FILTER_VALUE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def filter_attrs(corpus: Corpus, e: Entry) -> Safe:
+    """The attribute list of one item of a theme's list: what the filters match on.
+    Every value is a slug, a year or a fixed word, checked here, so the attribute list
+    holds no data text."""
+    values: dict[str, list[str]] = {
+        "gemeente": [e.doc.municipality],
+        "jaar": [str(y) for y in range(e.doc.period.start, e.doc.period.end + 1)],
+        "organisatie": list(e.parties),
+        "soort": [e.commitment.kind or "onbekend"],
+        "status": [e.status],
+    }
+    for vs in values.values():
+        for v in vs:
+            if not _FILTER_VALUE.fullmatch(v):
+                raise ValueError(f"not a filter value: {v!r}")
+    return Safe("{: " + " ".join(f'data-{k}="{" ".join(vs)}"' for k, vs in values.items()) + " }")
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[Safe]:
+    """<option> elements, HTML-escaped: they stand in a raw HTML block."""
+    return [Safe(f'<option value="{escape(v)}">{escape(label)}</option>') for v, label in pairs]
+
+
+def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
+    """A theme's commitments of every municipality and year, one flat list (by
+    municipality, newest document first, in document order), and the filter choices."""
+    mun_order = {mid: (mun.name, mid) for mid, mun in corpus.municipalities.items()}
+    ordered = sorted(enumerate(entries), key=lambda ie: (mun_order[ie[1].doc.municipality],
+                                                          -ie[1].doc.period.start, -ie[1].doc.period.end,
+                                                          ie[1].doc.slug, ie[0]))
+    items = [e for _, e in ordered]
+    muns = sorted({e.doc.municipality for e in items}, key=mun_order.__getitem__)
+    years = sorted({y for e in items for y in range(e.doc.period.start, e.doc.period.end + 1)})
+    orgs = sorted({p for e in items for p in e.parties},
+                  key=lambda p: (corpus.organisations[p].sort_key, p))
+    kinds = [k for k in KIND_FILTER_LABELS if any((e.commitment.kind or "onbekend") == k for e in items)]
+    statuses = [s for s in STATUSES if any(e.status == s for e in items)]
+    return {
+        "items": items,
+        "filter_attrs": lambda e: filter_attrs(corpus, e),
+        "filters": [
+            ("gemeente", "Gemeente", "Alle gemeenten",
+             _options([(i, corpus.municipalities[i].name) for i in muns])),
+            ("jaar", "Jaar", "Alle jaren", _options([(str(y), str(y)) for y in years])),
+            ("organisatie", "Organisatie", "Alle organisaties",
+             _options([(o, corpus.organisations[o].short_name) for o in orgs])),
+            ("soort", "Soort", "Alle soorten", _options([(k, KIND_FILTER_LABELS[k]) for k in kinds])),
+            ("status", "Status", "Alle statussen", _options([(s, STATUS_LABELS[s]) for s in statuses])),
+        ],
+        "municipality_name": lambda e: corpus.municipalities[e.doc.municipality].name,
+        "party_names": lambda e: ", ".join(corpus.organisations[p].short_name for p in e.parties),
+        "opening_words": opening_words,
+        "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
+        "list_id": Safe(urls.THEME_LIST_ID),
+        "filter_id": lambda key: Safe(urls.theme_filter_id(key)),
+    }
+# --- end issue 12a -------------------------------------------------------------------
 
 
 def plan_nav(corpus: Corpus) -> list[NavItem]:

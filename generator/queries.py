@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -71,6 +72,34 @@ class PredecessorEntry:
     count: int  # commitments the predecessor carried in it
 
 
+# --- views by organisation and theme (issue 12a) -------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commitment as the cross-document views list it: where it is, under which
+    common theme (its chapter's, else the nearest parent chapter's), who is responsible
+    and its current status."""
+
+    doc: m.Document
+    commitment: m.Commitment
+    theme: str | None
+    parties: tuple[str, ...]
+    status: str
+
+
+def _themed_groups(chapters: list[m.Chapter], theme: str | None = None,
+                   ) -> Iterator[tuple[str | None, m.Group]]:
+    """Every group in document order, with the theme of its chapter or of the nearest
+    parent chapter that has one."""
+    for chapter in chapters:
+        own = chapter.theme or theme
+        for group in chapter.groups:
+            yield own, group
+        yield from _themed_groups(chapter.chapters, own)
+# --- end issue 12a ---------------------------------------------------------------
+
+
 @dataclass
 class Queries:
     corpus: Corpus
@@ -83,6 +112,9 @@ class Queries:
     _concrete: dict[Key, Concreteness] = field(default_factory=dict)
     _tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (by, key)
     _measured: dict[Key, list[Measured]] = field(default_factory=dict)  # (framework ref, indicator id)
+    # issue 12a: commitments by responsible organisation and by theme, corpus order
+    _by_party: dict[str, list[Entry]] = field(default_factory=dict)
+    _by_theme: dict[str, list[Entry]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -105,6 +137,7 @@ class Queries:
             if cont is not None:
                 q._continued_by.setdefault((cont.document, cont.id), []).append(step)
         q._index_goals_and_concreteness()
+        q._index_entries()
         return q
 
     # --- issue 12b: goal -> plan -> realisation, concreteness ---------------------
@@ -151,6 +184,37 @@ class Queries:
         """Concreteness counts: by 'document' (ref), 'thema' (id; '' without theme),
         'organisatie' (id) or 'alle'."""
         return self._tallies.get((by, key), Tally())
+
+
+    # --- views by organisation and theme (issue 12a) ------------------------------
+
+    def _index_entries(self) -> None:
+        """One pass over every commitment: who is responsible, under which theme."""
+        for doc in self.corpus.documents:
+            for theme, group in _themed_groups(doc.chapters):
+                for c in group.commitments:
+                    parties = tuple(dict.fromkeys(responsible(c, group)))
+                    entry = Entry(doc, c, theme, parties, current_status(c))
+                    for party in parties:
+                        self._by_party.setdefault(party, []).append(entry)
+                    if theme is not None:
+                        self._by_theme.setdefault(theme, []).append(entry)
+
+    def commitments_of(self, org_id: str) -> list[Entry]:
+        """Every commitment the organisation is responsible for (the commitment's
+        parties, else its group's actors), in corpus order."""
+        return list(self._by_party.get(org_id, []))
+
+    def commitments_on(self, theme_id: str) -> list[Entry]:
+        """Every commitment under a chapter of this common theme, in corpus order."""
+        return list(self._by_theme.get(theme_id, []))
+
+    @staticmethod
+    def count_statuses(entries: list[Entry]) -> list[tuple[str, int]]:
+        """(status, number) over some entries; only statuses that occur, in STATUSES order."""
+        counts = Counter(e.status for e in entries)
+        return [(s, counts[s]) for s in STATUSES if counts[s]]
+    # --- end issue 12a -------------------------------------------------------------
 
     # --- organisations ---------------------------------------------------------
 

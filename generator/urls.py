@@ -177,3 +177,22 @@ def chart_embed_url(doc: m.Document, chart_id: str) -> str:
 def commitment_url(doc: m.Document, commitment_id: str) -> str:
     """The site-relative permalink of one commitment (page URL and anchor)."""
     return f"{page_url(document_page(doc))}#{commitment_id}"
+
+# --- views by organisation, theme and year (issue 12a) ------------------------------
+# Headings the generator adds on organisation, theme and year pages; '--' never occurs
+# in data ids, so these anchors cannot collide with a heading taken from the data.
+
+
+def predecessor_anchor(org_id: str) -> str:
+    """On an organisation page: the commitments of one predecessor."""
+    return f"voorganger--{org_id}"
+
+
+THEME_COMMITMENTS_ANCHOR = "alle--afspraken"  # theme page: the filterable list
+THEME_LIST_ID = "afspraken--lijst"  # theme page: the list the filters act on
+
+
+def theme_filter_id(key: str) -> str:
+    """Theme page: the <select> of one filter ('gemeente', 'jaar', ...), for its <label>."""
+    return f"filter--{key}"
+# --- end issue 12a -------------------------------------------------------------------

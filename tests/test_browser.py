@@ -35,6 +35,8 @@ PAGES = [
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
     ("concreteness", "concreetheid/"),  # issue 12b
+    ("theme", "themas/betaalbaarheid/"),  # issue 12a: the filterable list
+    ("organisation", "organisaties/woonborg/"),  # issue 12a: commitments per municipality
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
 ]
@@ -631,3 +633,43 @@ def test_print_hides_the_site_and_writes_out_links(page, base_url: str) -> None:
     after = page.evaluate("""() => { const a = document.querySelector('article a[href^="http"]');
         return a && getComputedStyle(a, '::after').content; }""")
     assert after and "http" in after
+
+# --- issue 12a: the theme page's filters ------------------------------------------
+
+THEME_PAGE = "themas/betaalbaarheid/"
+
+
+def test_theme_filter_narrows_the_list_and_announces_the_count(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + THEME_PAGE)
+    page.wait_for_load_state("networkidle")
+    items = page.locator(".afspraken-lijst li[data-gemeente]")
+    total = items.count()
+    status = page.locator(".afspraken-aantal[role=status]")
+    assert page.locator("form.afspraken-filter").is_visible()
+    assert status.inner_text() == f"{total} afspraken getoond"
+    expected = page.locator('.afspraken-lijst li[data-gemeente="tynaarlo"]').count()
+    assert 0 < expected < total
+    page.get_by_label("Gemeente", exact=True).select_option("tynaarlo")  # by its <label>
+    visible = page.locator(".afspraken-lijst li[data-gemeente]:visible")
+    assert visible.count() == expected
+    assert all(v == "tynaarlo" for v in visible.evaluate_all("els => els.map(e => e.dataset.gemeente)"))
+    assert status.inner_text() == f"{expected} afspraken getoond"
+    # A second filter narrows further; back to "all" shows everything again.
+    page.get_by_label("Jaar", exact=True).select_option("2021")  # Tynaarlo has no agreement for 2021
+    assert visible.count() == 0
+    assert status.inner_text() == "0 afspraken getoond"
+    page.get_by_label("Gemeente", exact=True).select_option("")
+    page.get_by_label("Jaar", exact=True).select_option("")
+    assert visible.count() == total
+    assert page.console_errors == []
+
+
+def test_theme_list_is_complete_without_javascript(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(base_url + THEME_PAGE)
+    items = pg.locator(".afspraken-lijst li[data-gemeente]")
+    assert items.count() > 0
+    assert pg.locator(".afspraken-lijst li[data-gemeente]:visible").count() == items.count()
+    assert not pg.locator("form.afspraken-filter").is_visible()  # no control that cannot work
+    context.close()

@@ -1,0 +1,247 @@
+# The views by organisation, theme and year (issue 12a): what each page lists is
+# computed here again from the data, by a walk of its own, and compared with the
+# planned pages (fast) and with the built HTML of the real site (slow).
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import model as m
+from generator import urls
+from generator.pages import filter_attrs, plan_pages
+from generator.queries import Entry, Queries
+from generator.render import render_pages
+from generator.validate import Corpus, load_corpus
+
+from .conftest import FIXTURE_CORPUS, ROOT
+from .htmltext import Page
+
+Key = tuple[str, str]
+
+
+@pytest.fixture(scope="module", params=["data", "fixture"])
+def any_corpus(request: pytest.FixtureRequest) -> Corpus:
+    if request.param == "data":
+        return load_corpus(ROOT / "data", ROOT)
+    return load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent)
+
+
+@pytest.fixture(scope="module")
+def fixture() -> Corpus:
+    return load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent)
+
+
+def walk(chapters: list[m.Chapter], theme: str | None = None) -> list[tuple[str | None, m.Group]]:
+    """Every group with the theme of its chapter, else of the nearest parent with one."""
+    out = []
+    for ch in chapters:
+        t = ch.theme if ch.theme is not None else theme
+        out += [(t, g) for g in ch.groups]
+        out += walk(ch.chapters, t)
+    return out
+
+
+def carried(corpus: Corpus) -> dict[str, set[Key]]:
+    """Organisation -> the commitments it is responsible for, from the data."""
+    out: dict[str, set[Key]] = {o: set() for o in corpus.organisations}
+    for doc in corpus.documents:
+        for _, g in walk(doc.chapters):
+            for c in g.commitments:
+                for p in c.parties or g.actors:
+                    out[p].add((doc.ref, c.id))
+    return out
+
+
+def themed(corpus: Corpus) -> dict[str, set[Key]]:
+    out: dict[str, set[Key]] = {t: set() for t in corpus.themes}
+    for doc in corpus.documents:
+        for t, g in walk(doc.chapters):
+            if t is not None:
+                out[t].update((doc.ref, c.id) for c in g.commitments)
+    return out
+
+
+def planned(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    return {p.path: p.context for p in plan_pages(corpus, ROOT / "content")}
+
+
+def flatten(groups: Any) -> list[Entry]:
+    return [e for _, _, docs in groups for _, themes in docs for _, es in themes for e in es]
+
+
+# --- planned pages ----------------------------------------------------------------
+
+def test_an_organisation_page_lists_every_commitment_it_carries(any_corpus: Corpus) -> None:
+    pages = planned(any_corpus)
+    expected = carried(any_corpus)
+    for org_id in any_corpus.organisations:
+        ctx = pages[urls.organisation_page(org_id)]
+        listed = [(e.doc.ref, e.commitment.id) for e in flatten(ctx["own_groups"])]
+        assert len(listed) == len(set(listed)), org_id  # each once
+        assert set(listed) == expected[org_id], org_id
+        assert ctx["commitment_total"] == len(expected[org_id])
+        assert sum(n for _, n in ctx["commitment_statuses"]) == len(expected[org_id])
+
+
+def test_groups_run_by_municipality_then_newest_document(any_corpus: Corpus) -> None:
+    pages = planned(any_corpus)
+    for org_id in any_corpus.organisations:
+        groups = pages[urls.organisation_page(org_id)]["own_groups"]
+        names = [mun.name for mun, _, _ in groups]
+        assert names == sorted(names)
+        for mun, entries, docs in groups:
+            assert {e.doc.municipality for e in entries} == {mun.id}
+            starts = [d.period.start for d, _ in docs]
+            assert starts == sorted(starts, reverse=True)
+
+
+def test_predecessors_commitments_are_listed_under_the_successor(fixture: Corpus) -> None:
+    ctx = planned(fixture)[urls.organisation_page("woonborg")]
+    by_pre = {pre.id: flatten(groups) for pre, groups in ctx["predecessor_groups"]}
+    # het-westerhuis carries nothing in the fixture, so it gets no section
+    assert {k: [(e.doc.ref, e.commitment.id, e.status) for e in v] for k, v in by_pre.items()} == {
+        "woonstichting-oost": [("testdorp/prestatieafspraken-2023", "oost-kozijnen", "gereed")]}
+    text = render_pages(plan_pages(fixture, ROOT / "content"))[urls.organisation_page("woonborg")].decode()
+    assert "{#" + urls.predecessor_anchor("woonstichting-oost") + "}" in text
+
+
+def test_a_theme_page_lists_every_commitment_under_the_theme(any_corpus: Corpus) -> None:
+    pages = planned(any_corpus)
+    expected = themed(any_corpus)
+    for theme_id in any_corpus.themes:
+        items = pages[urls.theme_page(theme_id)]["items"]
+        listed = [(e.doc.ref, e.commitment.id) for e in items]
+        assert len(listed) == len(set(listed))
+        assert set(listed) == expected[theme_id], theme_id
+
+
+def test_filter_attributes_say_where_each_item_belongs(any_corpus: Corpus) -> None:
+    q = Queries.build(any_corpus)
+    for theme_id in any_corpus.themes:
+        for e in q.commitments_on(theme_id):
+            attrs = str(filter_attrs(any_corpus, e))
+            assert f'data-gemeente="{e.doc.municipality}"' in attrs
+            assert f'data-status="{e.status}"' in attrs
+            years = " ".join(str(y) for y in range(e.doc.period.start, e.doc.period.end + 1))
+            assert f'data-jaar="{years}"' in attrs
+
+
+def test_filter_attributes_refuse_anything_but_a_slug(fixture: Corpus) -> None:
+    entry = Queries.build(fixture).commitments_of("woonborg")[0]
+    bad = Entry(entry.doc, entry.commitment, entry.theme, ('x" onclick="alert(1)',), entry.status)
+    with pytest.raises(ValueError, match="not a filter value"):
+        filter_attrs(fixture, bad)
+
+
+def test_year_page_compares_only_where_continuation_is_recorded(fixture: Corpus) -> None:
+    pages = planned(fixture)
+
+    def changes(year: int) -> list[tuple[str, str | None, bool]]:
+        ctx = pages[urls.municipality_year_page("testdorp", year)]
+        return [(d.slug, cmp.earlier.slug if cmp else None, has_earlier)
+                for d, cmp, has_earlier in ctx["year_changes"]]
+
+    assert changes(2023) == [("prestatieafspraken-2023", None, False)]  # the first yearly one
+    assert changes(2024) == [("prestatieafspraken-2024", None, True)]  # records no `continues`
+    assert changes(2026) == [("prestatieafspraken-2026", "prestatieafspraken-2024", True)]
+    text = render_pages(plan_pages(fixture, ROOT / "content"))
+    assert "niet vastgelegd" in text[urls.municipality_year_page("testdorp", 2024)].decode()
+    assert "niet vastgelegd" not in text[urls.municipality_year_page("testdorp", 2026)].decode()
+
+
+def test_year_status_counts_add_up(any_corpus: Corpus) -> None:
+    q = Queries.build(any_corpus)
+    for path, ctx in planned(any_corpus).items():
+        if ctx.get("year_status") is None:
+            continue
+        for doc, counts in ctx["year_status"]:
+            assert doc.period.start <= ctx["year"] <= doc.period.end, path
+            assert sum(n for _, n in counts) == q.count(doc) > 0
+
+
+# --- the built site (slow) -----------------------------------------------------------
+
+class Items(HTMLParser):
+    """The <li> of a theme page's list with their data attributes, and the <summary> texts."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[dict[str, str | None]] = []
+        self.summaries: list[str] = []
+        self.form: dict[str, str | None] | None = None
+        self._summary = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "li" and "data-gemeente" in a:
+            self.items.append(a)
+        if tag == "form" and "afspraken-filter" in (a.get("class") or ""):
+            self.form = a
+        if tag == "summary":
+            self._summary = True
+            self.summaries.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "summary":
+            self._summary = False
+
+    def handle_data(self, data: str) -> None:
+        if self._summary:
+            self.summaries[-1] += data
+
+
+def html_of(site: Path, page_path: str) -> str:
+    return (site / urls.page_url(page_path) / "index.html").read_text(encoding="utf-8")
+
+
+def commitment_href(from_page: str, ref: str, cid: str) -> str:
+    mun, slug = ref.split("/")
+    depth = urls.page_url(from_page).count("/")
+    return "../" * depth + f"gemeenten/{mun}/{slug}/#{cid}"
+
+
+@pytest.mark.slow
+def test_every_organisation_page_links_every_commitment_it_carries(built_site: Path) -> None:
+    corpus = load_corpus(ROOT / "data", ROOT)
+    for org_id, keys in carried(corpus).items():
+        path = urls.organisation_page(org_id)
+        links = set(Page(html_of(built_site, path)).links)
+        missing = [k for k in keys if commitment_href(path, *k) not in links]
+        assert missing == [], org_id
+
+
+@pytest.mark.slow
+def test_woonborg_lists_its_commitments_per_municipality(built_site: Path) -> None:
+    """The issue's example: Woonborg's page names each municipality where it carries
+    commitments (computed from the data), with their number, in its own group."""
+    corpus = load_corpus(ROOT / "data", ROOT)
+    keys = carried(corpus)["woonborg"]
+    per_mun: dict[str, int] = {}
+    for ref, _ in keys:
+        name = corpus.municipalities[ref.split("/")[0]].name
+        per_mun[name] = per_mun.get(name, 0) + 1
+    assert len(per_mun) >= 2  # a corporation working in several municipalities
+    summaries = Items(html_of(built_site, urls.organisation_page("woonborg"))).summaries
+    assert [s.split(":")[0] for s in summaries] == sorted(per_mun)
+    for s in summaries:
+        name = s.split(":")[0]
+        assert f"{name}: {per_mun[name]} afspraken" in s
+
+
+@pytest.mark.slow
+def test_theme_pages_hold_the_full_list_with_filter_attributes(built_site: Path) -> None:
+    corpus = load_corpus(ROOT / "data", ROOT)
+    for theme_id, keys in themed(corpus).items():
+        html = html_of(built_site, urls.theme_page(theme_id))
+        parsed = Items(html)
+        assert urls.THEME_COMMITMENTS_ANCHOR in Page(html).ids  # its own heading, not a table cell
+        assert len(parsed.items) == len(keys), theme_id
+        if keys:
+            assert parsed.form is not None and "hidden" in parsed.form  # shown by the script only
+        for a in parsed.items:
+            for name in ("data-gemeente", "data-jaar", "data-organisatie", "data-soort", "data-status"):
+                assert a.get(name), (theme_id, name)
