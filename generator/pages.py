@@ -15,6 +15,7 @@ from . import urls
 from .errors import OutputConflict
 from .formatting import Safe
 from .queries import Queries
+from .register import DATAPACKAGE, LICENSE, REGISTER, register_rows
 from .render import (
     PageContext,
     PlannedPage,
@@ -65,6 +66,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
                              {**shared, "link": PageContext(index, corpus).link}))
     pages += plan_themes(corpus)
     pages += plan_organisations(corpus, queries)
+    pages.append(plan_open_data(corpus))  # issue 12d
     check_unique([p.path for p in pages])
     return pages
 
@@ -209,6 +211,23 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
     return pages
 
 
+# --- open data (issue 12d) ---------------------------------------------------
+
+TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "date": "datum (JJJJ-MM-DD)",
+               "boolean": "ja/nee"}
+
+
+def plan_open_data(corpus: Corpus) -> PlannedPage:
+    """The open-data page, from the field list the files and the descriptor use."""
+    path = urls.open_data_page()
+    counts = {name: len(rows) for name, rows in register_rows(corpus).items()}
+    return PlannedPage(path, "open_data.md.j2", {
+        "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
+        "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,
+        "link": PageContext(path, corpus).link,
+    })
+
+
 def plan_nav(corpus: Corpus) -> list[NavItem]:
     """The navigation: home, province -> municipality -> documents (newest first), then the rest.
 
@@ -234,6 +253,7 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Organisaties": urls.organisations_index()},
     ]
     nav += [{title: path} for title, path in CONTENT_NAV]
+    nav.append({"Open data": urls.open_data_page()})  # issue 12d
     return nav
 
 
@@ -250,6 +270,7 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources.update({urls.theme_page(t): "data/themes.yaml" for t in corpus.themes})
     sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
+    sources[urls.open_data_page()] = "generator/register.py"  # issue 12d
     return sources
 
 

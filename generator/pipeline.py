@@ -19,6 +19,7 @@ from .errors import DataError, GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
 from .publish import Staging, build_lock, check_site_dir
+from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
@@ -94,8 +95,10 @@ def _generate(settings: Settings) -> Generated:
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
-    files = merge(content, pages, export_all(corpus), schemas,
-                  collect_vendor(settings.vendor_files))
+    downloads = export_all(corpus)
+    # Open data of the whole register and its Data Package descriptor (issue 12d).
+    downloads.update(export_register(corpus, downloads))
+    files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files))
     changed = write_tree(settings.docs_dir, files)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})

@@ -128,3 +128,15 @@ def organisation_page(org_id: str) -> str:
 
 def home() -> str:
     return "index.md"
+
+
+# --- open data and lasting links (issue 12d) ---------------------------------
+
+def open_data_page() -> str:
+    """The open-data page: every download file and field, license, how to cite."""
+    return "open-data.md"
+
+
+def redirect_page(url: str) -> str:
+    """The static file that sends an old URL ("gemeenten/x/oud/") to its new place."""
+    return f"{url}index.html"
