@@ -19,6 +19,7 @@ from .errors import DataError, GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
 from .publish import Staging, build_lock, check_site_dir
+from .redirects import render_redirects
 from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
@@ -98,6 +99,7 @@ def _generate(settings: Settings) -> Generated:
     downloads = export_all(corpus)
     # Open data of the whole register and its Data Package descriptor (issue 12d).
     downloads.update(export_register(corpus, downloads))
+    downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files))
     changed = write_tree(settings.docs_dir, files)
     sources = plan_sources(corpus)
