@@ -14,6 +14,7 @@ from . import model as m
 from . import urls
 from .errors import OutputConflict
 from .formatting import Safe
+from .overview import plan_overview
 from .queries import Queries
 from .register import DATAPACKAGE, LICENSE, REGISTER, register_rows
 from .render import (
@@ -60,6 +61,9 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
         **shared, "link": PageContext(home, corpus).link, "intro": Safe(intro),
         "total_commitments": sum(count_commitments(d) for d in corpus.documents),
         "total_documents": len(corpus.documents),
+        # The register at a glance (issue 12d).
+        "overview": plan_overview(corpus, queries, in_force),
+        "municipality_name": _municipality_name(corpus),
     }))
     index = urls.municipalities_index()
     pages.append(PlannedPage(index, "municipalities.md.j2",
