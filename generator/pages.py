@@ -4,6 +4,7 @@
 # link to each other and lets the writer refuse two files at one path.
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -228,8 +229,16 @@ def plan_open_data(corpus: Corpus) -> PlannedPage:
     return PlannedPage(path, "open_data.md.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,
-        "link": PageContext(path, corpus).link,
+        "link": PageContext(path, corpus).link, "code": _field_code,
     })
+
+
+def _field_code(name: str) -> Safe:
+    """A field name as Markdown code (escapes do not apply inside code spans, so
+    only names of a-z, 0-9 and _ are taken)."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"field name {name!r} is not a plain identifier")
+    return Safe(f"`{name}`")
 
 
 def plan_nav(corpus: Corpus) -> list[NavItem]:
