@@ -36,6 +36,7 @@ PAGES = [
     ("organisations", "organisaties/"),
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
+    ("open data", "open-data/"),  # issue 12d
 ]
 
 
@@ -466,3 +467,21 @@ def test_hostile_data_draws_charts_and_runs_nothing(browser, hostile_url: str) -
     assert pg.locator("article img, article script").count() == 0
     assert errors == []
     context.close()
+
+
+# --- links that last (issue 12d) ----------------------------------------------
+
+def test_a_redirected_permalink_lands_on_its_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """An old URL with a #anchor: the redirect page (as the build writes it for
+    data/redirects.yaml, served here in place of a file) carries the anchor over."""
+    from generator import model as m
+    from generator.redirects import render_redirect
+
+    old, new = "gemeenten/tynaarlo/prestatieafspraken-2023-oud/", "gemeenten/tynaarlo/prestatieafspraken-2023/"
+    body = render_redirect(m.Redirect(old=old, to=new))
+    page.route(base_url + old, lambda route: route.fulfill(body=body, content_type="text/html"))
+    page.goto(base_url + old + "#afspraak-41")
+    page.wait_for_url(base_url + new + "#afspraak-41")
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#afspraak-41").bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
