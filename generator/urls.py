@@ -132,6 +132,12 @@ def home() -> str:
 
 # --- open data and lasting links (issue 12d) ---------------------------------
 
+# Fixed anchors of the home and open-data pages (no data id is an anchor there, so
+# they need not be reserved; tests/test_hostile.py keeps the templates to this list).
+OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
+                              "licentie", "verwijzen"})
+
+
 def open_data_page() -> str:
     """The open-data page: every download file and field, license, how to cite."""
     return "open-data.md"
