@@ -260,6 +260,13 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _json_lines(records: list[Any]) -> bytes:
+    """A JSON array with one compact record per line: a fraction of the size of an
+    indented file (national size: the commitments), still readable and diffable."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+    return f"[\n{lines}\n]\n".encode()
+
+
 def _schema(fields: tuple[FieldSpec, ...], primary_key: str | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = {"fields": [
         {"name": f.name, "type": f.type, "description": f.nl, "description_en": f.en}
@@ -290,9 +297,11 @@ def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
     for path in sorted(tables):
         header = next(csv.reader(io.StringIO(tables[path].decode("utf-8"))))
         name = path.rsplit("/", 1)[1].removesuffix(".csv")
-        fields = tuple(FieldSpec(h, "string", "Kolom zoals in de tabel of indicator van de bron",
-                                 "Column as in the source's table or indicator") for h in header)
-        resources.append(_csv_resource(name, path, name, describe(path), _schema(fields)))
+        # Kept small (national size: thousands of files): names and types only; what a
+        # column means is said by the table on its document's page.
+        resources.append({"name": name, "path": _relative(path), "description": describe(path),
+                          "format": "csv", "profile": "tabular-data-resource",
+                          "schema": {"fields": [{"name": h, "type": "string"} for h in header]}})
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -312,7 +321,7 @@ def export_register(corpus: Corpus, downloads: dict[str, bytes]) -> dict[str, by
     files: dict[str, bytes] = {}
     for resource in REGISTER:
         files[resource.csv_path] = register_csv(resource, rows[resource.name])
-    files[COMMITMENTS.json_path] = _json(rows[COMMITMENTS.name])
+    files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
     names = {d.ref: d.title for d in corpus.documents}
     by_folder = {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d.ref for d in corpus.documents}
 
@@ -321,5 +330,10 @@ def export_register(corpus: Corpus, downloads: dict[str, bytes]) -> dict[str, by
         return f"Tabel of indicator uit {names[ref]} ({ref})" if ref else "Tabel of indicator"
 
     tables = {p: data for p, data in downloads.items() if p.endswith(".csv")}
-    files[DATAPACKAGE] = _json(datapackage(files, tables, describe))
+    package = datapackage(files, tables, describe)
+    # The register's resources indented, the (many) table resources one per line.
+    head = json.dumps({k: v for k, v in package.items() if k != "resources"},
+                      ensure_ascii=False, indent=2)[:-2]
+    files[DATAPACKAGE] = (head + ',\n  "resources": ' + _json_lines(package["resources"])
+                          .decode("utf-8").rstrip("\n") + "\n}\n").encode("utf-8")
     return files
