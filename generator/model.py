@@ -105,6 +105,23 @@ class Municipality(Model):
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
 
 
+# --- lasting links (issue 12d): data/redirects.yaml ----------------------------
+# A site URL: lower-case path segments, each ending in "/", as urls.page_url spells them.
+URL_PATH = r"^([a-z0-9][a-z0-9-]*/)+$"
+
+
+class Redirect(Model):
+    """An old URL that keeps working: it sends the reader to the page's new URL."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    old: Annotated[StrictStr, Field(alias="from", pattern=URL_PATH)]  # the URL that was published
+    to: Annotated[StrictStr, Field(pattern=URL_PATH)]  # where the page is now (must exist)
+
+
+class RedirectsFile(Model):
+    redirects: list[Redirect] = []
+
+
 class OrganisationsFile(Model):
     organisations: list[Organisation]
 

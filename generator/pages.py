@@ -16,7 +16,9 @@ from . import urls
 from .concreteness import CRITERIA
 from .errors import OutputConflict
 from .formatting import Safe
+from .overview import plan_overview
 from .queries import STATUSES, Comparison, Entry, Queries
+from .register import DATAPACKAGE, LICENSE, REGISTER, register_rows
 from .render import (
     STATUS_LABELS,
     PageContext,
@@ -63,6 +65,9 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
         **shared, "link": PageContext(home, corpus).link, "intro": Safe(intro),
         "total_commitments": sum(count_commitments(d) for d in corpus.documents),
         "total_documents": len(corpus.documents),
+        # The register at a glance (issue 12d).
+        "overview": plan_overview(corpus, queries, in_force),
+        "municipality_name": _municipality_name(corpus),
     }))
     index = urls.municipalities_index()
     pages.append(PlannedPage(index, "municipalities.md.j2",
@@ -70,6 +75,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     pages += plan_themes(corpus, queries)
     pages += plan_organisations(corpus, queries)
     pages.append(plan_concreteness(corpus, queries))  # issue 12b
+    pages.append(plan_open_data(corpus))  # issue 12d
     check_unique([p.path for p in pages])
     return pages
 
@@ -378,6 +384,31 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
 # --- end issue 12a -------------------------------------------------------------------
 
 
+# --- open data (issue 12d) ---------------------------------------------------
+
+TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "date": "datum (JJJJ-MM-DD)",
+               "boolean": "ja/nee"}
+
+
+def plan_open_data(corpus: Corpus) -> PlannedPage:
+    """The open-data page, from the field list the files and the descriptor use."""
+    path = urls.open_data_page()
+    counts = {name: len(rows) for name, rows in register_rows(corpus).items()}
+    return PlannedPage(path, "open_data.md.j2", {
+        "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
+        "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,
+        "link": PageContext(path, corpus).link, "code": _field_code,
+    })
+
+
+def _field_code(name: str) -> Safe:
+    """A field name as Markdown code (escapes do not apply inside code spans, so
+    only names of a-z, 0-9 and _ are taken)."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"field name {name!r} is not a plain identifier")
+    return Safe(f"`{name}`")
+
+
 def plan_nav(corpus: Corpus) -> list[NavItem]:
     """The navigation: home, province -> municipality -> documents (newest first), then the rest.
 
@@ -404,6 +435,7 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Concreetheid": urls.concreteness_page()},  # issue 12b
     ]
     nav += [{title: path} for title, path in CONTENT_NAV]
+    nav.append({"Open data": urls.open_data_page()})  # issue 12d
     return nav
 
 
@@ -421,6 +453,9 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
     sources[urls.concreteness_page()] = "generator/concreteness.py"  # issue 12b
+
+
+    sources[urls.open_data_page()] = "generator/register.py"  # issue 12d
     return sources
 
 

@@ -19,6 +19,8 @@ from .errors import DataError, GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
 from .publish import Staging, build_lock, check_site_dir
+from .redirects import render_redirects
+from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
@@ -100,8 +102,11 @@ def _generate(settings: Settings) -> Generated:
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
-    files = merge(content, pages, export_all(corpus), schemas,
-                  collect_vendor(settings.vendor_files),
+    downloads = export_all(corpus)
+    # Open data of the whole register and its Data Package descriptor (issue 12d).
+    downloads.update(export_register(corpus, downloads))
+    downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
+    files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
                   render_share(corpus, os.environ.get("SITE_URL", "")))

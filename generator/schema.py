@@ -22,6 +22,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "organisations.schema.json": m.OrganisationsFile,
     "themes.schema.json": m.ThemesFile,
     "municipalities.schema.json": m.MunicipalitiesFile,
+    "redirects.schema.json": m.RedirectsFile,  # issue 12d
 }
 
 # Help in a maintainer's words: "Class.field" goes before the comment in model.py
@@ -81,6 +82,10 @@ FIELD_HELP = {
     "OrganisationsFile.organisations": "One record per organisation, shared by all municipalities.",
     "ThemesFile.themes": "The common themes.",
     "MunicipalitiesFile.municipalities": "The municipalities, by CBS code.",
+    # Lasting links (issue 12d, generator/redirects.py).
+    "RedirectsFile.redirects": "Old URLs that keep working, each sent on to a page's new URL.",
+    "Redirect.from": "The URL that was published, as 'gemeenten/x/oud/' (no leading slash).",
+    "Redirect.to": "The page's URL now; it must exist and not be redirected itself.",
     "Column.id": "Id of the column, unique in the table.",
     "Column.title": "The column heading as printed.",
     "Column.type": "number (default) or text.",

@@ -196,3 +196,21 @@ def theme_filter_id(key: str) -> str:
     """Theme page: the <select> of one filter ('gemeente', 'jaar', ...), for its <label>."""
     return f"filter--{key}"
 # --- end issue 12a -------------------------------------------------------------------
+
+
+# --- open data and lasting links (issue 12d) ---------------------------------
+
+# Fixed anchors of the home and open-data pages (no data id is an anchor there, so
+# they need not be reserved; tests/test_hostile.py keeps the templates to this list).
+OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
+                              "licentie", "verwijzen"})
+
+
+def open_data_page() -> str:
+    """The open-data page: every download file and field, license, how to cite."""
+    return "open-data.md"
+
+
+def redirect_page(url: str) -> str:
+    """The static file that sends an old URL ("gemeenten/x/oud/") to its new place."""
+    return f"{url}index.html"

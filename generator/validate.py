@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import model as m
 from . import urls
 from .errors import DataError, Diagnostic
+from .redirects import REDIRECTS_FILE, check_redirects, published_pages
 from .sources import PathKey, Source, format_path, list_data_files, load_source
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
@@ -36,6 +37,7 @@ class Corpus:
     municipalities: dict[str, m.Municipality]
     documents: list[m.Document]  # sorted: municipality, period, kind
     files: dict[str, str]  # document ref -> data file path (relative)
+    redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml (issue 12d)
 
     # Lookups by dict, built once: planning asks these for every page, and a
     # scan of all documents per page is quadratic at national size.
@@ -142,6 +144,17 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
         problems += check_parties(documents, municipalities, organisations)
+    # Lasting links (issue 12d): the optional data/redirects.yaml.
+    redirects: list[m.Redirect] = []
+    redirects_path = files.registries.get(REDIRECTS_FILE)
+    if redirects_path is not None:
+        source, found = load_source(redirects_path, shown(redirects_path))
+        problems += found
+        parsed = validate_model(source, m.RedirectsFile, problems, found) if source else None
+        if source is not None and parsed is not None:
+            redirects = list(parsed.redirects)
+            problems += check_redirects(parsed, source, published_pages(
+                [doc for doc, _ in documents], municipalities, themes, organisations))
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -152,6 +165,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         municipalities=dict(sorted(municipalities.items(), key=lambda kv: kv[1].name)),
         documents=[doc for doc, _ in documents],
         files={doc.ref: source.path for doc, source in documents},
+        redirects=redirects,
     )
 
 

@@ -39,6 +39,7 @@ PAGES = [
     ("organisation", "organisaties/woonborg/"),  # issue 12a: commitments per municipality
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
+    ("open data", "open-data/"),  # issue 12d
 ]
 
 
@@ -673,3 +674,21 @@ def test_theme_list_is_complete_without_javascript(browser, base_url: str) -> No
     assert pg.locator(".afspraken-lijst li[data-gemeente]:visible").count() == items.count()
     assert not pg.locator("form.afspraken-filter").is_visible()  # no control that cannot work
     context.close()
+
+
+# --- links that last (issue 12d) ----------------------------------------------
+
+def test_a_redirected_permalink_lands_on_its_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """An old URL with a #anchor: the redirect page (as the build writes it for
+    data/redirects.yaml, served here in place of a file) carries the anchor over."""
+    from generator import model as m
+    from generator.redirects import render_redirect
+
+    old, new = "gemeenten/tynaarlo/prestatieafspraken-2023-oud/", "gemeenten/tynaarlo/prestatieafspraken-2023/"
+    body = render_redirect(m.Redirect(old=old, to=new))
+    page.route(base_url + old, lambda route: route.fulfill(body=body, content_type="text/html"))
+    page.goto(base_url + old + "#afspraak-41")
+    page.wait_for_url(base_url + new + "#afspraak-41")
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#afspraak-41").bounding_box()
+    assert box is not None and 0 <= box["y"] < 900

@@ -1,0 +1,339 @@
+# Open data of the whole register (issue 12d): one row per commitment, and the
+# documents, organisations, municipalities and themes, as CSV (and the commitments
+# as JSON too), plus a Frictionless Data Package descriptor (datapackage.json).
+# One field list (REGISTER) drives the files, the descriptor and the open-data
+# page, so the documentation cannot drift from what is written.
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import model as m
+from . import urls
+from .evidence import PROVENANCE_LABELS
+from .queries import current_status, responsible
+from .render import chapter_label
+from .validate import Corpus
+
+DATAPACKAGE = f"{urls.DOWNLOADS}/datapackage.json"
+REGISTER_DIR = f"{urls.DOWNLOADS}/register"
+PACKAGE_NAME = "prestatieafspraken"
+# Table Schema (https://specs.frictionlessdata.io/table-schema/) types used here.
+TYPES = ("string", "integer", "date", "boolean")
+# Multi-valued cells (parties) are joined with this separator in CSV.
+SEPARATOR = "; "
+LICENSE = {  # to be confirmed by the maintainers: mkdocs.yml says "vrij te hergebruiken"
+    "name": "CC0-1.0",
+    "title": "Creative Commons Zero v1.0 Universal",
+    "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str  # a Table Schema type (TYPES)
+    nl: str  # description in Dutch (the site's language)
+    en: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str  # a Data Package resource name (lower case, a-z 0-9 - _ .)
+    title: str  # Dutch
+    description: str  # Dutch
+    fields: tuple[FieldSpec, ...]
+    primary_key: str
+
+    @property
+    def csv_path(self) -> str:
+        return f"{REGISTER_DIR}/{self.name}.csv"
+
+    @property
+    def json_path(self) -> str:
+        return f"{REGISTER_DIR}/{self.name}.json"
+
+
+F = FieldSpec
+COMMITMENTS = Resource(
+    "afspraken", "Afspraken", "Elke afspraak uit elk document, één rij per afspraak.", (
+        F("gemeente", "string", "Id van de gemeente (zie gemeenten.csv)", "Municipality id"),
+        F("gemeente_naam", "string", "Naam van de gemeente", "Municipality name"),
+        F("document", "string", "Id van het document: <gemeente>/<slug> (zie documenten.csv)",
+          "Document reference"),
+        F("document_titel", "string", "Titel van het document", "Document title"),
+        F("hoofdstuk", "string", "Hoofdstuk waarin de afspraak staat, met nummer en titel zoals "
+          "gedrukt (subhoofdstukken na ›)", "Chapter, as printed"),
+        F("nummer", "string", "Nummer van de afspraak zoals gedrukt; leeg als het document "
+          "opsommingstekens gebruikt", "Number as printed; empty for bullets"),
+        F("id", "string", "Vaste id van de afspraak in het document (het anker van de permalink)",
+          "Stable id of the commitment within its document"),
+        F("permalink", "string", "Adres van de afspraak op deze site, ten opzichte van het "
+          "adres van de site", "Permanent link, relative to the site's address"),
+        F("tekst", "string", "Tekst van de afspraak zoals ondertekend", "Text as signed"),
+        F("soort", "string", "prestatieafspraak of procesafspraak; leeg als het document het "
+          "niet zegt", "Kind: result or process; empty if the source does not say"),
+        F("partijen", "string", f"Ids van de verantwoordelijke partijen, gescheiden door "
+          f"'{SEPARATOR.strip()}' (zie organisaties.csv)", "Ids of the responsible parties"),
+        F("partij_namen", "string", f"Namen van de verantwoordelijke partijen, gescheiden door "
+          f"'{SEPARATOR.strip()}'", "Names of the responsible parties"),
+        F("thema", "string", "Id van het gemeenschappelijke thema (zie themas.csv); leeg als het "
+          "hoofdstuk geen thema heeft", "Common theme id"),
+        F("uiterlijk", "string", "Wanneer het klaar moet zijn, zoals in de data: 2026, 2026-06, "
+          "Q1 2026 of 2028 t/m 2031", "Due, as in the data"),
+        F("status", "string", "Laatst gerapporteerde stand; niet-gerapporteerd als er geen "
+          "rapportage is", "Current status, computed from the reports"),
+        F("pagina", "integer", "Pagina in de bron-PDF waarop de afspraak staat",
+          "Source page"),
+        F("herkomst", "string", "Als de tekst niet precies zo gedrukt is: hoe de redactie hem "
+          "heeft vastgesteld", "Provenance kind, if not as printed"),
+    ), "permalink")
+DOCUMENTS = Resource(
+    "documenten", "Documenten", "Elk document met zijn periode, raamwerk en bron.", (
+        F("document", "string", "Id van het document: <gemeente>/<slug>", "Document reference"),
+        F("gemeente", "string", "Id van de gemeente", "Municipality id"),
+        F("soort", "string", "framework (kader), yearly (jaarafspraken) of multi-year "
+          "(meerjarig)", "Document kind"),
+        F("titel", "string", "Titel van het document", "Title"),
+        F("begin", "integer", "Eerste jaar van de looptijd", "First year in force"),
+        F("eind", "integer", "Laatste jaar van de looptijd", "Last year in force"),
+        F("raamwerk", "string", "Id van het kaderdocument waaronder het valt", "Framework document"),
+        F("ondertekend", "date", "Datum van ondertekening (JJJJ-MM-DD)", "Date signed"),
+        F("partijen", "string", f"Ids van de partijen, gescheiden door '{SEPARATOR.strip()}'",
+          "Party ids"),
+        F("afspraken", "integer", "Aantal afspraken in het document", "Number of commitments"),
+        F("pagina", "string", "Adres van het document op deze site, ten opzichte van het adres "
+          "van de site", "Page, relative to the site's address"),
+        F("bron_titel", "string", "Titel van de gepubliceerde PDF", "Title of the source PDF"),
+        F("bron_uitgever", "string", "Wie de bron publiceerde", "Publisher"),
+        F("bron_url", "string", "Adres van de bron", "Source URL"),
+    ), "document")
+ORGANISATIONS = Resource(
+    "organisaties", "Organisaties", "Gemeenten, woningcorporaties en huurdersorganisaties.", (
+        F("id", "string", "Vaste id van de organisatie", "Organisation id"),
+        F("soort", "string", "gemeente, woningcorporatie, huurdersorganisatie of overig", "Kind"),
+        F("naam", "string", "Volledige naam", "Full name"),
+        F("korte_naam", "string", "Naam zoals mensen hem kennen", "Short name"),
+        F("website", "string", "Website", "Website"),
+        F("opvolger", "string", "Id van de organisatie die haar opvolgde (fusie of "
+          "naamswijziging)", "Successor id"),
+        F("pagina", "string", "Adres van de organisatie op deze site, ten opzichte van het "
+          "adres van de site", "Page, relative to the site's address"),
+    ), "id")
+MUNICIPALITIES = Resource(
+    "gemeenten", "Gemeenten", "De gemeenten in het register.", (
+        F("id", "string", "Id van de gemeente (in adressen)", "Municipality id (slug)"),
+        F("cbs_code", "string", "Gemeentecode van het CBS (GMxxxx)", "CBS municipality code"),
+        F("naam", "string", "Naam", "Name"),
+        F("provincie", "string", "Provincie", "Province"),
+        F("documenten", "integer", "Aantal documenten in het register", "Number of documents"),
+        F("pagina", "string", "Adres van de gemeente op deze site, ten opzichte van het adres "
+          "van de site", "Page, relative to the site's address"),
+    ), "id")
+THEMES = Resource(
+    "themas", "Thema's", "De gemeenschappelijke thema's.", (
+        F("id", "string", "Id van het thema", "Theme id"),
+        F("naam", "string", "Naam", "Name"),
+        F("beschrijving", "string", "Beschrijving", "Description"),
+        F("afspraken", "integer", "Aantal afspraken met dit thema", "Number of commitments"),
+        F("pagina", "string", "Adres van het thema op deze site, ten opzichte van het adres van "
+          "de site", "Page, relative to the site's address"),
+    ), "id")
+REGISTER: tuple[Resource, ...] = (COMMITMENTS, DOCUMENTS, ORGANISATIONS, MUNICIPALITIES, THEMES)
+
+Row = dict[str, Any]  # field name -> value (None, str, int, list of str)
+
+
+def _page(path: str, anchor: str | None = None) -> str:
+    url = urls.page_url(path)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _chapters(chapters: list[m.Chapter], parent: str,
+              theme: str | None) -> Iterator[tuple[m.Chapter, str, str | None]]:
+    for chapter in chapters:
+        label = f"{parent} › {chapter_label(chapter)}" if parent else chapter_label(chapter)
+        own = chapter.theme or theme  # a sub-chapter without a theme is under its parent's
+        yield chapter, label, own
+        yield from _chapters(chapter.chapters, label, own)
+
+
+def commitment_rows(corpus: Corpus) -> Iterator[Row]:
+    for doc in corpus.documents:
+        mun = corpus.municipalities[doc.municipality]
+        for chapter, label, theme in _chapters(doc.chapters, "", None):
+            for group in chapter.groups:
+                for c in group.commitments:
+                    parties = list(dict.fromkeys(responsible(c, group)))
+                    yield {
+                        "gemeente": mun.id, "gemeente_naam": mun.name, "document": doc.ref,
+                        "document_titel": doc.title, "hoofdstuk": label, "nummer": c.number,
+                        "id": c.id, "permalink": _page(urls.document_page(doc), c.id),
+                        "tekst": c.text, "soort": c.kind, "partijen": parties,
+                        "partij_namen": [corpus.organisations[p].name for p in parties],
+                        "thema": theme, "uiterlijk": c.due, "status": current_status(c),
+                        "pagina": c.page,
+                        "herkomst": PROVENANCE_LABELS[c.provenance.kind] if c.provenance else None,
+                    }
+
+
+def _count(doc: m.Document) -> int:
+    return sum(len(g.commitments) for ch in m.iter_chapters(doc.chapters) for g in ch.groups)
+
+
+def document_rows(corpus: Corpus) -> Iterator[Row]:
+    for doc in corpus.documents:
+        yield {
+            "document": doc.ref, "gemeente": doc.municipality, "soort": doc.kind,
+            "titel": doc.title, "begin": doc.period.start, "eind": doc.period.end,
+            "raamwerk": doc.framework,
+            "ondertekend": doc.signing.date.isoformat() if doc.signing and doc.signing.date else None,
+            "partijen": list(doc.parties), "afspraken": _count(doc),
+            "pagina": _page(urls.document_page(doc)), "bron_titel": doc.source.title,
+            "bron_uitgever": doc.source.publisher, "bron_url": doc.source.url,
+        }
+
+
+def organisation_rows(corpus: Corpus) -> Iterator[Row]:
+    for org in corpus.organisations.values():
+        yield {"id": org.id, "soort": org.kind, "naam": org.name, "korte_naam": org.short_name,
+               "website": org.website, "opvolger": org.successor.id if org.successor else None,
+               "pagina": _page(urls.organisation_page(org.id))}
+
+
+def municipality_rows(corpus: Corpus) -> Iterator[Row]:
+    for mun in sorted(corpus.municipalities.values(), key=lambda x: x.id):
+        yield {"id": mun.id, "cbs_code": mun.cbs_code, "naam": mun.name,
+               "provincie": mun.province, "documenten": len(corpus.documents_of(mun.id)),
+               "pagina": _page(urls.municipality_page(mun.id))}
+
+
+def theme_rows(corpus: Corpus, commitments: list[Row]) -> Iterator[Row]:
+    counts: dict[str | None, int] = {}
+    for row in commitments:
+        counts[row["thema"]] = counts.get(row["thema"], 0) + 1
+    for theme in corpus.themes.values():
+        yield {"id": theme.id, "naam": theme.name, "beschrijving": theme.description,
+               "afspraken": counts.get(theme.id, 0), "pagina": _page(urls.theme_page(theme.id))}
+
+
+def register_rows(corpus: Corpus) -> dict[str, list[Row]]:
+    commitments = list(commitment_rows(corpus))
+    return {
+        COMMITMENTS.name: commitments,
+        DOCUMENTS.name: list(document_rows(corpus)),
+        ORGANISATIONS.name: list(organisation_rows(corpus)),
+        MUNICIPALITIES.name: list(municipality_rows(corpus)),
+        THEMES.name: list(theme_rows(corpus, commitments)),
+    }
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs
+# (CSV injection); such text gets a leading apostrophe (as in export.py).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = SEPARATOR.join(value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return str(value)
+
+
+def register_csv(resource: Resource, rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([f.name for f in resource.fields])
+    for row in rows:
+        writer.writerow([_csv_value(row[f.name]) for f in resource.fields])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_lines(records: list[Any]) -> bytes:
+    """A JSON array with one compact record per line: a fraction of the size of an
+    indented file (national size: the commitments), still readable and diffable."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+    return f"[\n{lines}\n]\n".encode()
+
+
+def _schema(fields: tuple[FieldSpec, ...], primary_key: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"fields": [
+        {"name": f.name, "type": f.type, "description": f.nl, "description_en": f.en}
+        for f in fields]}
+    if primary_key:
+        schema["primaryKey"] = primary_key
+    return schema
+
+
+def _relative(path: str) -> str:
+    """A path in downloads/, relative to datapackage.json."""
+    return path.removeprefix(f"{urls.DOWNLOADS}/")
+
+
+def _csv_resource(name: str, path: str, title: str, description: str,
+                  schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "path": _relative(path), "title": title, "description": description,
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "profile": "tabular-data-resource", "schema": schema}
+
+
+def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
+                describe: Callable[[str], str]) -> dict[str, Any]:
+    """The descriptor: the register's CSVs with their typed schemas, then every other
+    CSV download (tables and indicators) with its header as string fields."""
+    resources = [_csv_resource(r.name, r.csv_path, r.title, r.description,
+                               _schema(r.fields, r.primary_key)) for r in REGISTER]
+    for path in sorted(tables):
+        header = next(csv.reader(io.StringIO(tables[path].decode("utf-8"))))
+        name = path.rsplit("/", 1)[1].removesuffix(".csv")
+        # Kept small (national size: thousands of files): names and types only; what a
+        # column means is said by the table on its document's page.
+        resources.append({"name": name, "path": _relative(path), "description": describe(path),
+                          "format": "csv", "profile": "tabular-data-resource",
+                          "schema": {"fields": [{"name": h, "type": "string"} for h in header]}})
+    return {
+        "profile": "tabular-data-package",
+        "name": PACKAGE_NAME,
+        "title": "Prestatieafspraken wonen",
+        "description": "Prestatieafspraken tussen gemeenten, woningcorporaties en "
+                       "huurdersorganisaties: de afspraken, documenten, organisaties, gemeenten "
+                       "en thema's, en elke tabel en indicator uit de documenten.",
+        "licenses": [LICENSE],
+        "resources": resources,
+    }
+
+
+def export_register(corpus: Corpus, downloads: dict[str, bytes]) -> dict[str, bytes]:
+    """The register's files and the descriptor. `downloads` are the other open-data
+    files (export.export_all), whose CSVs the descriptor lists too."""
+    rows = register_rows(corpus)
+    files: dict[str, bytes] = {}
+    for resource in REGISTER:
+        files[resource.csv_path] = register_csv(resource, rows[resource.name])
+    files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
+    names = {d.ref: d.title for d in corpus.documents}
+    by_folder = {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d.ref for d in corpus.documents}
+
+    def describe(path: str) -> str:
+        ref = by_folder.get(path.rsplit("/", 1)[0] + "/")
+        return f"Tabel of indicator uit {names[ref]} ({ref})" if ref else "Tabel of indicator"
+
+    tables = {p: data for p, data in downloads.items() if p.endswith(".csv")}
+    package = datapackage(files, tables, describe)
+    # The register's resources indented, the (many) table resources one per line.
+    head = json.dumps({k: v for k, v in package.items() if k != "resources"},
+                      ensure_ascii=False, indent=2)[:-2]
+    files[DATAPACKAGE] = (head + ',\n  "resources": ' + _json_lines(package["resources"])
+                          .decode("utf-8").rstrip("\n") + "\n}\n").encode("utf-8")
+    return files
