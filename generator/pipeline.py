@@ -52,6 +52,11 @@ class Settings:
         return self.root / "build"
 
     @property
+    def cache_dir(self) -> Path:
+        """Data files already read, by their text's hash (generator/cache.py)."""
+        return self.build_dir / "cache"
+
+    @property
     def docs_dir(self) -> Path:
         """The Markdown tree MkDocs reads (mkdocs.yml docs_dir)."""
         return self.build_dir / "docs"
@@ -90,7 +95,7 @@ def generate(settings: Settings) -> Generated:
 
 
 def _generate(settings: Settings) -> Generated:
-    corpus = load_corpus(settings.data_dir, settings.root)
+    corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}

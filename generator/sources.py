@@ -51,6 +51,14 @@ class Source:
         self._text = text  # kept only until the positions are computed
         self._positions: dict[PathKey, tuple[int, int]] | None = None if text else {}
         self._raw: dict[PathKey, str] | None = None if text else {}
+        # (field path, id, "organisation" or "theme") for every reference in the
+        # data, when known (from the cache); see validate.references.
+        self.refs: list[tuple[PathKey, str, str]] | None = None
+
+    @property
+    def fast(self) -> bool:
+        """Read the fast way (its positions not computed yet)."""
+        return self._text is not None
 
     @property
     def positions(self) -> dict[PathKey, tuple[int, int]]:

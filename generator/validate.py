@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from . import urls
+from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
-from .sources import PathKey, Source, format_path, list_data_files, load_source
+from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -69,9 +70,18 @@ class Corpus:
         return list(self._by_framework.get(framework_ref, []))
 
 
-def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
-    """Load and validate every file under data_dir; raise DataError listing all problems."""
+def load_corpus(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> Corpus:
+    """Load and validate every file under data_dir; raise DataError listing all problems.
+    With cache_dir (build/cache), files read before with the same text are not parsed again."""
     root = root or data_dir.parent
+    cache = SourceCache(cache_dir)
+    try:
+        return _load_corpus(data_dir, root, cache)
+    finally:
+        cache.save()
+
+
+def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
     problems: list[Diagnostic] = []
 
     def shown(path: Path) -> str:
@@ -92,7 +102,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 problems.append(Diagnostic(shown(data_dir / filename), 0, 0, "",
                                            "registry file is missing"))
             continue
-        source, found = load_source(path, shown(path))
+        source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
             parsed = validate_model(source, file_model, problems, found)
@@ -102,7 +112,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
     for path in files.documents:
-        source, found = load_source(path, shown(path))
+        source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
             sources.append(source)
@@ -130,6 +140,25 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         documents=[doc for doc, _ in documents],
         files={doc.ref: source.path for doc, source in documents},
     )
+
+
+def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
+    """One file from the cache if its text was read before, else parsed (and cached
+    when the fast reading accepted it)."""
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    entry = cache.get(key) if key else None
+    if entry is not None:
+        cached = Source(shown_as, entry[0], text)
+        cached.refs = entry[1]
+        return cached, []
+    source, problems = load_text(text, shown_as)
+    if key and source is not None and source.fast:
+        source.refs = references(source.data)
+        cache.put(key, (source.data, source.refs))
+    return source, problems
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,
@@ -286,14 +315,24 @@ def check_references(source: Source, organisations: dict[str, m.Organisation],
                      themes: dict[str, m.Theme]) -> list[Diagnostic]:
     """Unknown organisation and theme ids anywhere in a file's raw data."""
     problems: list[Diagnostic] = []
+    registries: dict[str, dict[str, Any]] = {"organisation": organisations, "theme": themes}
+    for loc, value, what in source.refs if source.refs is not None else references(source.data):
+        registry = registries[what]
+        if value not in registry:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc),
+                                       f"unknown {what} '{value}'" + _did_you_mean(value, registry)))
+    return problems
 
-    def report(loc: PathKey, message: str) -> None:
-        line, col = source.place(loc)
-        problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
-    def check(value: Any, loc: PathKey, registry: dict[str, Any], what: str) -> None:
-        if isinstance(value, str) and value not in registry:
-            report(loc, f"unknown {what} '{value}'" + _did_you_mean(value, registry))
+def references(data: Any) -> list[tuple[PathKey, str, str]]:
+    """(field path, id, "organisation" or "theme") of every organisation and theme
+    id in a file's raw data, so a file with a type error still has them checked."""
+    found: list[tuple[PathKey, str, str]] = []
+
+    def check(value: Any, loc: PathKey, what: str) -> None:
+        if isinstance(value, str):
+            found.append((loc, value, what))
 
     def walk(node: Any, loc: PathKey) -> None:
         if isinstance(node, dict):
@@ -301,17 +340,16 @@ def check_references(source: Source, organisations: dict[str, m.Organisation],
                 here = (*loc, key)
                 if key in ORGANISATION_KEYS:
                     for i, ref in enumerate(value if isinstance(value, list) else [value]):
-                        check(ref, (*here, i) if isinstance(value, list) else here,
-                              organisations, "organisation")
+                        check(ref, (*here, i) if isinstance(value, list) else here, "organisation")
                 elif key == "theme" and loc[:1] == ("chapters",):
-                    check(value, here, themes, "theme")
+                    check(value, here, "theme")
                 walk(value, here)
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, (*loc, i))
 
-    walk(source.data, ())
-    return problems
+    walk(data, ())
+    return found
 
 
 def check_documents(documents: list[tuple[m.Document, Source]],
