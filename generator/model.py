@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -32,6 +32,12 @@ YEARS = (1900, 2100)  # the years a document, a due date or a point may name
 Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML).
 DUE_PATTERN = r"^(?:Q[1-4] )?\d{4}$|^\d{4}-\d{2}(?:-\d{2})?$"
+
+
+# An empty list as a default, made anew for each model (pydantic would deep-copy a
+# literal [] default every time: a third of validating a document); the schema
+# still says the default is [].
+_EMPTY_LIST: Any = Field(default_factory=list, json_schema_extra={"default": []})
 
 
 class Model(BaseModel):
@@ -143,7 +149,7 @@ class Table(Model):
     row_header: Text
     columns: Annotated[list[Column], Field(min_length=1)]
     rows: Annotated[list[Row], Field(min_length=1)]
-    notes: list[Text] = []
+    notes: list[Text] = _EMPTY_LIST
     source: Text | None = None  # where in the source: "bijlage 3, p. 14"
     chart: ChartSpec | None = None
 
@@ -184,7 +190,7 @@ class Goal(Model):
     id: Slug
     heading: Text | None = None  # the sub-heading it stands under in the source
     text: Text
-    indicators: list[Indicator] = []
+    indicators: list[Indicator] = _EMPTY_LIST
 
 
 # --- commitments ------------------------------------------------------------
@@ -210,11 +216,11 @@ class Commitment(Model):
     number: Text | None = None  # as printed; absent when the source uses bullets
     kind: CommitmentKind | None = None  # None: the source does not say
     text: Text
-    items: list[Item] = []
+    items: list[Item] = _EMPTY_LIST
     parties: list[Ref] | None = None  # defaults to the group's actors
     due: Annotated[StrictStr, Field(pattern=DUE_PATTERN)] | None = None
-    figures: list[Figure] = []
-    serves: list[Slug] = []  # ids of goals in the document's framework
+    figures: list[Figure] = _EMPTY_LIST
+    serves: list[Slug] = _EMPTY_LIST  # ids of goals in the document's framework
     note: Text | None = None  # a transcription note, shown to readers
 
     @field_validator("number", mode="before")
@@ -273,12 +279,12 @@ class Chapter(Model):
     title: Text
     theme: Ref | None = None
     note: Text | None = None  # a transcription note, shown to readers under the heading
-    context: list[Context] = []
-    boxes: list[Box] = []
-    goals: list[Goal] = []
-    groups: list[Group] = []
-    tables: list[Table] = []
-    chapters: list[Chapter] = []
+    context: list[Context] = _EMPTY_LIST
+    boxes: list[Box] = _EMPTY_LIST
+    goals: list[Goal] = _EMPTY_LIST
+    groups: list[Group] = _EMPTY_LIST
+    tables: list[Table] = _EMPTY_LIST
+    chapters: list[Chapter] = _EMPTY_LIST
 
     @field_validator("number", mode="before")
     @classmethod
@@ -317,7 +323,7 @@ class Signatory(Model):
 class Signing(Model):
     date: dt.date | None = None
     place: Text | None = None
-    signatories: list[Signatory] = []
+    signatories: list[Signatory] = _EMPTY_LIST
     note: Text | None = None
 
 

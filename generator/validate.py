@@ -427,7 +427,7 @@ def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
 
 def _check_anchors(doc: m.Document, report: Any) -> None:
     """Chapter, goal, table and commitment ids share one namespace: the page's anchors."""
-    seen: dict[str, str] = {}
+    seen: dict[str, PathKey] = {}
 
     def claim(anchor: str, loc: PathKey) -> None:
         reserved = urls.reserved_anchor(anchor)
@@ -435,9 +435,10 @@ def _check_anchors(doc: m.Document, report: Any) -> None:
             report(loc, f"the identifier '{anchor}' is reserved: the page uses it {reserved}; "
                    f"choose another id")
         elif anchor in seen:
-            report(loc, f"duplicate identifier '{anchor}' (already used at {seen[anchor]})")
+            report(loc, f"duplicate identifier '{anchor}' (already used at "
+                        f"{format_path(seen[anchor])})")
         else:
-            seen[anchor] = format_path(loc)
+            seen[anchor] = loc
 
     for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
         claim(chapter.id, (*loc, "id"))
