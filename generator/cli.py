@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(args.root.resolve())
     try:
         if args.command == "check":
-            corpus = load_corpus(settings.data_dir, settings.root)
+            corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
             print(f"OK: {len(corpus.documents)} documents, {len(corpus.organisations)} "
                   f"organisations, {len(corpus.themes)} themes")
         elif args.command == "generate":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -38,6 +38,12 @@ _DUE_ONE = r"(?:Q[1-4] )?\d{4}|\d{4}-\d{2}(?:-\d{2})?"
 DUE_PATTERN = rf"^(?:{_DUE_ONE})(?: t/m (?:{_DUE_ONE}))?$"
 DUE_FORMS = ('"2023", "Q1 2023", "2023-06", "2023-06-30", or a range of two of these '
              'with " t/m " between them: "2028 t/m 2031"')
+
+
+# An empty list as a default, made anew for each model (pydantic would deep-copy a
+# literal [] default every time: a third of validating a document); the schema
+# still says the default is [].
+_EMPTY_LIST: Any = Field(default_factory=list, json_schema_extra={"default": []})
 
 
 class Model(BaseModel):
@@ -205,7 +211,7 @@ class Table(Model):
     row_header: Text
     columns: Annotated[list[Column], Field(min_length=1)]
     rows: Annotated[list[Row], Field(min_length=1)]
-    notes: list[Text] = []
+    notes: list[Text] = _EMPTY_LIST
     source: Text | None = None  # where in the source: "bijlage 3, p. 14"
     chart: ChartSpec | None = None
     page: Page | None = None  # the source page it starts on (evidence.py)
@@ -249,7 +255,7 @@ class Goal(Model):
     id: Slug
     heading: Text | None = None  # the sub-heading it stands under in the source
     text: Text
-    indicators: list[Indicator] = []
+    indicators: list[Indicator] = _EMPTY_LIST
     page: Page | None = None  # the source page (evidence.py)
 
 
@@ -305,11 +311,11 @@ class Commitment(Model):
     number: Text | None = None  # as printed; absent when the source uses bullets
     kind: CommitmentKind | None = None  # None: the source does not say
     text: Text
-    items: list[Item] = []
+    items: list[Item] = _EMPTY_LIST
     parties: list[Ref] | None = None  # defaults to the group's actors
     due: Annotated[StrictStr, Field(pattern=DUE_PATTERN)] | None = None
-    figures: list[Figure] = []
-    serves: list[Slug] = []  # ids of goals in the document's framework
+    figures: list[Figure] = _EMPTY_LIST
+    serves: list[Slug] = _EMPTY_LIST  # ids of goals in the document's framework
     note: Text | None = None  # a transcription note, shown to readers
     # Reported statuses, oldest first; none means "niet gerapporteerd" (never stored for it).
     status: list[StatusEntry] = []
@@ -385,12 +391,12 @@ class Chapter(Model):
     note: Text | None = None  # a transcription note, shown to readers under the heading
     # --- issue 11a: a party bound by some chapters only
     parties: list[Ref] | None = None  # the parties this chapter binds (default: the document's)
-    context: list[Context] = []
-    boxes: list[Box] = []
-    goals: list[Goal] = []
-    groups: list[Group] = []
-    tables: list[Table] = []
-    chapters: list[Chapter] = []
+    context: list[Context] = _EMPTY_LIST
+    boxes: list[Box] = _EMPTY_LIST
+    goals: list[Goal] = _EMPTY_LIST
+    groups: list[Group] = _EMPTY_LIST
+    tables: list[Table] = _EMPTY_LIST
+    chapters: list[Chapter] = _EMPTY_LIST
     page: Page | None = None  # the source page it starts on (evidence.py)
     provenance: Provenance | None = None  # title, order or grouping not as printed
 
@@ -431,7 +437,7 @@ class Signatory(Model):
 class Signing(Model):
     date: dt.date | None = None
     place: Text | None = None
-    signatories: list[Signatory] = []
+    signatories: list[Signatory] = _EMPTY_LIST
     note: Text | None = None
 
 

@@ -7,6 +7,7 @@
 # atomic swap are publish.py's.
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -55,6 +56,11 @@ class Settings:
         return self.root / "build"
 
     @property
+    def cache_dir(self) -> Path:
+        """Data files already read, by their text's hash (generator/cache.py)."""
+        return self.build_dir / "cache"
+
+    @property
     def docs_dir(self) -> Path:
         """The Markdown tree MkDocs reads (mkdocs.yml docs_dir)."""
         return self.build_dir / "docs"
@@ -98,7 +104,18 @@ def generate(settings: Settings) -> Generated:
 
 
 def _generate(settings: Settings) -> Generated:
-    corpus = load_corpus(settings.data_dir, settings.root)
+    corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
+    # The corpus lives until the end: the cyclic garbage collector need not look at
+    # it again on each of its passes while pages are rendered (unfrozen at the end,
+    # so a long `serve` can still collect it).
+    gc.freeze()
+    try:
+        return _render(settings, corpus)
+    finally:
+        gc.unfreeze()
+
+
+def _render(settings: Settings, corpus: Corpus) -> Generated:
     pages = render_pages(plan_pages(corpus, settings.content_dir))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}

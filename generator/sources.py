@@ -1,7 +1,13 @@
 # Reads YAML files into plain Python data plus a map from field path to the line
 # and column it came from, so later stages can name the place of a problem.
-# Parsing uses libyaml (CSafeLoader, about 10x faster than pure Python); objects
-# are built here from the node tree so every value keeps its position.
+# Parsing uses libyaml (CSafeLoader, about 10x faster than pure Python). A file is
+# first read in one pass over libyaml's events that builds the values and applies
+# every limit and scalar rule below, without positions (fast_load); any file that
+# pass is unsure of (an alias, a tag, a limit reached, a scalar YAML 1.1 reads as
+# something other than text, a plain number or date, true/false or null, a duplicate
+# key, a syntax error) is read again the careful way, from the node tree, where
+# every value keeps its position and every problem is reported. Positions of a file
+# read the fast way are computed the careful way only when a problem needs a place.
 # Input is hostile until checked, in this order: which files (list_data_files:
 # every file under data/ is read or reported, links stay inside the repository),
 # bytes (size, UTF-8, characters YAML forbids), events (no tags; nesting and
@@ -10,10 +16,11 @@
 # readings such as 1:30 -> 90 or 0100 -> 64 are refused, never silently taken).
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +39,51 @@ REGISTRY_FILES = ("organisations.yaml", "themes.yaml", "municipalities.yaml",
 NOTES_FILE = "README.md"  # notes for maintainers, anywhere under data/; not read
 
 
-@dataclass
 class Source:
-    """One loaded YAML file: its data and where each field path starts."""
+    """One loaded YAML file: its data and where each field path starts.
 
-    path: str  # as shown in messages, relative to the project root
-    data: Any
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    # The text as written of plain scalars that YAML read as something other than
-    # text (a number, a date, true/false), for hints such as "put it in quotes".
-    raw: dict[PathKey, str] = field(default_factory=dict)
+    `positions` and `raw` (the text as written of plain scalars that YAML read as
+    something other than text, for hints such as "put it in quotes") are filled
+    while loading the careful way, or computed from `text` when first asked for."""
+
+    def __init__(self, path: str, data: Any, text: str | None = None) -> None:
+        self.path = path  # as shown in messages, relative to the project root
+        self.data = data
+        self._text = text  # kept only until the positions are computed
+        self._positions: dict[PathKey, tuple[int, int]] | None = None if text else {}
+        self._raw: dict[PathKey, str] | None = None if text else {}
+        # (field path, id, "organisation" or "theme") for every reference in the
+        # data, when known (from the cache); see validate.references.
+        self.refs: list[tuple[PathKey, str, str]] | None = None
+
+    @property
+    def fast(self) -> bool:
+        """Read the fast way (its positions not computed yet)."""
+        return self._text is not None
+
+    @property
+    def positions(self) -> dict[PathKey, tuple[int, int]]:
+        if self._positions is None:
+            self._locate()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def raw(self) -> dict[PathKey, str]:
+        if self._raw is None:
+            self._locate()
+        assert self._raw is not None
+        return self._raw
+
+    def _locate(self) -> None:
+        """Positions of a file read the fast way: the careful reading of the same
+        text (it found nothing to refuse, so this gives the same data)."""
+        self._positions, self._raw = {}, {}
+        if self._text is not None:
+            careful = _careful_load(self._text, self.path)[0]
+            if careful is not None:
+                self._positions, self._raw = careful.positions, careful.raw
+        self._text = None
 
     def place(self, loc: PathKey) -> tuple[int, int]:
         """Line and column of the nearest known ancestor of `loc`."""
@@ -210,6 +252,19 @@ def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnost
     text, problems = read_text(path, shown_as)
     if text is None:
         return None, problems
+    return load_text(text, shown_as)
+
+
+def load_text(text: str, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Parse the text of one file: the fast way if it can, else the careful way."""
+    data = fast_load(text)
+    if data is not _UNSURE:
+        return Source(shown_as, data, text), []
+    return _careful_load(text, shown_as)
+
+
+def _careful_load(text: str, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Every check, with the position of every value and of every problem."""
     problems = check_events(text, shown_as)
     if problems:
         return None, problems
@@ -428,3 +483,172 @@ def _reinterpreted(text: str, value: Any) -> str | None:
             return None
         return f"'{text}' is read by YAML as a date and time; dates are written 2023-12-31{quote}"
     return None
+
+
+# --- the fast way -----------------------------------------------------------------
+
+class _Unsure:
+    """fast_load's answer for a file it leaves to the careful reading."""
+
+
+_UNSURE: Any = _Unsure()
+# First characters of plain scalars that YAML may read as something other than text
+# (the resolver's table); any other plain scalar is text without asking.
+_RESOLVED_FIRST = frozenset(c for c in yaml.resolver.Resolver.yaml_implicit_resolvers if c)
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def fast_load(text: str) -> Any:
+    """The file's data in one pass over libyaml's events, or _UNSURE.
+
+    Gives data only for a file the careful reading would accept without a
+    diagnostic and read the same: one document, no tags, aliases only of anchors
+    already complete, within MAX_DEPTH and MAX_VALUES as expanded, keys plain text and unique, and plain
+    scalars that are text, null, true/false, whole numbers of at most 2^53,
+    finite decimals with a point, or dates that exist, as written in YAML 1.2.
+    Anything else, a syntax error included, is _UNSURE (read the careful way)."""
+    parser = yaml.CSafeLoader(text)
+    resolve = parser.resolve
+    scalar_event, mapping_start, sequence_start = (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                                   yaml.SequenceStartEvent)
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    document_start = yaml.DocumentStartEvent
+    # Each open collection: [the dict or list, the key waiting for its value or
+    # None, its anchor or None].
+    stack: list[list[Any]] = []
+    anchors: dict[str, tuple[Any, int, int]] = {}  # name -> (value, values, depth)
+    result: Any = _UNSURE
+    documents = 0
+    total = 0
+    try:
+        while True:
+            event: Any = parser.get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is scalar_event:
+                if event.tag is not None:
+                    return _UNSURE
+                text_value: str = event.value
+                if event.style:
+                    value: Any = text_value  # quoted or block: text
+                elif text_value[:1] not in _RESOLVED_FIRST and text_value:
+                    value = text_value
+                else:
+                    value = _plain(text_value, resolve)
+                    if value is _UNSURE:
+                        return _UNSURE
+                total += 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1, 0)
+            elif kind is mapping_start or kind is sequence_start:
+                if event.tag is not None:
+                    return _UNSURE
+                total += 1
+                if len(stack) >= MAX_DEPTH:
+                    return _UNSURE
+                value = {} if kind is mapping_start else []
+            elif kind in collection_end:
+                done = stack.pop()
+                if done[1] is not None:
+                    return _UNSURE
+                if done[2] is not None:
+                    anchors[done[2]] = (done[0], _count(done[0]), _depth(done[0]))
+                if not stack:
+                    result = done[0]
+                continue  # placed in its parent when it started
+            elif kind is document_start:
+                documents += 1
+                if documents > 1:
+                    return _UNSURE
+                continue
+            elif kind is yaml.AliasEvent:
+                # An alias repeats its anchor's value, counted as expanded; one
+                # inside its own anchor (not yet complete) is left to the careful way.
+                if event.anchor not in anchors:
+                    return _UNSURE
+                value, size, inner = anchors[event.anchor]
+                total += size
+                if len(stack) + inner > MAX_DEPTH:
+                    return _UNSURE
+            else:
+                continue  # stream and document ends
+            if total > MAX_VALUES:
+                return _UNSURE
+            if not stack:
+                if kind is scalar_event:
+                    result = value
+                    continue
+            elif not _place(stack[-1], value):
+                return _UNSURE
+            if kind is mapping_start or kind is sequence_start:
+                stack.append([value, None, event.anchor])
+    except yaml.YAMLError:
+        return _UNSURE
+    finally:
+        parser.dispose()
+    if documents != 1 or result is None or stack:
+        return _UNSURE  # an empty file is reported the careful way
+    return result
+
+
+def _count(value: Any) -> int:
+    """Values in an anchored collection, aliases inside it expanded."""
+    if type(value) is dict:
+        return 1 + sum(1 + _count(v) for v in value.values())
+    if type(value) is list:
+        return 1 + sum(_count(v) for v in value)
+    return 1
+
+
+def _depth(value: Any) -> int:
+    """Levels of nesting of an anchored value (0 for a scalar)."""
+    if type(value) is dict:
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if type(value) is list:
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _place(top: list[Any], value: Any) -> bool:
+    """Put a value into the open collection; False where the careful reading
+    would report something (a key that is not text, a duplicate key)."""
+    container = top[0]
+    if type(container) is list:
+        container.append(value)
+        return True
+    key = top[1]
+    if key is None:
+        if type(value) is not str or value in container:
+            return False
+        top[1] = value
+        return True
+    container[key] = value
+    top[1] = None
+    return True
+
+
+def _plain(text: str, resolve: Any) -> Any:
+    """A plain scalar that YAML may read as something other than text: its value,
+    or _UNSURE where the careful reading would refuse it or give a hint."""
+    if text in _NULLS:
+        return None
+    tag = resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR_TAG:
+        return text
+    kind = tag.rsplit(":", 1)[-1]
+    if kind == "bool" and text in _PLAIN_BOOL:
+        return text == "true"
+    if kind == "int" and _PLAIN_INT.match(text):
+        number = int(text)
+        return number if abs(number) <= MAX_INT else _UNSURE
+    if kind == "float" and _PLAIN_FLOAT.match(text):
+        decimal = float(text)
+        return decimal if math.isfinite(decimal) else _UNSURE
+    if kind == "timestamp" and _PLAIN_DATE.match(text):
+        try:
+            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            return _UNSURE
+    return _UNSURE

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,9 +16,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from . import urls
+from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
-from .sources import PathKey, Source, format_path, list_data_files, load_source
+from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -71,9 +73,25 @@ class Corpus:
         return list(self._by_framework.get(framework_ref, []))
 
 
-def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
-    """Load and validate every file under data_dir; raise DataError listing all problems."""
+def load_corpus(data_dir: Path, root: Path | None = None, cache_dir: Path | None = None) -> Corpus:
+    """Load and validate every file under data_dir; raise DataError listing all problems.
+    With cache_dir (build/cache), files read before with the same text are not parsed again."""
     root = root or data_dir.parent
+    # Loading allocates millions of small objects and frees none of them in cycles;
+    # the cyclic garbage collector's passes over the growing heap took two thirds of
+    # a national `check` (6 of 9 s), so it is paused while loading.
+    collecting = gc.isenabled()
+    gc.disable()
+    cache = SourceCache(cache_dir)
+    try:
+        return _load_corpus(data_dir, root, cache)
+    finally:
+        cache.save()
+        if collecting:
+            gc.enable()
+
+
+def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
     problems: list[Diagnostic] = []
 
     def shown(path: Path) -> str:
@@ -95,7 +113,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
                 problems.append(Diagnostic(shown(data_dir / filename), 0, 0, "",
                                            "registry file is missing"))
             continue
-        source, found = load_source(path, shown(path))
+        source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
             parsed = validate_model(source, file_model, problems, found)
@@ -109,7 +127,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
     for path in files.documents:
-        source, found = load_source(path, shown(path))
+        source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
             sources.append(source)
@@ -148,7 +166,7 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
     redirects: list[m.Redirect] = []
     redirects_path = files.registries.get(REDIRECTS_FILE)
     if redirects_path is not None:
-        source, found = load_source(redirects_path, shown(redirects_path))
+        source, found = load_source(redirects_path, shown(redirects_path), cache)
         problems += found
         parsed = validate_model(source, m.RedirectsFile, problems, found) if source else None
         if source is not None and parsed is not None:
@@ -167,6 +185,25 @@ def load_corpus(data_dir: Path, root: Path | None = None) -> Corpus:
         files={doc.ref: source.path for doc, source in documents},
         redirects=redirects,
     )
+
+
+def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
+    """One file from the cache if its text was read before, else parsed (and cached
+    when the fast reading accepted it)."""
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    entry = cache.get(key) if key else None
+    if entry is not None:
+        cached = Source(shown_as, entry[0], text)
+        cached.refs = entry[1]
+        return cached, []
+    source, problems = load_text(text, shown_as)
+    if key and source is not None and source.fast:
+        source.refs = references(source.data)
+        cache.put(key, (source.data, source.refs))
+    return source, problems
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,
@@ -340,17 +377,27 @@ def check_references(source: Source, organisations: Collection[str] | None,
     """Unknown organisation and theme ids anywhere in a file's raw data (a registry
     that did not load, None, is not checked against)."""
     problems: list[Diagnostic] = []
-
-    def report(loc: PathKey, message: str) -> None:
-        line, col = source.place(loc)
-        problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
-
-    def check(value: Any, loc: PathKey, registry: Collection[str] | None, what: str) -> None:
-        if registry is not None and isinstance(value, str) and value not in registry:
+    registries: dict[str, Collection[str] | None] = {"organisation": organisations, "theme": themes}
+    for loc, value, what in source.refs if source.refs is not None else references(source.data):
+        registry = registries[what]
+        if registry is not None and value not in registry:
             hint = _did_you_mean(value, registry)
             if what == "theme":  # a short list: name it all
                 hint += f"; the themes are: {', '.join(sorted(registry))} (data/themes.yaml)"
-            report(loc, f"unknown {what} '{value}'" + hint)
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc),
+                                       f"unknown {what} '{value}'" + hint))
+    return problems
+
+
+def references(data: Any) -> list[tuple[PathKey, str, str]]:
+    """(field path, id, "organisation" or "theme") of every organisation and theme
+    id in a file's raw data, so a file with a type error still has them checked."""
+    found: list[tuple[PathKey, str, str]] = []
+
+    def check(value: Any, loc: PathKey, what: str) -> None:
+        if isinstance(value, str):
+            found.append((loc, value, what))
 
     def walk(node: Any, loc: PathKey) -> None:
         if isinstance(node, dict):
@@ -358,17 +405,16 @@ def check_references(source: Source, organisations: Collection[str] | None,
                 here = (*loc, key)
                 if key in ORGANISATION_KEYS:
                     for i, ref in enumerate(value if isinstance(value, list) else [value]):
-                        check(ref, (*here, i) if isinstance(value, list) else here,
-                              organisations, "organisation")
+                        check(ref, (*here, i) if isinstance(value, list) else here, "organisation")
                 elif key == "theme" and loc[:1] == ("chapters",):
-                    check(value, here, themes, "theme")
+                    check(value, here, "theme")
                 walk(value, here)
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, (*loc, i))
 
-    walk(source.data, ())
-    return problems
+    walk(data, ())
+    return found
 
 
 def _identity(municipality: str, slug: str, source: Source, report: Any,
@@ -623,7 +669,7 @@ def _check_pages(doc: m.Document, report: Any) -> None:
 
 def _check_anchors(doc: m.Document, report: Any) -> None:
     """Chapter, goal, table and commitment ids share one namespace: the page's anchors."""
-    seen: dict[str, str] = {}
+    seen: dict[str, PathKey] = {}
 
     def claim(anchor: str, loc: PathKey) -> None:
         reserved = urls.reserved_anchor(anchor)
@@ -631,9 +677,10 @@ def _check_anchors(doc: m.Document, report: Any) -> None:
             report(loc, f"the identifier '{anchor}' is reserved: the page uses it {reserved}; "
                    f"choose another id")
         elif anchor in seen:
-            report(loc, f"duplicate identifier '{anchor}' (already used at {seen[anchor]})")
+            report(loc, f"duplicate identifier '{anchor}' (already used at "
+                        f"{format_path(seen[anchor])})")
         else:
-            seen[anchor] = format_path(loc)
+            seen[anchor] = loc
 
     for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
         claim(chapter.id, (*loc, "id"))

@@ -2,6 +2,7 @@
 # mistake a maintainer makes gives one message with file, line, column and field.
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from generator.validate import load_corpus
 DOC = "data/testdorp/prestatieafspraken-2024.yaml"
 
 
-def problems(data: Path) -> list[str]:
+def problems(data: Path, cache_dir: Path | None = None) -> list[str]:
     with pytest.raises(DataError) as info:
-        load_corpus(data, data.parent)
+        load_corpus(data, data.parent, cache_dir)
     return [str(d) for d in info.value.diagnostics]
 
 
@@ -71,9 +72,47 @@ def test_valid_corpus_loads(corpus_dir: Path) -> None:
      f"{DOC}:6:7: YAML syntax error: did not find expected ',' or '}}' (while parsing a "
      "flow mapping)"),
 ])
-def test_mistake_gives_located_message(corpus_dir: Path, old: str, new: str, expected: str) -> None:
+@pytest.mark.parametrize("cached", [False, True], ids=["", "cached"])
+def test_mistake_gives_located_message(corpus_dir: Path, old: str, new: str, expected: str,
+                                       cached: bool) -> None:
+    cache_dir = corpus_dir.parent / "build" / "cache" if cached else None
+    if cache_dir:
+        load_corpus(corpus_dir, corpus_dir.parent, cache_dir)  # every file in the cache
+        assert (cache_dir / "sources.pickle").is_file()
     edit(corpus_dir, old, new)
-    assert problems(corpus_dir) == [expected]
+    assert problems(corpus_dir, cache_dir) == [expected]
+    if cache_dir:
+        assert problems(corpus_dir, cache_dir) == [expected]  # a file with a problem is not cached
+
+
+def test_cached_file_still_has_its_places(corpus_dir: Path) -> None:
+    """A document read from the cache gets line and column when another file makes
+    it wrong (here: its organisation removed from the registry)."""
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    edit(corpus_dir, "  - {id: ah-woon, kind: huurdersorganisatie, name: Algemene Huurdersvereniging WOON, "
+         "short_name: AH WOON}\n", "", file="organisations.yaml")
+    found = problems(corpus_dir, cache_dir)
+    assert [p for p in found if re.match(rf"{re.escape(DOC)}:\d+:\d+: parties\[2\]: unknown organisation "
+                                         r"'ah-woon'", p)]
+    assert found == problems(corpus_dir)
+
+
+def test_cache_of_other_code_or_damaged_is_not_used(corpus_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cache
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    stored = cache.SourceCache(cache_dir)
+    assert len(stored.old) == len(list(corpus_dir.rglob("*.yaml")))
+    monkeypatch.setattr(cache, "_version", "other code")
+    assert cache.SourceCache(cache_dir).old == {}
+    monkeypatch.undo()
+    (cache_dir / "sources.pickle").write_bytes(b"damaged")
+    assert cache.SourceCache(cache_dir).old == {}
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
 
 
 def test_all_problems_reported_at_once(corpus_dir: Path) -> None:
