@@ -92,6 +92,13 @@ COMMITMENTS = Resource(
         F("herkomst", "string", "Als de tekst niet precies zo gedrukt is: hoe de redactie hem "
           "heeft vastgesteld", "Provenance kind, if not as printed"),
     ), "permalink")
+
+def _page_field(what: str) -> FieldSpec:
+    """The field with the address of a register entry's own page on the site."""
+    return FieldSpec("pagina", "string", f"Adres van {what} op deze site, ten opzichte van het "
+                     "adres van de site", "Page, relative to the site's address")
+
+
 DOCUMENTS = Resource(
     "documenten", "Documenten", "Elk document met zijn periode, raamwerk en bron.", (
         F("document", "string", "Id van het document: <gemeente>/<slug>", "Document reference"),
@@ -106,8 +113,7 @@ DOCUMENTS = Resource(
         F("partijen", "string", f"Ids van de partijen, gescheiden door '{SEPARATOR.strip()}'",
           "Party ids"),
         F("afspraken", "integer", "Aantal afspraken in het document", "Number of commitments"),
-        F("pagina", "string", "Adres van het document op deze site, ten opzichte van het adres "
-          "van de site", "Page, relative to the site's address"),
+        _page_field("het document"),
         F("bron_titel", "string", "Titel van de gepubliceerde PDF", "Title of the source PDF"),
         F("bron_uitgever", "string", "Wie de bron publiceerde", "Publisher"),
         F("bron_url", "string", "Adres van de bron", "Source URL"),
@@ -121,8 +127,7 @@ ORGANISATIONS = Resource(
         F("website", "string", "Website", "Website"),
         F("opvolger", "string", "Id van de organisatie die haar opvolgde (fusie of "
           "naamswijziging)", "Successor id"),
-        F("pagina", "string", "Adres van de organisatie op deze site, ten opzichte van het "
-          "adres van de site", "Page, relative to the site's address"),
+        _page_field("de organisatie"),
     ), "id")
 MUNICIPALITIES = Resource(
     "gemeenten", "Gemeenten", "De gemeenten in het register.", (
@@ -131,8 +136,7 @@ MUNICIPALITIES = Resource(
         F("naam", "string", "Naam", "Name"),
         F("provincie", "string", "Provincie", "Province"),
         F("documenten", "integer", "Aantal documenten in het register", "Number of documents"),
-        F("pagina", "string", "Adres van de gemeente op deze site, ten opzichte van het adres "
-          "van de site", "Page, relative to the site's address"),
+        _page_field("de gemeente"),
     ), "id")
 THEMES = Resource(
     "themas", "Thema's", "De gemeenschappelijke thema's.", (
@@ -140,8 +144,7 @@ THEMES = Resource(
         F("naam", "string", "Naam", "Name"),
         F("beschrijving", "string", "Beschrijving", "Description"),
         F("afspraken", "integer", "Aantal afspraken met dit thema", "Number of commitments"),
-        F("pagina", "string", "Adres van het thema op deze site, ten opzichte van het adres van "
-          "de site", "Page, relative to the site's address"),
+        _page_field("het thema"),
     ), "id")
 REGISTER: tuple[Resource, ...] = (COMMITMENTS, DOCUMENTS, ORGANISATIONS, MUNICIPALITIES, THEMES)
 

@@ -11,6 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
 
+def make_project(root: Path, data: Path | None = None) -> Path:
+    """A project root around a data/ directory: the real content, theme, hook and
+    config, and the installed front-end files (linked). With `data`, that corpus is
+    copied in as data/ first."""
+    if data is not None:
+        shutil.copytree(data, root / "data")
+    for name in ("content", "site_theme", "hooks"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    return root
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/corpus laid out as <root>/data."""

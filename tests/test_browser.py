@@ -435,14 +435,10 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     from generator.pipeline import Settings, build
 
+    from .conftest import FIXTURE_CORPUS, make_project
     from .test_generate import HOSTILE, _poison
 
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(ROOT / "tests/fixtures/corpus", root / "data")
-    for name in ("content", "site_theme", "hooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    root = make_project(tmp_path_factory.mktemp("hostile"), FIXTURE_CORPUS)
     payload = " | ".join([*HOSTILE, "<img src=x onerror=\"window.__pwned=1\">", "%{y} \u2028 x"])
     for path in (root / "data/testdorp").glob("*.yaml"):
         data, _ = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), payload)

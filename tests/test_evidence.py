@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ from generator.export import indicator_csv
 from generator.formatting import page_ref, provenance_marker
 from generator.pipeline import Settings, build, generate
 
+from .conftest import make_project
 from .htmltext import Page
 from .test_generate import Elements
 from .test_validate import problems
@@ -82,12 +82,7 @@ def test_provenance_marker_names_the_act_and_escapes_the_note() -> None:
 
 @pytest.fixture
 def project(corpus_dir: Path) -> Path:
-    root = corpus_dir.parent
-    for name in ("content", "site_theme", "hooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
-    return root
+    return make_project(corpus_dir.parent)
 
 
 def test_page_markdown_shows_pages_and_markers(project: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from generator.errors import DataError, GeneratorError
 from generator.pipeline import Settings, build, generate
 
+from .conftest import make_project
 from .htmltext import Page
 
 
@@ -46,12 +46,7 @@ DOC_MD = "gemeenten/testdorp/prestatieafspraken-2024.md"
 @pytest.fixture
 def project(corpus_dir: Path) -> Path:
     """A project root around the fixture corpus, with the real content, theme and config."""
-    root = corpus_dir.parent
-    for name in ("content", "site_theme", "hooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
-    return root
+    return make_project(corpus_dir.parent)
 
 
 def test_document_page_markdown(project: Path) -> None:

@@ -3,7 +3,6 @@
 # text in the diff must show as written, never as markup.
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from generator.pipeline import Settings, build
 
+from .conftest import FIXTURE_CORPUS, make_project
 from .htmltext import Page
 
 pytestmark = pytest.mark.slow
@@ -46,11 +46,7 @@ class Tags(HTMLParser):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "tests/fixtures/corpus", root / "data")
-    for name in ("content", "site_theme", "hooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    make_project(root, FIXTURE_CORPUS)
     build(Settings(root), root / "site")
     return root / "site"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from generator.pipeline import Settings, build
 from generator.register import DATAPACKAGE, REGISTER
 
+from .conftest import FIXTURE_CORPUS, make_project
 from .htmltext import Page
 
 pytestmark = pytest.mark.slow
@@ -25,13 +25,9 @@ NEW = "gemeenten/testdorp/prestatieafspraken-2026/"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "tests/fixtures/corpus", root / "data")
+    make_project(root, FIXTURE_CORPUS)
     (root / "data/redirects.yaml").write_text(f"redirects:\n  - {{from: {OLD}, to: {NEW}}}\n",
                                               encoding="utf-8")
-    for name in ("content", "site_theme", "hooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
     build(Settings(root), root / "site")
     return root / "site"
 
