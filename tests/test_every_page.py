@@ -203,6 +203,10 @@ def test_overview_tables_count_what_each_document_holds(
         assert " 0 afspraken" not in page.text
     for doc in CORPUS.documents:
         if doc.kind == "framework":
+            for chapter in m.iter_chapters(doc.chapters):
+                if chapter.theme:  # its theme's page counts its goals, not "(0)" commitments
+                    page, _ = pages[urls.page_url(urls.theme_page(chapter.theme)) + "index.html"]
+                    assert f"({len(chapter.goals)} doelen)" in page.text, (doc.ref, chapter.id)
             for party in doc.parties:
                 page, _ = pages[urls.page_url(urls.organisation_page(party)) + "index.html"]
                 assert f"kader: {contents_label(doc)}" in page.text
