@@ -60,7 +60,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"({len(generated.changed)} changed)")
         elif args.command == "build":
             site_dir = args.site_dir or settings.root / "site"
-            build(settings, site_dir)
+            built = build(settings, site_dir, hold_ctrl_c_to_exit=True)
+            if built.interrupted:
+                print("interrupted after the new site was put in place; the new site is "
+                      "complete", file=sys.stderr)
             print(f"built the site into {site_dir}")
         elif args.command == "serve":
             try:

@@ -7,6 +7,7 @@
 # atomic swap are publish.py's.
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import multiprocessing
@@ -170,6 +171,7 @@ def last_commit_time() -> str:
 class Built:
     files: int  # files generated into build/docs
     changed: int  # of which changed since the last run
+    interrupted: bool = False  # Ctrl-C came once the new site was being swapped in
 
 
 def _generate_apart(settings: Settings) -> Built:
@@ -213,13 +215,18 @@ def _generate_apart(settings: Settings) -> Built:
     raise GeneratorError(f"the generator failed: {rest[0]}")
 
 
-def build(settings: Settings, site_dir: Path, strict: bool = True) -> Built:
-    """Generate, build the site next to site_dir, and swap it in only on success."""
+def build(settings: Settings, site_dir: Path, strict: bool = True,
+          hold_ctrl_c_to_exit: bool = False) -> Built:
+    """Generate, build the site next to site_dir, and swap it in only on success.
+
+    hold_ctrl_c_to_exit is for the command line: from the swap on, Ctrl-C is held
+    until the process ends, so it cannot turn a published build into an error.
+    """
     site = check_site_dir(settings.root, site_dir,
                           [settings.data_dir, settings.content_dir, settings.docs_dir])
     with build_lock(settings.build_dir, wait=False):
         generated = _generate_apart(settings)
-        with Staging(site) as staging:
+        with Staging(site, hold_ctrl_c_to_exit) as staging:
             command = [sys.executable, "-m", BUILDER, "build", "--clean", "--site-dir",
                        str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
             if strict:
@@ -230,4 +237,4 @@ def build(settings: Settings, site_dir: Path, strict: bool = True) -> Built:
                 raise GeneratorError(f"{BUILDER} build failed:\n{result.stdout}{result.stderr}")
             index_site(staging.path)
             staging.publish()
-    return generated
+    return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing)

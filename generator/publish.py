@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ LOCK_NAME = ".lock"
 # and force the two-rename fallback; both are read from the environment.
 KILL_AT_ENV = "PRESTATIEAFSPRAKEN_TEST_KILL_AT"
 NO_EXCHANGE_ENV = "PRESTATIEAFSPRAKEN_TEST_NO_EXCHANGE"
+INTERRUPT_AT_ENV = "PRESTATIEAFSPRAKEN_TEST_INTERRUPT_AT"
 
 
 class PublishError(GeneratorError):
@@ -141,9 +143,33 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def checkpoint(name: str) -> None:
-    """Test-only: die here, as a kill -9 would, if the tests ask for it."""
+    """Test-only: die here, as a kill -9 would, or get a Ctrl-C here, if the tests ask."""
     if os.environ.get(KILL_AT_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(INTERRUPT_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+def hold_ctrl_c() -> set[int | signal.Signals] | None:
+    """Hold back Ctrl-C (SIGINT) until release_ctrl_c(); returns what to restore.
+
+    Only the main thread receives signals in Python, so elsewhere this does nothing.
+    A Ctrl-C that comes meanwhile stays pending; a process that ends while holding
+    it simply never sees it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def release_ctrl_c(previous: set[int | signal.Signals] | None) -> None:
+    """Let Ctrl-C through again; one that came meanwhile is raised here."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ctrl_c_pending() -> bool:
+    return signal.SIGINT in signal.sigpending()
 
 
 class Staging:
@@ -154,8 +180,12 @@ class Staging:
     whatever happened (an error, Ctrl-C), nothing is left but the site.
     """
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, hold_ctrl_c_to_exit: bool = False) -> None:
         self.site = site
+        self.hold_to_exit = hold_ctrl_c_to_exit
+        self.published = False
+        self.interrupted_after_publishing = False
+        self._held: set[int | signal.Signals] | None = None
         self.path = site.with_name(f".{site.name}-building")
         self.old = site.with_name(f".{site.name}-old")
 
@@ -174,6 +204,18 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._cleanup()
+        if not self.published:
+            return
+        # Ctrl-C has been held since the swap began (publish()): the new site is in
+        # place, so the build succeeded whatever comes now. The command line keeps
+        # holding it until the process ends (hold_ctrl_c_to_exit); a library caller
+        # gets Ctrl-C back here, and a pending one is recorded, not raised.
+        self.interrupted_after_publishing = ctrl_c_pending()
+        if not self.hold_to_exit:
+            try:
+                release_ctrl_c(self._held)
+            except KeyboardInterrupt:
+                self.interrupted_after_publishing = True
 
     def check_writable(self) -> None:
         """Refuse before building when the old site could not be removed afterwards."""
@@ -197,9 +239,22 @@ class Staging:
                 shutil.rmtree(leftover)
 
     def publish(self) -> None:
-        """Swap the staged site into place; the old site is removed afterwards."""
+        """Swap the staged site into place; the old site is removed afterwards.
+
+        Ctrl-C before the swap keeps the old site; from the swap on it is held
+        back (see __exit__), so a build that swapped is never reported as stopped.
+        """
+        checkpoint("staged")
+        self._held = hold_ctrl_c()
         try:
-            checkpoint("staged")
+            self._swap()
+        except BaseException:
+            release_ctrl_c(self._held)
+            raise
+        self.published = True
+
+    def _swap(self) -> None:
+        try:
             if not self.site.exists():
                 self.path.rename(self.site)
             elif exchange(self.path, self.site):

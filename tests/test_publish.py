@@ -188,6 +188,28 @@ def test_a_build_killed_at_any_point_leaves_a_complete_site(project: Path, point
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("point", ["staged", "exchanged"])
+def test_ctrl_c_just_before_or_during_the_swap(project: Path, point: str) -> None:
+    """Before the swap Ctrl-C keeps the old site (130); once the swap has begun it
+    is finished, and the build reports a complete new site (0), never "unchanged"."""
+    assert run(project, "build").returncode == 0
+    old = digest(project / "site")
+    _retitle(project)
+    result = run(project, "build", env={**os.environ, publish.INTERRUPT_AT_ENV: point})
+    assert "Traceback" not in result.stderr
+    if point == "staged":
+        assert result.returncode == 130, result.stderr
+        assert result.stderr.startswith("interrupted; the previous site is unchanged")
+        assert digest(project / "site") == old
+    else:
+        assert result.returncode == 0, result.stderr
+        assert "the new site is complete" in result.stderr
+        html = (project / "site/gemeenten/testdorp/prestatieafspraken-2024/index.html").read_text(encoding="utf-8")
+        assert "Nieuwe titel" in html
+    assert sorted(p.name for p in project.iterdir() if "site" in p.name) == ["site", "site_theme"]
+
+
+@pytest.mark.slow
 def test_concurrent_builds_exclude_each_other(project: Path) -> None:
     assert run(project, "build").returncode == 0
     _retitle(project)
@@ -222,7 +244,9 @@ def test_ctrl_c_at_any_moment_leaves_the_site_and_no_staging(project: Path) -> N
         if result.returncode == 130:
             assert result.stderr.startswith("interrupted")
         if result.returncode != 0:
-            assert digest(project / "site") == current  # interrupted: the site before it
+            assert digest(project / "site") == current, (result.returncode, result.stderr)  # interrupted: the site before it
+        elif "the new site is complete" in result.stderr:
+            assert digest(project / "site") != current  # interrupted in the swap: the new one
         current = digest(project / "site")
         assert not (project / ".site-building").exists()
         assert not (project / ".site-old").exists()
