@@ -97,6 +97,8 @@ def write_corpus(root: Path, count: int) -> int:
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     shutil.copy(ROOT / "data/themes.yaml", data / "themes.yaml")
+    if (ROOT / "data/comparisons.yaml").exists():  # the figures compared across municipalities
+        shutil.copy(ROOT / "data/comparisons.yaml", data / "comparisons.yaml")
     framework = seed_docs["groningen/ambitiekader-2021-2025"]
     yearly = [d for ref, d in seed_docs.items() if d["kind"] == "yearly"]
     orgs = [o for o in seed_orgs.values() if o["kind"] == "overig"]

@@ -136,6 +136,30 @@ class ThemesFile(Model):
     themes: list[Theme]
 
 
+# --- figures compared across municipalities: data/comparisons.yaml --------------
+
+class Comparable(Model):
+    """A figure several documents give, compared per municipality and year on one page."""
+
+    id: Slug  # stable: the page's URL is vergelijken/<id>/
+    name: Text  # "Sociale huurvoorraad"
+    unit: Text | None = None  # every value compared must have this unit
+    description: Text  # what is counted, and when (peildatum), in plain Dutch
+    note: Text | None = None  # where values are not alike, shown above the comparison
+
+
+class ComparablesFile(Model):
+    comparisons: list[Comparable]  # the figures compared across municipalities, in page order
+
+
+class CompareRef(Model):
+    """Marks a figure, a table column or an indicator as a value of a comparison."""
+
+    id: Slug  # a comparison in data/comparisons.yaml
+    year: Year | None = None  # the year the value is for (not on an indicator: its points have years)
+    note: Text | None = None  # what makes this value different: "alleen De Volmacht"
+
+
 class MunicipalitiesFile(Model):
     municipalities: list[Municipality]
 
@@ -156,6 +180,8 @@ class Column(Model):
     # The framework indicator whose quantity this column gives (planned, or realised
     # with status gerealiseerd); the table's total row holds the municipality's value.
     measures: Slug | None = None
+    # The total row (or, without one, each row) is a value of this comparison.
+    compare: CompareRef | None = None
 
 
 class Cell(Model):
@@ -249,6 +275,7 @@ class Indicator(Model):
     decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
     points: Annotated[list[Point], Field(min_length=1)]
     note: Text | None = None
+    compare: CompareRef | None = None  # every point is a value of this comparison
 
 
 class Goal(Model):
@@ -275,6 +302,7 @@ class Figure(Model):
     unit: Text | None = None
     decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
     uncertain: StrictBool = False
+    compare: CompareRef | None = None  # the figure is a value of this comparison
 
 
 # --- status and lineage of a commitment --------------------------------------

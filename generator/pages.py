@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from . import model as m
 from . import urls
+from .comparison_views import plan_comparisons
 from .concreteness import CRITERIA
 from .errors import OutputConflict
 from .formatting import Safe
@@ -68,6 +69,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
         # The register at a glance (issue 12d).
         "overview": plan_overview(corpus, queries, in_force),
         "municipality_name": _municipality_name(corpus),
+        "comparables": bool(corpus.comparables),
     }))
     index = urls.municipalities_index()
     pages.append(PlannedPage(index, "municipalities.md.j2",
@@ -76,6 +78,7 @@ def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
     pages += plan_organisations(corpus, queries)
     pages.append(plan_concreteness(corpus, queries))  # issue 12b
     pages.append(plan_open_data(corpus))  # issue 12d
+    pages += plan_comparisons(corpus)
     check_unique([p.path for p in pages])
     return pages
 
@@ -434,6 +437,10 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Organisaties": urls.organisations_index()},
         {"Concreetheid": urls.concreteness_page()},  # issue 12b
     ]
+    if corpus.comparables:
+        nav.append({"Vergelijken": [urls.comparisons_index()]
+                    + [{str(escape(c.name)): urls.comparison_page(c.id)}
+                       for c in corpus.comparables.values()]})
     nav += [{title: path} for title, path in CONTENT_NAV]
     nav.append({"Open data": urls.open_data_page()})  # issue 12d
     return nav
@@ -456,6 +463,9 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
 
 
     sources[urls.open_data_page()] = "generator/register.py"  # issue 12d
+    if corpus.comparables:
+        sources[urls.comparisons_index()] = "data/comparisons.yaml"
+        sources.update({urls.comparison_page(c): "data/comparisons.yaml" for c in corpus.comparables})
     return sources
 
 

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
@@ -121,6 +122,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
+    downloads.update(export_comparisons(corpus))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
     downloads.update(export_register(corpus, downloads))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working

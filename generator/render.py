@@ -162,6 +162,13 @@ class PageContext:
     def org(self, org_id: str) -> m.Organisation:
         return self.corpus.organisations[org_id]
 
+    def compared_in(self, thing: m.Table | m.Figure | m.Indicator) -> list[m.Comparable]:
+        """The comparisons (data/comparisons.yaml) a table's columns, a figure or an
+        indicator take part in, each once."""
+        marks = [c.compare for c in thing.columns] if isinstance(thing, m.Table) else [thing.compare]
+        ids = dict.fromkeys(mark.id for mark in marks if mark is not None)
+        return [self.corpus.comparables[i] for i in ids if i in self.corpus.comparables]
+
     def commitment_label(self, c: m.Commitment) -> str:
         """The heading of a commitment: its printed number, or (for bullets) its kind
         and opening words; never the internal id."""

@@ -23,6 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "themes.schema.json": m.ThemesFile,
     "municipalities.schema.json": m.MunicipalitiesFile,
     "redirects.schema.json": m.RedirectsFile,  # issue 12d
+    "comparisons.schema.json": m.ComparablesFile,
 }
 
 # Help in a maintainer's words: "Class.field" goes before the comment in model.py
@@ -61,6 +62,8 @@ FIELD_HELP = {
     "Commitment.kind": "prestatieafspraak or procesafspraak; omit if the source does not say.",
     "Commitment.parties": "Who is responsible, if not the group's actors (ids in organisations.yaml).",
     "Commitment.serves": "Ids of goals in the document's framework that this commitment serves.",
+    "Column.compare": ("The comparison across municipalities (data/comparisons.yaml) this column's "
+                       "total row, or without one each row, is a value of (optional)."),
     "Column.measures": ("Id of an indicator in the document's framework whose quantity this column "
                         "gives; the table's total row is the planned (or, with status gerealiseerd, "
                         "realised) value shown against the target (optional)."),

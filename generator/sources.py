@@ -35,7 +35,8 @@ MAX_DEPTH = 40  # nesting of mappings and lists; the deepest file today has 11
 MAX_VALUES = 200_000  # scalars, lists and mappings, aliases expanded; the largest today ~5,000
 MAX_INT = 2**53  # larger integers do not survive JSON (the downloads, the charts)
 REGISTRY_FILES = ("organisations.yaml", "themes.yaml", "municipalities.yaml",
-                  "redirects.yaml")  # the last is optional (redirects.py, issue 12d)
+                  "redirects.yaml",  # optional (redirects.py, issue 12d)
+                  "comparisons.yaml")  # optional (comparisons.py)
 NOTES_FILE = "README.md"  # notes for maintainers, anywhere under data/; not read
 
 

@@ -143,6 +143,23 @@ def home() -> str:
     return "index.md"
 
 
+# --- figures compared across municipalities (comparisons.py) -----------------
+
+def comparisons_index() -> str:
+    """Every comparison, with what it counts and which municipalities give it."""
+    return "vergelijken.md"
+
+
+def comparison_page(comparison_id: str) -> str:
+    """One figure per municipality and year: chart, table, sources."""
+    return f"vergelijken/{comparison_id}.md"
+
+
+def comparison_download(comparison_id: str, fmt: str) -> str:
+    """The values of one comparison, one row per value (open data)."""
+    return f"{DOWNLOADS}/vergelijken/vergelijking-{comparison_id}.{fmt}"
+
+
 # --- issue 12c: for journalists (feeds, embeddable charts) -------------------
 FEEDS = "feeds"
 EMBEDS = "grafiek"
@@ -200,10 +217,10 @@ def theme_filter_id(key: str) -> str:
 
 # --- open data and lasting links (issue 12d) ---------------------------------
 
-# Fixed anchors of the home and open-data pages (no data id is an anchor there, so
-# they need not be reserved; tests/test_hostile.py keeps the templates to this list).
+# Fixed anchors of the home, open-data and comparison pages (no data id is an anchor
+# there, so they need not be reserved; tests/test_hostile.py keeps the templates to this list).
 OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
-                              "licentie", "verwijzen"})
+                              "licentie", "verwijzen", "per-gemeente-en-jaar"})
 
 
 def open_data_page() -> str:

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import comparisons, urls
 from . import model as m
-from . import urls
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
@@ -40,6 +40,7 @@ class Corpus:
     documents: list[m.Document]  # sorted: municipality, period, kind
     files: dict[str, str]  # document ref -> data file path (relative)
     redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml (issue 12d)
+    comparables: dict[str, m.Comparable] = field(default_factory=dict)  # data/comparisons.yaml
 
     # Lookups by dict, built once: planning asks these for every page, and a
     # scan of all documents per page is quadratic at national size.
@@ -173,6 +174,8 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
             redirects = list(parsed.redirects)
             problems += check_redirects(parsed, source, published_pages(
                 [doc for doc, _ in documents], municipalities, themes, organisations))
+    comparables = _load_comparables(files.registries.get(comparisons.FILE), shown, cache,
+                                    documents, problems)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -184,7 +187,33 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         documents=[doc for doc, _ in documents],
         files={doc.ref: source.path for doc, source in documents},
         redirects=redirects,
+        comparables=comparables,
     )
+
+
+def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
+                      documents: list[tuple[m.Document, Source]],
+                      problems: list[Diagnostic]) -> dict[str, m.Comparable]:
+    """The optional data/comparisons.yaml, and every `compare:` in the documents
+    checked against it (an unknown one is reported also when the file is missing)."""
+    comparables: dict[str, m.Comparable] = {}
+    loaded = path is None
+    if path is not None:
+        source, found = load_source(path, shown(path), cache)
+        problems += found
+        parsed = validate_model(source, m.ComparablesFile, problems, found) if source else None
+        if source is not None and parsed is not None:
+            comparables = _index((parsed, source), "comparisons", problems)
+            loaded = True
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        # A registry that failed to load has been reported; its marks are not checked.
+        if loaded:
+            comparisons.check_marks(doc, comparables if path is not None else None, report)
+    return comparables
 
 
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:

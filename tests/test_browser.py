@@ -688,3 +688,36 @@ def test_a_redirected_permalink_lands_on_its_commitment(page, base_url: str) -> 
     page.wait_for_load_state("networkidle")
     box = page.locator("#afspraak-41").bounding_box()
     assert box is not None and 0 <= box["y"] < 900
+
+
+def _comparison_pages() -> list[str]:
+    """The comparison pages that have values, from the bundled data (any data set)."""
+    from generator.comparison_views import all_values
+    from generator.validate import load_corpus
+
+    found = all_values(load_corpus(ROOT / "data", ROOT))
+    return [urls.page_url(urls.comparison_page(cid)) for cid, values in found.items() if values]
+
+
+@pytest.mark.parametrize("path", _comparison_pages())
+def test_a_comparison_draws_its_chart_and_each_source_link_lands_on_the_value(
+        page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """A journalist compares, follows a value to where the document gives it, and
+    comes back: the chart is drawn, the value is in view, Back returns."""
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert _assert_charts_drawn(page) == 1
+    links = page.locator("article p a[href*='gemeenten/']")
+    assert links.count() >= 1
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        anchor = href.split("#", 1)[1]
+        links.nth(i).click()
+        page.wait_for_url(f"**#{anchor}")
+        page.wait_for_timeout(300)
+        box = page.locator(f"[id='{anchor}']").bounding_box()
+        assert box is not None and 0 <= box["y"] < 900, (href, box)
+        page.go_back()  # the address may carry the section read (reading.js)
+        page.wait_for_url(lambda url: url.split("#")[0] == base_url + path)
+        page.wait_for_load_state("networkidle")
+    assert page.console_errors == [] and page.foreign_requests == []

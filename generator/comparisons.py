@@ -1,0 +1,179 @@
+# Figures compared across municipalities (issue 12): data/comparisons.yaml names each
+# comparable figure ("sociale huurvoorraad", with its unit and what is counted); a
+# figure of a commitment, a table column or a framework indicator says which
+# comparison it belongs to with `compare:`. This module checks those marks and
+# collects the values: one per municipality, year and scope (the whole table's
+# total, or one row where the source prints no total), each with where it stands.
+# Nothing is computed from the values: a value is compared as the document gives it.
+# The pages and downloads built from them are in comparison_views.py.
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from . import model as m
+from .charts import YEAR
+
+PathKey = tuple[str | int, ...]
+FILE = "comparisons.yaml"  # optional, like redirects.yaml
+TOTAL = "totaal"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One `compare:` in a document, with what the value needs from its place."""
+
+    loc: PathKey  # of the `compare` key, for messages
+    ref: m.CompareRef
+    unit: str | None
+    default_year: int | None  # from a column title that is a year, or a one-year document
+    kind: str  # "figure", "column", "indicator"
+    number_column: bool = True
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a comparison, as a document gives it."""
+
+    doc: m.Document
+    year: int
+    scope: str  # TOTAL, the row label of a table without a total row, or who carries
+    # the commitment a figure belongs to
+    value: float | int | None
+    low: float | int | None
+    high: float | int | None
+    status: str  # a column's or point's status ("gerealiseerd", "prognose", "doel", ...),
+    # or "afgesproken": a figure of a commitment, or a column without a status
+    uncertain: bool
+    note: str | None  # the mark's note and the cell's, joined
+    decimals: int  # as the document's figure, column or indicator gives them
+    where: str  # what the value is in the document: "tabel ...", "afspraak 42", "indicator ..."
+    anchor: str  # element id on the document page
+
+
+def _walk(chapters: list[m.Chapter], loc: PathKey) -> Iterator[tuple[PathKey, m.Chapter]]:
+    for i, chapter in enumerate(chapters):
+        here = (*loc, i)
+        yield here, chapter
+        yield from _walk(chapter.chapters, (*here, "chapters"))
+
+
+def _one_year(doc: m.Document) -> int | None:
+    return doc.period.start if doc.period.start == doc.period.end else None
+
+
+def _title_year(title: str) -> int | None:
+    found = YEAR.match(title.strip())
+    return int(found.group(1)) if found and not found.group(0).count("-") else None
+
+
+def marks(doc: m.Document) -> Iterator[tuple[Mark, Any]]:
+    """Every `compare:` of a document with the thing it is on, in document order."""
+    for loc, chapter in _walk(doc.chapters, ("chapters",)):
+        for g, goal in enumerate(chapter.goals):
+            for i, ind in enumerate(goal.indicators):
+                if ind.compare:
+                    yield Mark((*loc, "goals", g, "indicators", i, "compare"), ind.compare,
+                               ind.unit, None, "indicator"), ind
+        for g, group in enumerate(chapter.groups):
+            for c, commitment in enumerate(group.commitments):
+                for f, figure in enumerate(commitment.figures):
+                    if figure.compare:
+                        yield Mark((*loc, "groups", g, "commitments", c, "figures", f, "compare"),
+                                   figure.compare, figure.unit, _one_year(doc), "figure"), \
+                            (commitment, figure, group)
+        for t, table in enumerate(chapter.tables):
+            for i, col in enumerate(table.columns):
+                if col.compare:
+                    yield Mark((*loc, "tables", t, "columns", i, "compare"), col.compare, col.unit,
+                               _title_year(col.title) or _one_year(doc), "column",
+                               col.type == "number"), (table, i)
+
+
+def check_marks(doc: m.Document, comparables: Collection[str] | dict[str, m.Comparable] | None,
+                report: Callable[[PathKey, str], None]) -> None:
+    """Report every mark that cannot be compared: unknown, in another unit, without a year."""
+    from .validate import _did_you_mean  # the same hint as every other reference
+
+    for mark, _ in marks(doc):
+        known = comparables if comparables is not None else {}
+        if mark.ref.id not in known:
+            hint = (_did_you_mean(mark.ref.id, known) if known else "")
+            where = f"data/{FILE}" if comparables is not None else f"there is no data/{FILE}"
+            report((*mark.loc, "id"), f"unknown comparison '{mark.ref.id}'{hint} ({where})")
+        elif isinstance(known, dict) and known[mark.ref.id].unit != mark.unit:
+            want = known[mark.ref.id].unit
+            report(mark.loc, f"this value is in {_unit(mark.unit)} and comparison "
+                   f"'{mark.ref.id}' in {_unit(want)}: only values in the same unit can be "
+                   f"compared; never convert a printed value, choose a comparison in "
+                   f"{_unit(mark.unit)} or leave this value out of it")
+        if mark.kind == "indicator" and mark.ref.year is not None:
+            report((*mark.loc, "year"), "an indicator's points have their own years: leave out 'year'")
+        elif mark.kind != "indicator" and mark.ref.year is None and mark.default_year is None:
+            title = " and its title names no single year" if mark.kind == "column" else ""
+            report(mark.loc, f"'compare' needs 'year' here: the {mark.kind} is in a document "
+                   f"of {doc.period.start}-{doc.period.end}{title} "
+                   f"(example: compare: {{id: {mark.ref.id}, year: {doc.period.start}}})")
+        if not mark.number_column:
+            report(mark.loc, "'compare' needs a number column")
+
+
+def _unit(unit: str | None) -> str:
+    return f"'{unit}'" if unit else "no unit"
+
+
+def _cell(cell: m.CellValue) -> tuple[Any, Any, Any, str | None, bool, str | None]:
+    """(value, low, high, status, uncertain, note) of a table cell."""
+    if isinstance(cell, m.Cell):
+        value = cell.value if not isinstance(cell.value, str) else None
+        return value, cell.min, cell.max, cell.status, cell.uncertain, cell.note
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return cell, None, None, None, False, None
+    return None, None, None, None, False, None
+
+
+def _notes(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return " ".join(kept) or None
+
+
+def collect(documents: list[m.Document], labels: Callable[[m.Document, Any], tuple[str, str]],
+            responsible: Callable[[m.Commitment, m.Group], str]) -> dict[str, list[Value]]:
+    """The values of every comparison, per comparison id, sorted by municipality, scope
+    and year. `labels` gives (where, anchor) for a commitment, table or indicator: how
+    the document page names it; `responsible` names who carries a commitment (the
+    scope of its figure)."""
+    found: dict[str, list[Value]] = {}
+    for doc in documents:
+        for mark, thing in marks(doc):
+            ref = mark.ref
+            add = found.setdefault(ref.id, []).append
+            if mark.kind == "indicator":
+                ind: m.Indicator = thing
+                where, anchor = labels(doc, ind)
+                for p in ind.points:
+                    add(Value(doc, p.year, TOTAL, p.value, p.min, p.max, p.kind, p.uncertain,
+                              _notes(ref.note, p.note), ind.decimals, where, anchor))
+            elif mark.kind == "figure":
+                commitment, figure, group = thing
+                where, anchor = labels(doc, commitment)
+                add(Value(doc, ref.year or mark.default_year or 0, responsible(commitment, group),
+                          figure.value, None, None,
+                          "afgesproken", figure.uncertain, _notes(ref.note), figure.decimals, where, anchor))
+            else:
+                table, i = thing
+                where, anchor = labels(doc, table)
+                column = table.columns[i]
+                totals = [r for r in table.rows if r.total]
+                for row in totals or table.rows:
+                    value, low, high, status, uncertain, note = _cell(row.values[i])
+                    if value is None and low is None and high is None:
+                        continue  # an empty cell: the source gives nothing to compare
+                    add(Value(doc, ref.year or mark.default_year or 0,
+                              TOTAL if row.total else row.label, value, low, high,
+                              status or column.status or "afgesproken", uncertain,
+                              _notes(ref.note, row.note, note), column.decimals, where, anchor))
+    for values in found.values():
+        values.sort(key=lambda v: (v.doc.municipality, v.scope != TOTAL, v.scope, v.year))
+    return found
