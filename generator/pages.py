@@ -401,6 +401,7 @@ def plan_open_data(corpus: Corpus) -> PlannedPage:
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,
         "link": PageContext(path, corpus).link, "code": _field_code,
+        "comparables": bool(corpus.comparables),
     })
 
 

@@ -328,7 +328,11 @@ def export_register(corpus: Corpus, downloads: dict[str, bytes]) -> dict[str, by
     names = {d.ref: d.title for d in corpus.documents}
     by_folder = {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d.ref for d in corpus.documents}
 
+    compared = {urls.comparison_download(c.id, "csv"): c.name for c in corpus.comparables.values()}
+
     def describe(path: str) -> str:
+        if path in compared:
+            return f"Vergelijking tussen gemeenten: {compared[path]}, één rij per waarde"
         ref = by_folder.get(path.rsplit("/", 1)[0] + "/")
         return f"Tabel of indicator uit {names[ref]} ({ref})" if ref else "Tabel of indicator"
 

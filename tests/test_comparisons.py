@@ -230,3 +230,19 @@ def test_every_value_of_the_bundled_data_is_on_its_page_and_its_link_lands(built
         rows = list(csv.DictReader(io.StringIO(
             (built_site / urls.comparison_download(comparable_id, "csv")).read_text(encoding="utf-8"))))
         assert len(rows) == len(values)
+
+
+def test_the_data_package_lists_each_comparison_with_its_name() -> None:
+    from generator.comparison_views import export_comparisons
+    from generator.export import export_all
+    from generator.register import DATAPACKAGE, export_register
+
+    downloads = {**export_all(BUNDLED), **export_comparisons(BUNDLED)}
+    package = json.loads(export_register(BUNDLED, downloads)[DATAPACKAGE])
+    by_path = {r["path"]: r for r in package["resources"]}
+    for comparable in BUNDLED.comparables.values():
+        path = urls.comparison_download(comparable.id, "csv").removeprefix(urls.DOWNLOADS + "/")
+        assert comparable.name in by_path[path]["description"]
+        header = next(csv.reader(io.StringIO(downloads[urls.comparison_download(comparable.id, "csv")]
+                                             .decode("utf-8"))))
+        assert [f["name"] for f in by_path[path]["schema"]["fields"]] == header
