@@ -100,9 +100,8 @@ def chart(comparable: m.Comparable, named: list[Series], chart_id: str,
 # --- pages and downloads ----------------------------------------------------------
 
 def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
-    """The comparisons index and a page per comparison (none without comparisons.yaml)."""
-    if not corpus.comparables:
-        return []
+    """The comparisons index (also without data/comparisons.yaml: it says how to add
+    one) and a page per comparison."""
     values = all_values(corpus)
     index = urls.comparisons_index()
     pages = [PlannedPage(index, "comparisons.md.j2", {

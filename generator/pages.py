@@ -438,10 +438,9 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Organisaties": urls.organisations_index()},
         {"Concreetheid": urls.concreteness_page()},  # issue 12b
     ]
-    if corpus.comparables:
-        nav.append({"Vergelijken": [urls.comparisons_index()]
-                    + [{str(escape(c.name)): urls.comparison_page(c.id)}
-                       for c in corpus.comparables.values()]})
+    nav.append({"Vergelijken": [urls.comparisons_index()]
+                + [{str(escape(c.name)): urls.comparison_page(c.id)}
+                   for c in corpus.comparables.values()]})
     nav += [{title: path} for title, path in CONTENT_NAV]
     nav.append({"Open data": urls.open_data_page()})  # issue 12d
     return nav
@@ -464,9 +463,8 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
 
 
     sources[urls.open_data_page()] = "generator/register.py"  # issue 12d
-    if corpus.comparables:
-        sources[urls.comparisons_index()] = "data/comparisons.yaml"
-        sources.update({urls.comparison_page(c): "data/comparisons.yaml" for c in corpus.comparables})
+    sources[urls.comparisons_index()] = "data/comparisons.yaml"
+    sources.update({urls.comparison_page(c): "data/comparisons.yaml" for c in corpus.comparables})
     return sources
 
 

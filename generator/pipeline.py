@@ -21,13 +21,14 @@ from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
+from .previews import render_previews
 from .publish import Staging, build_lock, check_site_dir
 from .redirects import render_redirects
 from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
-from .share import plan_share, render_share
+from .share import SITE_NAME, plan_share, render_share
 from .validate import Corpus, load_corpus
 from .write import collect_content, merge, write_tree
 
@@ -129,7 +130,9 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", "")))
+                  render_share(corpus, os.environ.get("SITE_URL", "")),
+                  # A page per commitment whose link previews its text (previews.py).
+                  render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", "")))
     changed = write_tree(settings.docs_dir, files)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})

@@ -191,6 +191,19 @@ def chart_embed_url(doc: m.Document, chart_id: str) -> str:
     return chart_embed(doc, chart_id).removesuffix("index.html")
 
 
+PREVIEWS = "afspraak"
+
+
+def commitment_preview(doc: m.Document, commitment_id: str) -> str:
+    """A commitment's own small page, whose link previews its text (previews.py):
+    afspraak/<municipality>/<doc>/<commitment id>/index.html."""
+    return f"{PREVIEWS}/{doc.municipality}/{doc.slug}/{commitment_id}/index.html"
+
+
+def commitment_preview_url(doc: m.Document, commitment_id: str) -> str:
+    return commitment_preview(doc, commitment_id).removesuffix("index.html")
+
+
 def commitment_url(doc: m.Document, commitment_id: str) -> str:
     """The site-relative permalink of one commitment (page URL and anchor)."""
     return f"{page_url(document_page(doc))}#{commitment_id}"

@@ -197,10 +197,21 @@ def _every_page() -> list[str]:
 EVERY_PAGE = _every_page()
 
 
+def _preview_pages() -> list[str]:
+    """Each commitment's own page (previews.py); checked by their own test below, where
+    their redirect script is held back (axe here would check the document instead)."""
+    from generator import model as m
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    return [urls.commitment_preview_url(d, c.id) for d in corpus.documents
+            for ch in m.iter_chapters(d.chapters) for g in ch.groups for c in g.commitments]
+
+
 def test_the_page_list_is_every_page_of_the_site(built_site: Path) -> None:
     built = sorted(p.parent.relative_to(built_site).as_posix() + "/"
                    for p in built_site.rglob("index.html") if "downloads" not in p.parts)
-    assert [p or "./" for p in EVERY_PAGE] == built
+    assert sorted([p or "./" for p in EVERY_PAGE] + _preview_pages()) == built
 
 
 @pytest.mark.parametrize("path", EVERY_PAGE, ids=lambda p: p or "home")
@@ -500,10 +511,12 @@ def test_copy_link_copies_the_permalink_that_lands_on_the_commitment(clipboard_p
     page.keyboard.press("Enter")  # keyboard, not only a mouse
     page.wait_for_function("document.querySelector('.share-status')?.textContent === 'Link gekopieerd'")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == base_url + DOC_2023 + "#afspraak-41"
+    # The commitment's own page (its link previews its text), which opens the commitment.
+    assert copied == base_url + DOC_2023.replace("gemeenten/", "afspraak/") + "afspraak-41/"
     # follow it in a fresh page: the commitment is in view and highlighted
     page.goto(base_url)
     page.goto(copied)
+    page.wait_for_url(base_url + DOC_2023 + "#afspraak-41")
     page.wait_for_load_state("networkidle")
     heading = page.locator("#afspraak-41")
     assert heading.evaluate("el => { const r = el.getBoundingClientRect();"
@@ -532,7 +545,7 @@ def test_copy_link_falls_back_to_a_selected_field(page, base_url: str) -> None: 
     page.wait_for_load_state("networkidle")
     page.locator("#afspraak-41 + .share-tools button", has_text="Kopieer link").click()
     field = page.locator("#afspraak-41 + .share-tools .share-fallback")
-    assert field.input_value() == base_url + DOC_2023 + "#afspraak-41"
+    assert field.input_value() == base_url + DOC_2023.replace("gemeenten/", "afspraak/") + "afspraak-41/"
     assert page.evaluate("document.activeElement.classList.contains('share-fallback')")
     assert page.evaluate("getSelection().toString() || (document.activeElement.selectionEnd"
                          " - document.activeElement.selectionStart)")
@@ -721,3 +734,50 @@ def test_a_comparison_draws_its_chart_and_each_source_link_lands_on_the_value(
         page.wait_for_url(lambda url: url.split("#")[0] == base_url + path)
         page.wait_for_load_state("networkidle")
     assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_a_commitment_link_previews_its_text_and_opens_the_commitment(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """What a link preview (X, Facebook, a chat app) reads, where no script runs: every
+    commitment's own page has its title and description from the data, its text, a
+    link to it, and no axe violation (its redirect script is held back to check the
+    page itself). With scripts, a reader lands on the commitment in its document."""
+    import urllib.request
+
+    from generator import model as m
+    from generator.render import PageContext
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+
+    def without_redirect(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.resource_type != "document":
+            route.continue_()
+            return
+        with urllib.request.urlopen(route.request.url) as response:
+            body = response.read().decode("utf-8")
+        route.fulfill(status=200, content_type="text/html",
+                      body=body.replace("<script>location.replace(", "<script>void("))
+
+    context.route("**/afspraak/**", without_redirect)
+    page = context.new_page()
+    checked = 0
+    for doc in corpus.documents:
+        mun = corpus.municipalities[doc.municipality].name
+        for chapter in m.iter_chapters(doc.chapters):
+            for group in chapter.groups:
+                for c in group.commitments:
+                    page.goto(base_url + urls.commitment_preview_url(doc, c.id))
+                    label = PageContext("", corpus).commitment_label(c)
+                    assert page.title() == f"{mun}: {doc.title}, {label}"
+                    og = page.locator("meta[property='og:description']").get_attribute("content")
+                    flat = " ".join(c.text.split())
+                    assert og == flat or (og.endswith(" …") and flat.startswith(og[:-2])), og
+                    assert page.locator("blockquote").inner_text().split() == c.text.split()
+                    href = page.locator("main a").get_attribute("href")
+                    assert href.endswith(urls.commitment_url(doc, c.id))
+                    assert axe_violations(page) == [], page.url
+                    checked += 1
+    assert checked == sum(1 for d in corpus.documents for ch in m.iter_chapters(d.chapters)
+                          for g in ch.groups for _ in g.commitments)
+    context.close()

@@ -192,14 +192,18 @@ def test_the_downloads_hold_every_value_as_in_the_data(fixture_site: tuple[Path,
     assert [r["waarde"] for r in record["values"]] == [v.value for v in values]
 
 
-def test_without_comparisons_there_are_no_comparison_pages(tmp_path: Path) -> None:
+def test_without_comparisons_the_index_says_there_are_none(tmp_path: Path) -> None:
     from generator.pages import plan_nav, plan_pages
+    from generator.render import render_pages
 
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_CORPUS, data)
     corpus = load_corpus(data, tmp_path)
-    assert not [p for p in plan_pages(corpus, ROOT / "content") if "vergelijken" in p.path]
-    assert "Vergelijken" not in json.dumps(plan_nav(corpus))
+    planned = [p for p in plan_pages(corpus, ROOT / "content") if "vergelijken" in p.path]
+    assert [p.path for p in planned] == [urls.comparisons_index()]
+    (text,) = render_pages(planned).values()
+    assert "Er zijn nog geen cijfers om te vergelijken." in text.decode("utf-8")
+    assert {"Vergelijken": [urls.comparisons_index()]} in plan_nav(corpus)
 
 
 # --- the bundled data: invariants -------------------------------------------------

@@ -155,12 +155,15 @@
     target.dataset.shareTools = "1";
     var label = labelOf(target);
     var bar = el("div", "share-tools");
+    var wrapper = target.classList.contains("commitment-title") ? target.closest(".commitment[data-cite-path]") : null;
+    // A commitment's link is its own small page (generator/previews.py): pasted in a
+    // message or a post it previews the commitment's text, then opens it right here.
+    var address = wrapper && wrapper.dataset.sharePath ? siteUrl(wrapper.dataset.sharePath) : permalink(target.id);
     var link = button("Kopieer link", "Kopieer link naar " + label);
-    link.addEventListener("click", function () { copy(permalink(target.id), link, "Link gekopieerd"); });
+    link.addEventListener("click", function () { copy(address, link, "Link gekopieerd"); });
     bar.appendChild(link);
     var panels = [];
 
-    var wrapper = target.classList.contains("commitment-title") ? target.closest(".commitment[data-cite-path]") : null;
     if (wrapper) {
       var cite = button("Citeer", "Citeer " + label);
       var panel = el("div", "share-panel share-cite");
