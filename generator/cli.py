@@ -77,8 +77,14 @@ def main(argv: list[str] | None = None) -> int:
             env = mkdocs_env()
             env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
             env[SERVE_ENV] = "1"
+            # --dirty: after an edit only the pages whose Markdown the generator rewrote
+            # (write.py leaves unchanged files untouched; the hook touches every page when
+            # the navigation changed) are built again, not the whole site. The builder
+            # warns about every dirty build, so the preview is not strict; `check` and
+            # `build` are.
             return subprocess.call([sys.executable, "-m", BUILDER, "serve", "--config-file", "mkdocs.yml",
-                                    "--dev-addr", args.addr], cwd=settings.root, env=env)
+                                    "--dev-addr", args.addr, "--dirty", "--no-strict"],
+                                   cwd=settings.root, env=env)
         elif args.command == "new":
             start, end = parse_period(args.period) if args.period else (args.year, args.year)
             check_years(start, end, "--period" if args.period else "--year")  # before any I/O

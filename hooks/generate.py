@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,17 +33,45 @@ LOG = logging.getLogger("mkdocs.hooks.generate")
 DATA_ERROR: list[str] = []
 
 
+def _nav_text() -> bytes:
+    return SETTINGS.nav_file.read_bytes() if SETTINGS.nav_file.exists() else b""
+
+
+def _rebuild_every_page() -> None:
+    """Under `serve --dirty` only pages whose Markdown is newer than their HTML are
+    built again; this makes every page so, for what is on every page."""
+    now = time.time()
+    for page in SETTINGS.docs_dir.rglob("*.md"):
+        os.utime(page, (now, now))
+
+
+# The builder loads this hook anew for every build of `serve`, so whether the last
+# build showed a data error is kept in a file.
+ERROR_SHOWN = SETTINGS.build_dir / "serve-showed-data-error"
+
+
 def on_config(config):  # type: ignore[no-untyped-def]
+    had_error = ERROR_SHOWN.exists()
     DATA_ERROR.clear()
+    serving = os.environ.get(SERVE_ENV) == "1"
     if os.environ.get("PRESTATIEAFSPRAKEN_PREGENERATED") != "1" or not SETTINGS.nav_file.exists():
+        nav_before = _nav_text()
         try:
             generate(SETTINGS)
+            # `serve --dirty` builds again only the pages the generator rewrote; a new
+            # navigation (a document added or renamed) and a data error that is gone
+            # are on every page.
+            if serving and (had_error or _nav_text() != nav_before):
+                _rebuild_every_page()
+            ERROR_SHOWN.unlink(missing_ok=True)
         except GeneratorError as exc:
-            if os.environ.get(SERVE_ENV) != "1" or not SETTINGS.nav_file.exists():
+            if not serving or not SETTINGS.nav_file.exists():
                 # Show the maintainer the same message as `python -m generator check`.
                 raise PluginError(f"\n{exc}\n") from None
             LOG.error("the data has problems; serving the last good version:\n%s", exc)
             DATA_ERROR.append(str(exc))
+            _rebuild_every_page()  # the error is shown over every page
+            ERROR_SHOWN.touch()
     config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
     return config
 
@@ -96,6 +125,10 @@ def on_page_context(context, page, config, nav):  # type: ignore[no-untyped-def]
 
 
 def on_serve(server, config, builder):  # type: ignore[no-untyped-def]
-    for path in (SETTINGS.data_dir, SETTINGS.content_dir, ROOT / "generator" / "templates"):
-        server.watch(str(path))
+    # The generator's templates are watched where they are: in this checkout, or in
+    # the installed package when the project root holds only data and content.
+    templates = Path(sys.modules["generator"].__file__ or "").parent / "templates"
+    for path in (SETTINGS.data_dir, SETTINGS.content_dir, templates):
+        if path.is_dir():
+            server.watch(str(path))
     return server
