@@ -122,20 +122,26 @@ def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART) -> None:
         json.dumps({"merge": [f"{b}/" for b in bundles[1:]]}) + "\n", encoding="utf-8")
 
 
+# Directories of standalone pages that are never indexed (no data-pagefind-body): each
+# commitment's preview page and each chart's embed page (tens of thousands nationally).
+NOT_INDEXED = frozenset({urls.PREVIEWS, urls.EMBEDS, urls.FEEDS, urls.DOWNLOADS, "assets", "schema"})
+
+
 def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
     """Globs that split the site into parts of at most about pages_per_part
     HTML pages, by whole municipality (a part's index then holds every page of
     its municipalities); the first part also holds every page outside them.
-    One part (None: the whole site) when the site is small enough."""
+    One part when the site is small enough. No glob covers NOT_INDEXED."""
     municipalities = sorted(p for p in (site_dir / urls.GEMEENTEN).iterdir() if p.is_dir())
     sizes = {m.name: sum(1 for _ in m.rglob("*.html")) for m in municipalities}
     others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
-                    and not p.name.startswith(BUNDLE_DIR))
+                    and not p.name.startswith(BUNDLE_DIR) and p.name not in NOT_INDEXED)
     indexed_elsewhere = sum(1 for name in others for page in (site_dir / name).rglob("*.html")
                             if b"data-pagefind-body" in page.read_bytes())
     total = sum(sizes.values()) + indexed_elsewhere
-    if total <= pages_per_part:
-        return [None]
+    first = ["*.html", *(f"{name}/**/*.html" for name in others), f"{urls.GEMEENTEN}/*.html"]
+    if total <= pages_per_part:  # one index; the pages of NOT_INDEXED are not even read
+        return ["{" + ",".join([*first, f"{urls.GEMEENTEN}/**/*.html"]) + "}"]
     count = -(-total // pages_per_part)
     # Parts alike (Pagefind ranks within each part): municipalities spread
     # evenly, the few hand-written pages in the first part besides them.
@@ -145,9 +151,10 @@ def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
         i = min(range(count), key=lambda k: (filled[k], k))
         groups[i].append(name)
         filled[i] += sizes[name]
-    first = ["*.html", *(f"{name}/**/*.html" for name in others), f"{urls.GEMEENTEN}/*.html"]
     globs: list[str | None] = []
     for i, names in enumerate(groups):
+        if i and not names:
+            continue  # the first part filled up with the pages outside the municipalities
         patterns = [f"{urls.GEMEENTEN}/{{{','.join(sorted(names))}}}/**/*.html"] if names else []
         globs.append("{" + ",".join((first if i == 0 else []) + patterns) + "}")
     return globs
