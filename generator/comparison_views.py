@@ -99,9 +99,16 @@ def chart(comparable: m.Comparable, named: list[Series], chart_id: str,
 
 # --- pages and downloads ----------------------------------------------------------
 
+# Up to this many series (a municipality's values from one document) share one page
+# and one chart; with more (the national register) the comparison has a page per
+# province, so no page or chart grows with the whole country.
+SPLIT_AT = 24
+NO_PROVINCE = "Overig"
+
+
 def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
     """The comparisons index (also without data/comparisons.yaml: it says how to add
-    one) and a page per comparison."""
+    one) and a page per comparison, split per province when it is large."""
     values = all_values(corpus)
     index = urls.comparisons_index()
     pages = [PlannedPage(index, "comparisons.md.j2", {
@@ -112,18 +119,44 @@ def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
         "page_title": page_title("Cijfers vergelijken"),
     })]
     for comparable in corpus.comparables.values():
-        path = urls.comparison_page(comparable.id)
         found = values.get(comparable.id, [])
         named = series(corpus, found)
-        pages.append(PlannedPage(path, "comparison.md.j2", {
-            "comparable": comparable, "values": found, "series": named,
-            "chart": chart(comparable, named, urls.CHART_ID_PREFIX + comparable.id, summary(comparable, named)),
-            "municipality_name": lambda v: corpus.municipalities[v.doc.municipality].name,
-            "value_number": lambda v, c=comparable: value_text(v, c, with_kind=False),
-            "urls": urls, "link": PageContext(path, corpus).link,
-            "page_title": page_title(comparable.name, "Vergelijken"),
-        }))
+        path = urls.comparison_page(comparable.id)
+        if len(named) <= SPLIT_AT:
+            pages.append(_comparison_page(corpus, comparable, path, found, named, None))
+            continue
+        by_province: dict[str, list[Series]] = {}
+        for one in named:
+            province = corpus.municipalities[one.doc.municipality].province or NO_PROVINCE
+            by_province.setdefault(province, []).append(one)
+        provinces = sorted(by_province, key=lambda p: (p == NO_PROVINCE, p))
+        rows = []
+        for province in provinces:
+            part = urls.comparison_province_page(comparable.id, province)
+            in_part = [v for one in by_province[province] for v in one.values]
+            pages.append(_comparison_page(corpus, comparable, part, in_part,
+                                          by_province[province], province))
+            rows.append((province, part, len({one.doc.municipality for one in by_province[province]}),
+                         min(v.year for v in in_part), max(v.year for v in in_part), len(in_part)))
+        page = _comparison_page(corpus, comparable, path, found, [], None)
+        page.context["provinces"] = rows
+        pages.append(page)
     return pages
+
+
+def _comparison_page(corpus: Corpus, comparable: m.Comparable, path: str, found: list[Value],
+                     named: list[Series], province: str | None) -> PlannedPage:
+    title = f"{comparable.name} in {province}" if province else comparable.name
+    return PlannedPage(path, "comparison.md.j2", {
+        "comparable": comparable, "values": found, "series": named, "province": province,
+        "provinces": None, "heading": title,
+        "chart": chart(comparable, named, urls.CHART_ID_PREFIX + comparable.id,
+                       summary(comparable, named)) if named else None,
+        "municipality_name": lambda v: corpus.municipalities[v.doc.municipality].name,
+        "value_number": lambda v: value_text(v, comparable, with_kind=False),
+        "urls": urls, "link": PageContext(path, corpus).link,
+        "page_title": page_title(title, "Vergelijken"),
+    })
 
 
 def all_values(corpus: Corpus) -> dict[str, list[Value]]:

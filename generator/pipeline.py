@@ -12,13 +12,15 @@ import gc
 import json
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .comparison_views import export_comparisons
-from .errors import DataError, GeneratorError
+from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
@@ -72,6 +74,12 @@ class Settings:
     def vendor_files(self) -> dict[str, Path]:
         """Front-end files installed by `npm ci` (package-lock.json) that the site serves."""
         return {PLOTLY_ASSET: self.root / "node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"}
+
+    @property
+    def previews_dir(self) -> Path:
+        """Each commitment's own page (previews.py): tens of thousands nationally, so
+        they bypass the builder and are linked into the finished site (build())."""
+        return self.build_dir / "previews"
 
     @property
     def nav_file(self) -> Path:
@@ -130,10 +138,14 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", "")),
-                  # A page per commitment whose link previews its text (previews.py).
-                  render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", "")))
+                  render_share(corpus, os.environ.get("SITE_URL", "")))
     changed = write_tree(settings.docs_dir, files)
+    # A page per commitment whose link previews its text, kept apart (previews_dir).
+    previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""))
+    if any(path.startswith(f"{urls.PREVIEWS}/") for path in files):
+        raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
+    changed += write_tree(settings.previews_dir, previews)
+    files.update(previews)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
@@ -144,6 +156,23 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
         if not target.is_file() or target.read_bytes() != encoded:
             target.write_bytes(encoded)
     return Generated(corpus, files, changed)
+
+
+def link_tree(source: Path, site: Path) -> None:
+    """Put every file under source into the site at the same path, as a hard link
+    (no copy; the files are never written to in place: write.py replaces them), or a
+    copy where the file system cannot link."""
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        target = site / path.relative_to(source)
+        if target.exists():
+            raise OutputConflict(f"{target.relative_to(site)} is in the site already")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
 
 
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
@@ -240,6 +269,7 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                                     capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise GeneratorError(f"{BUILDER} build failed:\n{result.stdout}{result.stderr}")
+            link_tree(settings.previews_dir, staging.path)
             index_site(staging.path)
             staging.publish()
     return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing)

@@ -155,6 +155,13 @@ def comparison_page(comparison_id: str) -> str:
     return f"vergelijken/{comparison_id}.md"
 
 
+def comparison_province_page(comparison_id: str, province: str) -> str:
+    """The part of a large comparison for one province (comparison_views.SPLIT_AT)."""
+    ascii_name = unicodedata.normalize("NFKD", province).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "overig"
+    return f"vergelijken/{comparison_id}/{slug}.md"
+
+
 def comparison_download(comparison_id: str, fmt: str) -> str:
     """The values of one comparison, one row per value (open data)."""
     return f"{DOWNLOADS}/vergelijken/vergelijking-{comparison_id}.{fmt}"
@@ -233,7 +240,7 @@ def theme_filter_id(key: str) -> str:
 # Fixed anchors of the home, open-data and comparison pages (no data id is an anchor
 # there, so they need not be reserved; tests/test_hostile.py keeps the templates to this list).
 OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
-                              "licentie", "verwijzen", "per-gemeente-en-jaar"})
+                              "licentie", "verwijzen", "per-gemeente-en-jaar", "per-provincie"})
 
 
 def open_data_page() -> str:

@@ -250,3 +250,35 @@ def test_the_data_package_lists_each_comparison_with_its_name() -> None:
         header = next(csv.reader(io.StringIO(downloads[urls.comparison_download(comparable.id, "csv")]
                                              .decode("utf-8"))))
         assert [f["name"] for f in by_path[path]["schema"]["fields"]] == header
+
+
+def test_a_large_comparison_has_a_page_per_province_holding_all_its_values(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nationally a comparison has hundreds of series: split per province, each part
+    with its own chart, together holding every value once, linked from the main page."""
+    from generator import comparison_views
+    from generator.render import render_pages
+
+    monkeypatch.setattr(comparison_views, "SPLIT_AT", 1)
+    found = all_values(BUNDLED)
+    planned = {p.path: p for p in comparison_views.plan_comparisons(BUNDLED)}
+    rendered = render_pages(list(planned.values()))
+    for comparable_id, values in found.items():
+        named = comparison_views.series(BUNDLED, values)
+        if len(named) <= 1:
+            continue
+        main = planned[urls.comparison_page(comparable_id)]
+        parts = main.context["provinces"]
+        assert parts and main.context["chart"] is None
+        seen = []
+        for province, path, _, _, _, count in parts:
+            page = planned[path]
+            assert {BUNDLED.municipalities[v.doc.municipality].province or "Overig"
+                    for v in page.context["values"]} == {province}
+            assert len(page.context["values"]) == count and page.context["chart"] is not None
+            seen += page.context["values"]
+            assert f"[{province}]({urls.relative(main.path, path)})" in rendered[main.path].decode()
+        def key(v: comparisons.Value) -> tuple[object, ...]:
+            return (v.doc.ref, v.anchor, v.scope, v.year, v.status, str(v.value), str(v.low), str(v.high))
+
+        assert sorted(map(key, seen)) == sorted(map(key, values))
