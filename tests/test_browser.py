@@ -644,6 +644,36 @@ def test_print_hides_the_site_and_writes_out_links(page, base_url: str) -> None:
         return a && getComputedStyle(a, '::after').content; }""")
     assert after and "http" in after
 
+def _printed_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each page of the page printed to A4 (pdftotext, poppler-utils)."""
+    import subprocess
+
+    pdf = page.pdf(format="A4", display_header_footer=False)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    return [p for p in text.split("\f") if p.strip()]
+
+
+def test_every_printed_page_says_what_it_is_from_also_after_instant_navigation(
+        page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A printed document: its title at the top of every page, 'Pagina n van m' at the
+    bottom; reached through the site's own (instant) navigation, which keeps the head."""
+    page.goto(base_url + "gemeenten/tynaarlo/")
+    page.wait_for_load_state("networkidle")
+    before = page.title().removesuffix(" - Prestatieafspraken wonen")
+    page.locator("article a", has_text="Prestatieafspraken 2023").first.click()
+    page.wait_for_url("**/gemeenten/tynaarlo/prestatieafspraken-2023/")
+    page.wait_for_load_state("networkidle")
+    title = page.title().removesuffix(" - Prestatieafspraken wonen")
+    assert title != before
+    printed = _printed_pages(page)
+    assert len(printed) > 1
+    for n, text in enumerate(printed, 1):
+        top = text.strip().splitlines()[0]
+        assert title in top and top.strip() != before, (n, top)
+        assert f"Pagina {n} van {len(printed)}" in text
+
+
 # --- issue 12a: the theme page's filters ------------------------------------------
 
 THEME_PAGE = "themas/betaalbaarheid/"

@@ -196,7 +196,28 @@
     panels.forEach(function (p) { after.insertAdjacentElement("afterend", p); after = p; });
   }
 
+  // --- print: the page's title at the top of every printed page (main.html) ----------
+
+  function cssString(text) {
+    return '"' + text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/</g, "\\3c ")
+      .replace(/[\r\n]+/g, " ") + '"';
+  }
+
+  function printHeader() {
+    var style = document.getElementById("print-header");
+    var site = document.querySelector('meta[property="og:site_name"]');
+    if (!style) return;
+    // Instant navigation keeps the head: take the title of the page now shown
+    // ("Tynaarlo: Prestatieafspraken 2023 - <site name>"), without the site name.
+    var suffix = site ? " - " + site.content : "";
+    var title = document.title;
+    if (suffix && title.slice(-suffix.length) === suffix) title = title.slice(0, -suffix.length);
+    style.textContent = style.textContent.replace(/@top-left \{ content: "(?:[^"\\]|\\.)*"/,
+      "@top-left { content: " + cssString(title));
+  }
+
   document$.subscribe(function () {
+    printHeader();
     document.querySelectorAll("article .commitment-title[id], article .data-table-title[id], article .chart-figure[id]")
       .forEach(addTools);
   });
