@@ -35,7 +35,8 @@ PAGES = [
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
     ("concreteness", "concreetheid/"),  # issue 12b
-    ("theme", "themas/betaalbaarheid/"),  # issue 12a: the filterable list
+    ("theme", "themas/betaalbaarheid/"),  # counts per province
+    ("theme in a province", "themas/betaalbaarheid/drenthe/"),  # issue 12a: the filterable list
     ("organisation", "organisaties/woonborg/"),  # issue 12a: commitments per municipality
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
@@ -633,11 +634,13 @@ def test_print_hides_the_site_and_writes_out_links(page, base_url: str) -> None:
 
 # --- issue 12a: the theme page's filters ------------------------------------------
 
-THEME_PAGE = "themas/betaalbaarheid/"
+THEME_PAGE = "themas/betaalbaarheid/drenthe/"  # Tynaarlo's province
 
 
 def test_theme_filter_narrows_the_list_and_announces_the_count(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base_url + THEME_PAGE)
+    page.goto(base_url + "themas/betaalbaarheid/")  # the theme's entry URL: on to a province
+    page.locator("article").get_by_role("link", name="Drenthe", exact=True).click()
+    page.wait_for_url(base_url + THEME_PAGE)
     page.wait_for_load_state("networkidle")
     items = page.locator(".afspraken-lijst li[data-gemeente]")
     total = items.count()
