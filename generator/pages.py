@@ -46,9 +46,9 @@ CONTENT_NAV = [
 ]
 
 
-def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
+def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None) -> list[PlannedPage]:
     pages: list[PlannedPage] = []
-    queries = Queries.build(corpus)  # once per build; every planner below asks it
+    queries = queries or Queries.build(corpus)  # once per build; every planner below asks it
     for doc in corpus.documents:
         pages.append(plan_document(corpus, doc, queries))
     in_force = years_in_force(corpus)
