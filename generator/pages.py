@@ -200,8 +200,13 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
     })]
     provinces_of = m.theme_provinces(corpus.documents, corpus.municipalities)
+    every_province = sorted({m.province_of(mun) for mun in corpus.municipalities.values()},
+                            key=m.province_key)
+
+    def province(doc: m.Document) -> str:
+        return m.province_of(corpus.municipalities[doc.municipality])
+
     for theme, entries in rows:
-        province = _province_of_doc(corpus)
         chapters: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
         for entry in entries:
             chapters.setdefault(province(entry[0]), []).append(entry)
@@ -221,7 +226,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
             "link": PageContext(page, corpus).link,
             "total": sum(len(es) for es in items.values()),
             "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
-            "without": [p for p in _provinces(corpus) if p not in provinces],
+            "without": [p for p in every_province if p not in provinces],
         }))
         for name in provinces:
             page = urls.theme_province_page(theme.id, name)
@@ -240,15 +245,6 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
                 "ctx": PageContext(page, corpus),
             }))
     return pages
-
-
-def _province_of_doc(corpus: Corpus):  # type: ignore[no-untyped-def]
-    return lambda doc: m.province_of(corpus.municipalities[doc.municipality])
-
-
-def _provinces(corpus: Corpus) -> list[str]:
-    """Every province of the registry, in navigation order."""
-    return sorted({m.province_of(mun) for mun in corpus.municipalities.values()}, key=m.province_key)
 
 
 def _labelled_chapters(chapters: list[m.Chapter], parent: str) -> Iterator[tuple[m.Chapter, str]]:
