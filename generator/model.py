@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -109,6 +110,14 @@ class Municipality(Model):
     province: Text | None = None
     # --- issue 11a: the municipality's own gemeente organisation
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
+
+
+NO_PROVINCE = "Overig"  # the group of municipalities without a province in the data
+
+
+def province_of(mun: Municipality) -> str:
+    """The province a municipality is grouped under (navigation, coverage, theme pages)."""
+    return mun.province or NO_PROVINCE
 
 
 # --- lasting links (issue 12d): data/redirects.yaml ----------------------------
@@ -512,3 +521,25 @@ def due_years(due: str) -> tuple[int, int]:
 
 
 DUTCH_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
+
+
+def province_key(province: str) -> tuple[bool, str]:
+    """Provinces by name, the group without a province last."""
+    return (province == NO_PROVINCE, province)
+
+
+def theme_provinces(documents: Iterable[Document],
+                    municipalities: Mapping[str, Municipality]) -> dict[str, list[str]]:
+    """Theme id -> the provinces with a chapter on that theme, in province_key order:
+    the pages of a theme per province (pages.py; redirects.py, search.py and the
+    sources of the edit links ask the same question)."""
+    found: dict[str, set[str]] = {}
+    for doc in documents:
+        mun = municipalities.get(doc.municipality)
+        if mun is None:  # reported by validate.py; redirects are checked all the same
+            continue
+        province = province_of(mun)
+        for chapter in iter_chapters(doc.chapters):
+            if chapter.theme:
+                found.setdefault(chapter.theme, set()).add(province)
+    return {theme: sorted(provinces, key=province_key) for theme, provinces in found.items()}

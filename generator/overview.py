@@ -13,7 +13,7 @@ from . import model as m
 from .queries import STATUSES, Queries
 from .validate import Corpus
 
-NO_PROVINCE = "Overig"
+NO_PROVINCE = m.NO_PROVINCE
 # One letter per document kind in a coverage cell, explained above the table.
 KIND_LETTERS = {"framework": "K", "multi-year": "M", "yearly": "J"}
 LATEST = 5  # documents listed as the latest
@@ -41,7 +41,7 @@ def plan_overview(corpus: Corpus, queries: Queries,
     years = list(range(min(all_years), max(all_years) + 1)) if all_years else []
     grouped: dict[str, tuple[list[CoverageRow], list[m.Municipality]]] = {}
     for mun in corpus.municipalities.values():  # sorted by name (validate.py)
-        rows, without = grouped.setdefault(mun.province or NO_PROVINCE, ([], []))
+        rows, without = grouped.setdefault(m.province_of(mun), ([], []))
         by_year = in_force.get(mun.id)
         if not by_year:
             without.append(mun)

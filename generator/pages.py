@@ -36,7 +36,7 @@ from .validate import Corpus
 from .years import years_in_force
 
 NavItem = Any  # str | dict[str, list | str], the shape of mkdocs.yml's nav
-NO_PROVINCE = "Overig"  # nav group of municipalities without a province in the data
+NO_PROVINCE = m.NO_PROVINCE  # nav group of municipalities without a province in the data
 
 # Hand-written pages in content/, in navigation order, with their nav titles.
 CONTENT_NAV = [
@@ -47,9 +47,9 @@ CONTENT_NAV = [
 ]
 
 
-def plan_pages(corpus: Corpus, content_dir: Path) -> list[PlannedPage]:
+def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None) -> list[PlannedPage]:
     pages: list[PlannedPage] = []
-    queries = Queries.build(corpus)  # once per build; every planner below asks it
+    queries = queries or Queries.build(corpus)  # once per build; every planner below asks it
     for doc in corpus.documents:
         pages.append(plan_document(corpus, doc, queries))
     in_force = years_in_force(corpus)
@@ -185,9 +185,11 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | No
 
 
 def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedPage]:
-    """The themes index and one page per theme. One pass over the chapters of
-    all documents; each theme's page groups its chapters per municipality, so
-    no page lists every document of the country."""
+    """The themes index, one page per theme and one per theme and province. One pass
+    over the chapters of all documents. A theme's page counts its chapters and
+    commitments per province; the province's page groups the chapters per
+    municipality and holds the full, filterable list of its commitments, so no page
+    lists every document or commitment of the country."""
     by_theme: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {t: [] for t in corpus.themes}
     for doc in corpus.documents:
         for chapter, label in _labelled_chapters(doc.chapters, ""):
@@ -200,18 +202,51 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
     pages = [PlannedPage(path, "themes.md.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
     })]
+    provinces_of = m.theme_provinces(corpus.documents, corpus.municipalities)
+    every_province = sorted({m.province_of(mun) for mun in corpus.municipalities.values()},
+                            key=m.province_key)
+
+    def province(doc: m.Document) -> str:
+        return m.province_of(corpus.municipalities[doc.municipality])
+
     for theme, entries in rows:
-        grouped: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
+        chapters: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
         for entry in entries:
-            grouped.setdefault(corpus.municipalities[entry[0].municipality].name, []).append(entry)
+            chapters.setdefault(province(entry[0]), []).append(entry)
+        items: dict[str, list[Entry]] = {}
+        for e in queries.commitments_on(theme.id):
+            items.setdefault(province(e.doc), []).append(e)
+        provinces = provinces_of.get(theme.id, [])
         page = urls.theme_page(theme.id)
+        summary = []
+        for name in provinces:
+            docs = {d.ref for d, _, _, _ in chapters[name]}
+            muns = {d.municipality for d, _, _, _ in chapters[name]}
+            summary.append((name, urls.theme_province_page(theme.id, name), len(muns), len(docs),
+                            len(chapters[name]), len(items.get(name, []))))
         pages.append(PlannedPage(page, "theme.md.j2", {
-            "theme": theme, "by_municipality": sorted(grouped.items()), "urls": urls,
+            "theme": theme, "provinces": summary, "urls": urls,
             "link": PageContext(page, corpus).link,
-            # All its commitments, filterable (issue 12a).
-            **_theme_commitments(corpus, queries.commitments_on(theme.id)),
-            "ctx": PageContext(page, corpus),
+            "total": sum(len(es) for es in items.values()),
+            "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
+            "without": [p for p in every_province if p not in provinces],
         }))
+        for name in provinces:
+            page = urls.theme_province_page(theme.id, name)
+            grouped: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
+            for entry in chapters[name]:
+                grouped.setdefault(corpus.municipalities[entry[0].municipality].name, []).append(entry)
+            pages.append(PlannedPage(page, "theme_province.md.j2", {
+                "theme": theme, "province": name, "by_municipality": sorted(grouped.items()),
+                "title": (f"{theme.name}: overige gemeenten" if name == NO_PROVINCE
+                          else f"{theme.name} in {name}"),
+                "in_province": "overige gemeenten" if name == NO_PROVINCE else f"gemeenten in {name}",
+                "others": [(p, urls.theme_province_page(theme.id, p)) for p in provinces if p != name],
+                "urls": urls, "link": PageContext(page, corpus).link,
+                # All its commitments in this province, filterable (issue 12a).
+                **_theme_commitments(corpus, items.get(name, [])),
+                "ctx": PageContext(page, corpus),
+            }))
     return pages
 
 
@@ -424,12 +459,12 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         docs = list(reversed(corpus.documents_of(mun.id)))
         entries: list[NavItem] = [urls.municipality_page(mun.id)]
         entries += [{str(escape(d.title)): urls.document_page(d)} for d in docs]
-        by_province.setdefault(mun.province or NO_PROVINCE, []).append({str(escape(mun.name)): entries})
+        by_province.setdefault(m.province_of(mun), []).append({str(escape(mun.name)): entries})
     # Grouped by province: with navigation.prune (mkdocs.yml) a page carries
     # only its own province's municipalities, not all 342.
     municipalities: list[NavItem] = [urls.municipalities_index()]
     municipalities += [{str(escape(province)): by_province[province]}
-                       for province in sorted(by_province, key=lambda p: (p == NO_PROVINCE, p))]
+                       for province in sorted(by_province, key=m.province_key)]
     nav: list[NavItem] = [
         {"Home": urls.home()},
         {"Gemeenten": municipalities},
@@ -457,6 +492,9 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
     sources[urls.theme_index()] = "data/themes.yaml"
     sources[urls.organisations_index()] = "data/organisations.yaml"
     sources.update({urls.theme_page(t): "data/themes.yaml" for t in corpus.themes})
+    sources.update({urls.theme_province_page(t, p): "data/themes.yaml"
+                    for t, provinces in m.theme_provinces(corpus.documents, corpus.municipalities).items()
+                    for p in provinces})
     sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
     sources[urls.concreteness_page()] = "generator/concreteness.py"  # issue 12b

@@ -25,6 +25,7 @@ from .export import export_all
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
 from .publish import Staging, build_lock, check_site_dir
+from .queries import Queries
 from .redirects import render_redirects
 from .register import export_register
 from .render import render_pages
@@ -127,7 +128,10 @@ def _generate(settings: Settings) -> Generated:
 
 
 def _render(settings: Settings, corpus: Corpus) -> Generated:
-    pages = render_pages(plan_pages(corpus, settings.content_dir))
+    # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
+    # same questions, and it computes each chart once for both (issue 12e).
+    queries = Queries.build(corpus)
+    pages = render_pages(plan_pages(corpus, settings.content_dir, queries))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
@@ -138,7 +142,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", "")))
+                  render_share(corpus, os.environ.get("SITE_URL", ""), queries))
     changed = write_tree(settings.docs_dir, files)
     # A page per commitment whose link previews its text, kept apart (previews_dir).
     previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""))

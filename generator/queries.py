@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from . import model as m
+from .charts import Chart, indicator_chart, table_charts
 from .concreteness import Concreteness, Tally, assess_document
 from .validate import Corpus
 
@@ -115,6 +116,9 @@ class Queries:
     # issue 12a: commitments by responsible organisation and by theme, corpus order
     _by_party: dict[str, list[Entry]] = field(default_factory=dict)
     _by_theme: dict[str, list[Entry]] = field(default_factory=dict)
+    # issue 12e: each chart once per build, for the document page and its embed page
+    _table_charts: dict[Key, tuple[m.Table, list[Chart]]] = field(default_factory=dict)  # (doc ref, table id)
+    _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -252,6 +256,28 @@ class Queries:
         the merged corporation finds what its predecessors promised."""
         return [PredecessorEntry(pre, doc, self.count(doc, pre.id))
                 for pre in self.predecessors_of(org_id) for doc in self.signed_by(pre.id)]
+
+    # --- charts (issue 12e) ------------------------------------------------------
+
+    def table_charts(self, doc: m.Document, table: m.Table) -> list[Chart]:
+        """The charts of a table (charts.table_charts), computed once per build: the
+        document page (render.py) and the embed pages (share.py) ask for the same ones.
+        Keyed by document and table id; the table itself is kept with them, so a table
+        of another document under the same key is never answered with these."""
+        key = (doc.ref, table.id)
+        hit = self._table_charts.get(key)
+        if hit is None or hit[0] is not table:
+            hit = self._table_charts[key] = (table, table_charts(table))
+        return hit[1]
+
+    def indicator_chart(self, doc: m.Document, indicator: m.Indicator) -> Chart | None:
+        """The chart of an indicator (charts.indicator_chart, None if it has too few
+        points), computed once per build."""
+        key = (doc.ref, indicator.id)
+        hit = self._indicator_charts.get(key)
+        if hit is None or hit[0] is not indicator:
+            hit = self._indicator_charts[key] = (indicator, indicator_chart(indicator))
+        return hit[1]
 
     # --- status ----------------------------------------------------------------
 

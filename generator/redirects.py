@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from . import model as m
 from . import urls
@@ -17,13 +17,15 @@ from .sources import PathKey, Source, format_path
 REDIRECTS_FILE = "redirects.yaml"
 
 
-def published_pages(documents: list[m.Document], municipalities: Collection[str],
+def published_pages(documents: list[m.Document], municipalities: Mapping[str, m.Municipality],
                     themes: Collection[str], organisations: Collection[str]) -> set[str]:
     """The URLs of the generated pages a redirect may lead to (urls.page_url form)."""
     paths = [urls.home(), urls.municipalities_index(), urls.theme_index(),
              urls.organisations_index(), urls.open_data_page()]
     paths += [urls.municipality_page(mid) for mid in municipalities]
     paths += [urls.theme_page(t) for t in themes]
+    paths += [urls.theme_province_page(t, p)
+              for t, provinces in m.theme_provinces(documents, municipalities).items() for p in provinces]
     paths += [urls.organisation_page(o) for o in organisations]
     for doc in documents:
         paths.append(urls.document_page(doc))

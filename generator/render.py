@@ -233,8 +233,15 @@ class PageContext:
     def text_diff(earlier: m.Commitment, later: m.Commitment) -> Safe:
         return word_diff(earlier.text, later.text)
 
-    table_charts = staticmethod(table_charts)
-    indicator_chart = staticmethod(indicator_chart)
+    def table_charts(self, table: m.Table) -> list[Chart]:
+        if self.doc is not None and self.queries is not None:
+            return self.queries.table_charts(self.doc, table)  # once per build (issue 12e)
+        return table_charts(table)
+
+    def indicator_chart(self, indicator: m.Indicator) -> Chart | None:
+        if self.doc is not None and self.queries is not None:
+            return self.queries.indicator_chart(self.doc, indicator)
+        return indicator_chart(indicator)
 
     def party_names(self, org_ids: list[str]) -> str:
         """'Gemeente Tynaarlo, Woonborg': who a chapter binds (issue 11a)."""

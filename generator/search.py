@@ -61,6 +61,9 @@ def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
     # Listings of the whole corpus: every word on them is on a document page too.
     listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
     listings += [urls.theme_page(t) for t in corpus.themes]
+    listings += [urls.theme_province_page(t, p)  # a theme's list, per province
+                 for t, provinces in m.theme_provinces(corpus.documents, corpus.municipalities).items()
+                 for p in provinces]
     listings += [urls.organisation_page(o) for o in corpus.organisations]
     listings += [urls.municipality_year_page(mun, year)  # the documents, listed per year
                  for mun, by_year in years_in_force(corpus).items() for year in by_year]

@@ -204,16 +204,17 @@ def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[s
 # --- charts to embed ---------------------------------------------------------
 
 
-def document_charts(doc: m.Document) -> Iterator[Chart]:
-    """Every chart on a document page, in page order (the same calls as the templates)."""
+def document_charts(doc: m.Document, queries: Queries | None = None) -> Iterator[Chart]:
+    """Every chart on a document page, in page order (the same calls as the templates;
+    with the build's Queries, answered from its memo, so each is computed once)."""
     for chapter in m.iter_chapters(doc.chapters):
         for goal in chapter.goals:
             for ind in goal.indicators:
-                chart = indicator_chart(ind)
+                chart = queries.indicator_chart(doc, ind) if queries else indicator_chart(ind)
                 if chart:
                     yield chart
         for table in chapter.tables:
-            yield from table_charts(table)
+            yield from queries.table_charts(doc, table) if queries else table_charts(table)
 
 
 EMBED_PAGE = """<!doctype html>
@@ -243,12 +244,13 @@ EMBED_PAGE = """<!doctype html>
 """
 
 
-def render_embeds(corpus: Corpus) -> dict[str, bytes]:
+def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, bytes]:
     """A small standalone page per chart; everything it loads is on this site."""
+    queries = queries or Queries.build(corpus)
     files: dict[str, bytes] = {}
     for doc in corpus.documents:
         mun = corpus.municipalities[doc.municipality]
-        for chart in document_charts(doc):
+        for chart in document_charts(doc, queries):
             path = urls.chart_embed(doc, chart.id)
             root = urls.to_root(path)
             figure = json.dumps(chart.figure, ensure_ascii=False, sort_keys=True,
@@ -263,6 +265,8 @@ def render_embeds(corpus: Corpus) -> dict[str, bytes]:
     return files
 
 
-def render_share(corpus: Corpus, site_url: str = "") -> dict[str, bytes]:
-    queries = Queries.build(corpus)
-    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus)}
+def render_share(corpus: Corpus, site_url: str = "", queries: Queries | None = None) -> dict[str, bytes]:
+    """Feeds and embed pages; with the build's Queries, the charts the document pages
+    computed are not computed again."""
+    queries = queries or Queries.build(corpus)
+    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus, queries)}

@@ -82,9 +82,7 @@ def section_anchor(chapter_id: str, label: str) -> str:
     """Anchor of a heading the generator adds inside a chapter: '<chapter>--<label>'.
     Data ids are slugs without '--', so these never collide with them, and they do not
     move when a heading is added elsewhere (unlike the builder's positional '_2')."""
-    ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-") or "sectie"
-    return f"{chapter_id}--{slug}"
+    return f"{chapter_id}--{slug(label) or 'sectie'}"
 
 
 def table_download(doc: m.Document, table: m.Table, fmt: str) -> str:
@@ -108,8 +106,21 @@ def theme_index() -> str:
 
 
 def theme_page(theme_id: str) -> str:
-    """The chapters of one theme, per municipality."""
+    """One theme: its description and, per province, how many chapters and commitments
+    there are, linking to theme_province_page (the stable entry URL of a theme)."""
     return f"themas/{theme_id}.md"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by '-': 'Fryslân' -> 'fryslan'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def theme_province_page(theme_id: str, province: str) -> str:
+    """One theme in one province: its chapters per municipality and the full, filterable
+    list of its commitments (so no theme page grows with the whole country)."""
+    return f"themas/{theme_id}/{slug(province) or 'provincie'}.md"
 
 
 def municipalities_index() -> str:

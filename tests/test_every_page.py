@@ -205,7 +205,9 @@ def test_overview_tables_count_what_each_document_holds(
         if doc.kind == "framework":
             for chapter in m.iter_chapters(doc.chapters):
                 if chapter.theme:  # its theme's page counts its goals, not "(0)" commitments
-                    page, _ = pages[urls.page_url(urls.theme_page(chapter.theme)) + "index.html"]
+                    province = m.province_of(CORPUS.municipalities[doc.municipality])
+                    path = urls.theme_province_page(chapter.theme, province)
+                    page, _ = pages[urls.page_url(path) + "index.html"]
                     assert f"({len(chapter.goals)} doelen)" in page.text, (doc.ref, chapter.id)
             for party in doc.parties:
                 page, _ = pages[urls.page_url(urls.organisation_page(party)) + "index.html"]

@@ -168,3 +168,29 @@ def test_share_scripts_put_data_into_the_page_as_text_only() -> None:
     for name in ("share.js", "embed.js"):
         source = (ROOT / "site_theme/assets/javascripts" / name).read_text(encoding="utf-8")
         assert not re.findall(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", source), name
+
+
+def test_each_chart_is_computed_once_for_its_page_and_its_embed(
+        fixture_corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12e: the document pages and the embed pages share one computation per
+    chart (the build's Queries), and both show the same chart."""
+    from generator import queries as queries_module
+    from generator.pages import plan_pages
+    from generator.render import render_pages
+
+    calls: list[tuple[str, int]] = []  # (function, the table or indicator object)
+    for name in ("table_charts", "indicator_chart"):
+        original = getattr(queries_module, name)
+        monkeypatch.setattr(queries_module, name,
+                            lambda item, _f=original, _n=name: calls.append((_n, id(item))) or _f(item))
+    q = Queries.build(fixture_corpus)
+    pages = render_pages(plan_pages(fixture_corpus, ROOT / "content", q))
+    computed = len(calls)
+    embeds = render_embeds(fixture_corpus, q)
+    assert embeds and computed  # the fixture has charts
+    assert len(calls) == computed == len(set(calls))  # nothing again for the embeds
+    for doc in fixture_corpus.documents:
+        page = pages[urls.document_page(doc)].decode()
+        for chart in document_charts(doc, q):
+            assert f'id="{chart.id}"' in page
+            assert urls.chart_embed(doc, chart.id) in embeds

@@ -3,6 +3,7 @@
 # planned pages (fast) and with the built HTML of the real site (slow).
 from __future__ import annotations
 
+import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -108,14 +109,40 @@ def test_predecessors_commitments_are_listed_under_the_successor(fixture: Corpus
     assert "{#" + urls.predecessor_anchor("woonstichting-oost") + "}" in text
 
 
-def test_a_theme_page_lists_every_commitment_under_the_theme(any_corpus: Corpus) -> None:
+def province_pages(corpus: Corpus, pages: dict[str, dict[str, Any]], theme_id: str) -> dict[str, str]:
+    """Province -> the path of its page on the theme, as the theme's page links them."""
+    return {name: page for name, page, *_ in pages[urls.theme_page(theme_id)]["provinces"]}
+
+
+def test_a_theme_lists_every_commitment_under_it_on_its_province_pages(any_corpus: Corpus) -> None:
+    """Each commitment on the page of its municipality's province, once; the theme's page
+    counts them per province."""
     pages = planned(any_corpus)
     expected = themed(any_corpus)
     for theme_id in any_corpus.themes:
-        items = pages[urls.theme_page(theme_id)]["items"]
-        listed = [(e.doc.ref, e.commitment.id) for e in items]
+        listed: list[Key] = []
+        for province, path in province_pages(any_corpus, pages, theme_id).items():
+            items = pages[path]["items"]
+            assert {m.province_of(any_corpus.municipalities[e.doc.municipality]) for e in items} <= {province}
+            counted = {name: n for name, _, _, _, _, n in pages[urls.theme_page(theme_id)]["provinces"]}
+            assert counted[province] == len(items), (theme_id, province)
+            listed += [(e.doc.ref, e.commitment.id) for e in items]
         assert len(listed) == len(set(listed))
         assert set(listed) == expected[theme_id], theme_id
+        assert pages[urls.theme_page(theme_id)]["total"] == len(listed)
+
+
+def test_a_theme_has_a_province_page_for_each_province_with_a_chapter_on_it(any_corpus: Corpus) -> None:
+    pages = planned(any_corpus)
+    for theme_id in any_corpus.themes:
+        with_chapter = {m.province_of(any_corpus.municipalities[d.municipality])
+                        for d in any_corpus.documents for ch in m.iter_chapters(d.chapters)
+                        if ch.theme == theme_id}
+        linked = province_pages(any_corpus, pages, theme_id)
+        assert set(linked) == with_chapter, theme_id
+        assert all(path in pages for path in linked.values())
+        on_theme = [p for p in pages if p.startswith(urls.theme_page(theme_id).removesuffix(".md") + "/")]
+        assert sorted(on_theme) == sorted(linked.values()), theme_id
 
 
 def test_filter_attributes_say_where_each_item_belongs(any_corpus: Corpus) -> None:
@@ -235,13 +262,26 @@ def test_woonborg_lists_its_commitments_per_municipality(built_site: Path) -> No
 @pytest.mark.slow
 def test_theme_pages_hold_the_full_list_with_filter_attributes(built_site: Path) -> None:
     corpus = load_corpus(ROOT / "data", ROOT)
+    provinces = m.theme_provinces(corpus.documents, corpus.municipalities)
     for theme_id, keys in themed(corpus).items():
-        html = html_of(built_site, urls.theme_page(theme_id))
-        parsed = Items(html)
-        assert urls.THEME_COMMITMENTS_ANCHOR in Page(html).ids  # its own heading, not a table cell
-        assert len(parsed.items) == len(keys), theme_id
-        if keys:
-            assert parsed.form is not None and "hidden" in parsed.form  # shown by the script only
-        for a in parsed.items:
-            for name in ("data-gemeente", "data-jaar", "data-organisatie", "data-soort", "data-status"):
-                assert a.get(name), (theme_id, name)
+        theme_path = urls.theme_page(theme_id)
+        theme_html = html_of(built_site, theme_path)
+        assert urls.THEME_COMMITMENTS_ANCHOR in Page(theme_html).ids  # old links to the list still land
+        linked = {posixpath.normpath(posixpath.join(urls.page_url(theme_path), href.split("#")[0]))
+                  for href in Page(theme_html).links}
+        listed = 0
+        for province in provinces.get(theme_id, []):
+            path = urls.theme_province_page(theme_id, province)
+            assert urls.page_url(path).rstrip("/") in linked, (theme_id, province)  # the theme's page links it
+            html = html_of(built_site, path)
+            parsed = Items(html)
+            assert urls.THEME_COMMITMENTS_ANCHOR in Page(html).ids  # its own heading, not a table cell
+            if parsed.items:
+                assert parsed.form is not None and "hidden" in parsed.form  # shown by the script only
+            for a in parsed.items:
+                for name in ("data-gemeente", "data-jaar", "data-organisatie", "data-soort", "data-status"):
+                    assert a.get(name), (theme_id, name)
+                mun = corpus.municipalities[a["data-gemeente"] or ""]
+                assert m.province_of(mun) == province
+            listed += len(parsed.items)
+        assert listed == len(keys), theme_id

@@ -1,6 +1,7 @@
-/* Filters on a theme page (issue 12a). The page holds the full list of
- * commitments, each with data-gemeente, data-jaar, data-organisatie, data-soort and
- * data-status (space-separated values); without JavaScript the reader sees all of
+/* Filters on a theme's page per province (issue 12a; split per province in 12e).
+ * The page holds the full list of the province's commitments on the theme, each
+ * with data-gemeente, data-jaar, data-organisatie, data-soort and data-status
+ * (space-separated values); without JavaScript the reader sees all of
  * them. This script shows the hidden form and hides the items that do not match
  * every chosen value, and says how many remain in a live region ("N afspraken").
  * Runs through document$ because instant navigation swaps pages without a load event. */
