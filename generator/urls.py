@@ -168,9 +168,7 @@ def comparison_page(comparison_id: str) -> str:
 
 def comparison_province_page(comparison_id: str, province: str) -> str:
     """The part of a large comparison for one province (comparison_views.SPLIT_AT)."""
-    ascii_name = unicodedata.normalize("NFKD", province).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "overig"
-    return f"vergelijken/{comparison_id}/{slug}.md"
+    return f"vergelijken/{comparison_id}/{slug(province) or 'provincie'}.md"
 
 
 def comparison_download(comparison_id: str, fmt: str) -> str:
