@@ -33,7 +33,7 @@ from .schema import render_schemas
 from .search import index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share
 from .validate import Corpus, load_corpus
-from .write import collect_content, merge, write_tree
+from .write import MANIFEST, collect_content, merge, write_tree, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -148,7 +148,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in files):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    changed += write_tree(settings.previews_dir, previews)
+    changed += write_tree_by_manifest(settings.previews_dir, previews)
     files.update(previews)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
@@ -166,17 +166,20 @@ def link_tree(source: Path, site: Path) -> None:
     """Put every file under source into the site at the same path, as a hard link
     (no copy; the files are never written to in place: write.py replaces them), or a
     copy where the file system cannot link."""
-    for path in sorted(source.rglob("*")):
-        if path.is_dir():
-            continue
-        target = site / path.relative_to(source)
-        if target.exists():
-            raise OutputConflict(f"{target.relative_to(site)} is in the site already")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copyfile(path, target)
+    for folder, _, names in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        if rel == ".":
+            names = [n for n in names if n != MANIFEST]
+        out = site / rel
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            target = out / name
+            if target.exists():
+                raise OutputConflict(f"{target.relative_to(site)} is in the site already")
+            try:
+                os.link(os.path.join(folder, name), target)
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), target)
 
 
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:

@@ -4,6 +4,8 @@
 # stale files left by an earlier run.
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -50,4 +52,46 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> list[str]:
             changed.append(rel)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+    return changed
+
+
+MANIFEST = ".manifest.json"
+
+
+def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
+    """write_tree for a large tree only this generator writes (the commitments'
+    preview pages: 80,000 files nationally): what each file holds is remembered by
+    its hash in out_dir/.manifest.json, so an unchanged file is not read back."""
+    manifest_path = out_dir / MANIFEST
+    try:
+        known: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not known and out_dir.exists():
+        return _rewrite(out_dir, files, manifest_path)  # no manifest: compare the slow way
+    hashes = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
+    changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
+               or not (out_dir / rel).is_file()]
+    for rel in changed:
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(files[rel])
+        os.replace(tmp, target)
+    gone = sorted(set(known) - set(files), reverse=True)
+    for rel in gone:
+        (out_dir / rel).unlink(missing_ok=True)
+        parent = (out_dir / rel).parent
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    manifest_path.write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
+    return changed + gone
+
+
+def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> list[str]:
+    manifest_path.unlink(missing_ok=True)
+    changed = write_tree(out_dir, files)
+    hashes = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
+    manifest_path.write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
     return changed

@@ -1,0 +1,43 @@
+"""write_tree_by_manifest: the large tree of preview pages is written like write_tree
+(exactly the files given, unchanged files untouched), without reading files back."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.pipeline import link_tree
+from generator.write import MANIFEST, write_tree_by_manifest
+
+
+def test_only_what_changed_is_written_and_what_went_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "previews"
+    files = {"a/x/index.html": b"one", "a/y/index.html": b"two", "b/z/index.html": b"three"}
+    assert sorted(write_tree_by_manifest(out, files)) == sorted(files)
+    untouched = (out / "a/x/index.html").stat().st_mtime_ns
+    files2 = {"a/x/index.html": b"one", "a/y/index.html": b"TWO"}
+    assert write_tree_by_manifest(out, files2) == ["a/y/index.html", "b/z/index.html"]
+    assert (out / "a/x/index.html").stat().st_mtime_ns == untouched
+    assert (out / "a/y/index.html").read_bytes() == b"TWO"
+    assert not (out / "b").exists()  # its emptied folders too
+    (out / "a/x/index.html").unlink()  # removed by someone else: written again
+    assert write_tree_by_manifest(out, files2) == ["a/x/index.html"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
+        [*files2, MANIFEST])
+
+
+def test_a_tree_without_manifest_is_made_exact(tmp_path: Path) -> None:
+    out = tmp_path / "previews"
+    (out / "old").mkdir(parents=True)
+    (out / "old/index.html").write_bytes(b"stale")
+    assert sorted(write_tree_by_manifest(out, {"new/index.html": b"x"})) == [
+        "new/index.html", "old/index.html"]
+    assert not (out / "old").exists() and (out / MANIFEST).is_file()
+
+
+def test_linked_into_the_site_without_the_manifest(tmp_path: Path) -> None:
+    out, site = tmp_path / "previews", tmp_path / "site"
+    write_tree_by_manifest(out, {"afspraak/a/index.html": b"x"})
+    site.mkdir()
+    link_tree(out, site)
+    assert (site / "afspraak/a/index.html").read_bytes() == b"x"
+    assert not (site / MANIFEST).exists()
+    assert (site / "afspraak/a/index.html").stat().st_ino == (out / "afspraak/a/index.html").stat().st_ino
