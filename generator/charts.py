@@ -276,6 +276,20 @@ def _category_summary(table: m.Table, columns: list[m.Column], rows: list[m.Row]
     return ". ".join(sentences) + "."
 
 
+def range_trace(name: str, year: int, low: float | int | None, high: float | int | None,
+                colour: str, column: m.Column) -> dict[str, Any]:
+    """A range ("1.000 tot 1.200", or only one end) as a vertical bar between its ends,
+    never as a point in between: that would be a figure the source does not give."""
+    return {
+        "type": "scatter", "mode": "lines+markers", "name": _text(name),
+        "x": [str(year), str(year)],
+        "y": [low if low is not None else high, high if high is not None else low],
+        "line": {"width": 8, "color": colour},
+        "marker": {"symbol": "line-ew-open", "size": 16, "color": colour},
+        **_hover(column),
+    }
+
+
 def indicator_chart(indicator: m.Indicator) -> Chart | None:
     """Targets per year as markers (ranges as a vertical bar), realised values as a line."""
     points = sorted(indicator.points, key=lambda p: p.year)
@@ -301,17 +315,8 @@ def indicator_chart(indicator: m.Indicator) -> Chart | None:
                 "line": {"dash": "dash" if kind == "prognose" else "solid", "color": colour},
                 **_hover(column),
             })
-        for p in pts:
-            if p.value is None:
-                low = p.min if p.min is not None else p.max
-                high = p.max if p.max is not None else p.min
-                traces.append({
-                    "type": "scatter", "mode": "lines+markers", "name": f"{kind} (bandbreedte)",
-                    "x": [str(p.year), str(p.year)], "y": [low, high],
-                    "line": {"width": 8, "color": colour},
-                    "marker": {"symbol": "line-ew-open", "size": 16, "color": colour},
-                    **_hover(column),
-                })
+        traces += [range_trace(f"{kind} (bandbreedte)", p.year, p.min, p.max, colour, column)
+                   for p in pts if p.value is None]
     layout = _layout(indicator.name, _axis_format([column]))
     summary = "; ".join(f"{p.kind} {point_text(p, indicator)} in {p.year}" for p in points)
     summary = summary[0].upper() + summary[1:] + "."

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import model as m
 from . import urls
-from .charts import PALETTE, Chart, _axis_format, _hover, _layout, _text
+from .charts import PALETTE, Chart, _axis_format, _hover, _layout, _text, range_trace
 from .comparisons import TOTAL, Value, collect
 from .export import _csv, _json
 from .formatting import amount
@@ -53,8 +53,7 @@ def series(corpus: Corpus, values: list[Value]) -> list[Series]:
 def chart(comparable: m.Comparable, named: list[Series], chart_id: str,
           summary: str) -> Chart | None:
     """A line per series over the years: solid where realised or agreed, dashed where a
-    forecast or a goal. A range is drawn as a vertical bar between its ends, never as
-    a point in between (that would be a figure the document does not give)."""
+    forecast or a goal; a range as charts.range_trace draws it."""
     years = sorted({v.year for s in named for v in s.values})
     if not years:
         return None
@@ -78,18 +77,8 @@ def chart(comparable: m.Comparable, named: list[Series], chart_id: str,
                     "marker": {"color": colour, "symbol": "circle-open" if dashed else "circle"},
                     **_hover(column),
                 })
-            for v in part:
-                if v.value is None:
-                    low = v.low if v.low is not None else v.high
-                    high = v.high if v.high is not None else v.low
-                    traces.append({
-                        "type": "scatter", "mode": "lines+markers",
-                        "name": _text(f"{label} (bandbreedte {v.year})"),
-                        "x": [str(v.year), str(v.year)], "y": [low, high],
-                        "line": {"width": 8, "color": colour},
-                        "marker": {"symbol": "line-ew-open", "size": 16, "color": colour},
-                        **_hover(column),
-                    })
+            traces += [range_trace(f"{label} (bandbreedte {v.year})", v.year, v.low, v.high,
+                                   colour, column) for v in part if v.value is None]
     layout = _layout(comparable.name, _axis_format([column]))
     layout["yaxis"]["rangemode"] = "tozero"  # amounts of different places: from zero
     layout["xaxis"]["categoryorder"] = "array"
@@ -152,7 +141,6 @@ def _comparison_page(corpus: Corpus, comparable: m.Comparable, path: str, found:
         "provinces": None, "heading": title,
         "chart": chart(comparable, named, urls.CHART_ID_PREFIX + comparable.id,
                        summary(comparable, named)) if named else None,
-        "municipality_name": lambda v: corpus.municipalities[v.doc.municipality].name,
         "value_number": lambda v: value_text(v, comparable, with_kind=False),
         "urls": urls, "link": PageContext(path, corpus).link,
         "page_title": page_title(title, "Vergelijken"),

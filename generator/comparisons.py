@@ -8,7 +8,7 @@
 # The pages and downloads built from them are in comparison_views.py.
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,13 +52,6 @@ class Value:
     anchor: str  # element id on the document page
 
 
-def _walk(chapters: list[m.Chapter], loc: PathKey) -> Iterator[tuple[PathKey, m.Chapter]]:
-    for i, chapter in enumerate(chapters):
-        here = (*loc, i)
-        yield here, chapter
-        yield from _walk(chapter.chapters, (*here, "chapters"))
-
-
 def _one_year(doc: m.Document) -> int | None:
     return doc.period.start if doc.period.start == doc.period.end else None
 
@@ -70,7 +63,7 @@ def _title_year(title: str) -> int | None:
 
 def marks(doc: m.Document) -> Iterator[tuple[Mark, Any]]:
     """Every `compare:` of a document with the thing it is on, in document order."""
-    for loc, chapter in _walk(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         for g, goal in enumerate(chapter.goals):
             for i, ind in enumerate(goal.indicators):
                 if ind.compare:
@@ -91,18 +84,26 @@ def marks(doc: m.Document) -> Iterator[tuple[Mark, Any]]:
                                col.type == "number"), (table, i)
 
 
-def check_marks(doc: m.Document, comparables: Collection[str] | dict[str, m.Comparable] | None,
+def check_marks(doc: m.Document, comparables: dict[str, m.Comparable] | None,
                 report: Callable[[PathKey, str], None]) -> None:
-    """Report every mark that cannot be compared: unknown, in another unit, without a year."""
+    """Report every mark that cannot be compared: unknown, in another unit, without a
+    year. `comparables` is None when there is no data/comparisons.yaml."""
     from .validate import _did_you_mean  # the same hint as every other reference
 
-    for mark, _ in marks(doc):
-        known = comparables if comparables is not None else {}
+    known = comparables or {}
+    seen: set[tuple[str, str, int | None]] = set()  # (table, comparison, year)
+    for mark, thing in marks(doc):
+        if mark.kind == "column":
+            key = (thing[0].id, mark.ref.id, mark.ref.year or mark.default_year)
+            if key in seen:
+                report(mark.loc, f"another column of table '{key[0]}' is already the value of "
+                       f"'{key[1]}' for {key[2]}: one value per table, comparison and year")
+            seen.add(key)
         if mark.ref.id not in known:
-            hint = (_did_you_mean(mark.ref.id, known) if known else "")
+            hint = _did_you_mean(mark.ref.id, known)
             where = f"data/{FILE}" if comparables is not None else f"there is no data/{FILE}"
             report((*mark.loc, "id"), f"unknown comparison '{mark.ref.id}'{hint} ({where})")
-        elif isinstance(known, dict) and known[mark.ref.id].unit != mark.unit:
+        elif known[mark.ref.id].unit != mark.unit:
             want = known[mark.ref.id].unit
             report(mark.loc, f"this value is in {_unit(mark.unit)} and comparison "
                    f"'{mark.ref.id}' in {_unit(want)}: only values in the same unit can be "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -497,6 +497,15 @@ class Document(Model):
     @property
     def ref(self) -> str:
         return f"{self.municipality}/{self.slug}"
+
+
+def walk_chapters(chapters: list[Chapter], loc: tuple[str | int, ...]
+                  ) -> Iterator[tuple[tuple[str | int, ...], Chapter]]:
+    """Every chapter, depth first, with its field path in the data file ("chapters", 0,
+    "chapters", 1, ...) for messages that name the place."""
+    for i, chapter in enumerate(chapters):
+        yield (*loc, i), chapter
+        yield from walk_chapters(chapter.chapters, (*loc, i, "chapters"))
 
 
 def iter_chapters(chapters: list[Chapter]):  # type: ignore[no-untyped-def]

@@ -571,7 +571,7 @@ def gemeente_of(mun: m.Municipality) -> str:
 def _check_filled_in(doc: m.Document, report: Any) -> None:
     """A chapter with nothing in it is a scaffold (`new`) not filled in yet: it must
     not be published as if the document said nothing."""
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         if not (chapter.context or chapter.boxes or chapter.goals or chapter.groups
                 or chapter.tables or chapter.chapters or chapter.note):
             report((*loc, "id"), f"chapter '{chapter.id}' is not filled in yet: it has no "
@@ -647,21 +647,17 @@ def check_parties(documents: list[tuple[m.Document, Source]],
     return problems
 
 
-def _walk_chapters(chapters: list[m.Chapter], loc: PathKey) -> Iterator[tuple[PathKey, m.Chapter]]:
-    for i, chapter in enumerate(chapters):
-        yield (*loc, i), chapter
-        yield from _walk_chapters(chapter.chapters, (*loc, i, "chapters"))
 
 
 def _commitments(doc: m.Document) -> Iterator[tuple[PathKey, m.Commitment]]:
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         for g, group in enumerate(chapter.groups):
             for c, commitment in enumerate(group.commitments):
                 yield (*loc, "groups", g, "commitments", c), commitment
 
 
 def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         for t, table in enumerate(chapter.tables):
             yield (*loc, "tables", t), table
 
@@ -670,7 +666,7 @@ def _tables(doc: m.Document) -> Iterator[tuple[PathKey, m.Table]]:
 
 def _pages(doc: m.Document) -> Iterator[tuple[PathKey, int]]:
     """Every page the document records, with its place in the file."""
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         if chapter.page is not None:
             yield (*loc, "page"), chapter.page
         for g, goal in enumerate(chapter.goals):
@@ -711,7 +707,7 @@ def _check_anchors(doc: m.Document, report: Any) -> None:
         else:
             seen[anchor] = loc
 
-    for loc, chapter in _walk_chapters(doc.chapters, ("chapters",)):
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         claim(chapter.id, (*loc, "id"))
         for g, goal in enumerate(chapter.goals):
             claim(goal.id, (*loc, "goals", g, "id"))
@@ -728,7 +724,7 @@ def _check_numbers(doc: m.Document, report: Any) -> None:
     their numbering in every theme, so "1.1" may recur in another chapter)."""
     for i, top in enumerate(doc.chapters):
         seen: dict[str, str] = {}
-        for loc, chapter in _walk_chapters([top], ("chapters",)):
+        for loc, chapter in m.walk_chapters([top], ("chapters",)):
             loc = (loc[0], i, *loc[2:])
             for g, group in enumerate(chapter.groups):
                 for c, commitment in enumerate(group.commitments):

@@ -69,7 +69,7 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
         known = {}
     if not known and out_dir.exists():
         return _rewrite(out_dir, files, manifest_path)  # no manifest: compare the slow way
-    hashes = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
+    hashes = _hashes(files)
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
     for rel in changed:
@@ -92,6 +92,9 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
 def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> list[str]:
     manifest_path.unlink(missing_ok=True)
     changed = write_tree(out_dir, files)
-    hashes = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
-    manifest_path.write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
+    manifest_path.write_text(json.dumps(_hashes(files), sort_keys=True), encoding="utf-8")
     return changed
+
+
+def _hashes(files: dict[str, bytes]) -> dict[str, str]:
+    return {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}

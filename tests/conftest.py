@@ -32,6 +32,12 @@ def corpus_dir(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.fixture
+def project(corpus_dir: Path) -> Path:
+    """A project root around the fixture corpus, with the real content, theme and config."""
+    return make_project(corpus_dir.parent)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole site built from the bundled data/ with a strict MkDocs build."""

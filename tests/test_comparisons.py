@@ -107,6 +107,21 @@ def test_a_text_column_and_a_year_on_an_indicator_are_refused(corpus_dir: Path) 
     assert any("'compare' needs a number column" in p for p in problems), problems
 
 
+def test_two_columns_of_one_table_cannot_give_the_same_year(corpus_dir: Path) -> None:
+    (corpus_dir / "comparisons.yaml").write_text(COMPARISONS.replace("unit: woningen", "unit: EUR", 1),
+                                                 encoding="utf-8")
+    doc = corpus_dir / DOC_2024
+    _edit(doc, "- {id: bijdrage, title: Bijdrage, unit: EUR}",
+          "- {id: bijdrage, title: Bijdrage, unit: EUR, compare: {id: nieuwbouw}}\n"
+          "          - {id: bijdrage2, title: Bijdrage 2, unit: EUR, compare: {id: nieuwbouw}}")
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(re.sub(r"values: \[(\d+), ", r"values: [\1, \1, ", text), encoding="utf-8")
+    problems = _problems(corpus_dir)
+    assert problems[0].startswith(f"data/{DOC_2024}:{_line_of(doc, 'id: bijdrage2')}:"), problems
+    assert "one value per table, comparison and year" in problems[0]
+    assert problems[1:] == ["1 problem found."], problems
+
+
 # --- the values ------------------------------------------------------------------
 
 def test_a_table_without_total_gives_a_value_per_row_and_never_a_sum() -> None:
@@ -211,12 +226,27 @@ def test_without_comparisons_the_index_says_there_are_none(tmp_path: Path) -> No
 BUNDLED = load_corpus(ROOT / "data", ROOT)
 
 
-def test_every_compare_mark_in_the_data_gives_a_value_or_an_empty_cell() -> None:
+def test_every_compare_mark_in_the_data_is_a_value_of_its_comparison() -> None:
+    """Each figure and indicator marked gives values; a column gives one per printed
+    total, or per row with a number where there is no total: none is lost or added."""
+    from generator import model as m
+
     found = all_values(BUNDLED)
     for doc in BUNDLED.documents:
-        for mark, _ in comparisons.marks(doc):
-            assert mark.ref.id in BUNDLED.comparables
-            assert any(v.doc.ref == doc.ref for v in found.get(mark.ref.id, [])) or mark.kind == "column"
+        for mark, thing in comparisons.marks(doc):
+            mine = [v for v in found[mark.ref.id] if v.doc.ref == doc.ref]
+            if mark.kind == "figure":
+                assert any(v.value == thing[1].value and v.anchor == thing[0].id for v in mine)
+            elif mark.kind == "indicator":
+                assert len([v for v in mine if v.anchor == thing.id]) == len(thing.points)
+            else:
+                table, i = thing
+                rows = [r for r in table.rows if r.total] or table.rows
+                cells = [r.values[i] for r in rows]
+                numbers = [c for c in cells if (c.value if isinstance(c, m.Cell) else c) is not None
+                           or (isinstance(c, m.Cell) and (c.min is not None or c.max is not None))]
+                year = mark.ref.year or mark.default_year
+                assert len([v for v in mine if v.anchor == table.id and v.year == year]) == len(numbers)
 
 
 @pytest.mark.slow

@@ -17,7 +17,6 @@ from generator.export import indicator_csv
 from generator.formatting import page_ref, provenance_marker
 from generator.pipeline import Settings, build, generate
 
-from .conftest import make_project
 from .htmltext import Page
 from .test_generate import Elements
 from .test_validate import problems
@@ -78,11 +77,6 @@ def test_provenance_marker_names_the_act_and_escapes_the_note() -> None:
         {"id": "a", "text": "t", "provenance": {"kind": "inferred", "note": "<b>x</b>"}}).provenance)
     assert marker == "**Afgeleid \\(niet in de bron\\):** \\<b\\>x\\<\\/b\\>"
     assert provenance_marker(None) == ""
-
-
-@pytest.fixture
-def project(corpus_dir: Path) -> Path:
-    return make_project(corpus_dir.parent)
 
 
 def test_page_markdown_shows_pages_and_markers(project: Path) -> None:

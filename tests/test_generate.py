@@ -13,7 +13,6 @@ import pytest
 from generator.errors import DataError, GeneratorError
 from generator.pipeline import Settings, build, generate
 
-from .conftest import make_project
 from .htmltext import Page
 
 
@@ -41,12 +40,6 @@ class Elements(HTMLParser):
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_MD = "gemeenten/testdorp/prestatieafspraken-2024.md"
-
-
-@pytest.fixture
-def project(corpus_dir: Path) -> Path:
-    """A project root around the fixture corpus, with the real content, theme and config."""
-    return make_project(corpus_dir.parent)
 
 
 def test_document_page_markdown(project: Path) -> None:
