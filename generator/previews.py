@@ -10,11 +10,10 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 
+from . import csp, urls
 from . import model as m
-from . import urls
 from .render import PageContext
 from .validate import Corpus
 
@@ -31,9 +30,10 @@ def _description(text: str) -> str:
 
 
 PAGE = """<!doctype html>
-<html lang="nl">
+<html lang="nl" data-forward="{forward}">
 <head>
 <meta charset="utf-8">
+{csp}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <meta name="description" content="{description}">
@@ -47,7 +47,7 @@ PAGE = """<!doctype html>
 {own}<meta name="twitter:card" content="summary">
 <link rel="icon" href="{root}assets/images/favicon.png">
 <link rel="stylesheet" href="{root}assets/stylesheets/embed.css">
-<script>location.replace({target});</script>
+<script src="{root}assets/javascripts/forward.js"></script>
 </head>
 <body class="embed preview">
 <main>
@@ -89,7 +89,7 @@ def render_previews(corpus: Corpus, site_name: str, site_url: str = "") -> dict[
                         title=html.escape(title), description=html.escape(_description(c.text)),
                         site=html.escape(site_name), root=root,
                         canonical=html.escape(site_url + doc_url if site_url else root + doc_url),
-                        own=own, target=_script_string(root + doc_url + "#" + c.id),
+                        own=own, forward=html.escape(root + doc_url + "#" + c.id), csp=csp.META,
                         municipality=html.escape(mun.name), document=html.escape(doc.title),
                         label=html.escape(label),
                         paragraphs="\n".join(f"<p>{html.escape(p.strip())}</p>"
@@ -99,7 +99,3 @@ def render_previews(corpus: Corpus, site_name: str, site_url: str = "") -> dict[
                     ).encode("utf-8")
     return files
 
-
-def _script_string(text: str) -> str:
-    """A JavaScript string literal that is safe inside <script> in HTML."""
-    return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

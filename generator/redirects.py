@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Collection, Mapping
 
+from . import csp, urls
 from . import model as m
-from . import urls
 from .errors import Diagnostic
 from .sources import PathKey, Source, format_path
 
@@ -65,18 +64,18 @@ def check_redirects(parsed: m.RedirectsFile, source: Source, pages: set[str]) ->
 def render_redirect(redirect: m.Redirect) -> bytes:
     """A page at the old URL: a script that keeps the #anchor, a meta refresh for
     readers without JavaScript, a canonical link, and a visible link; noindex."""
-    target = "../" * redirect.old.count("/") + redirect.to
-    href = html.escape(target, quote=True)
-    script = json.dumps(target)
+    root = "../" * redirect.old.count("/")  # relative: works under a sub-path
+    href = html.escape(root + redirect.to, quote=True)
     return f"""<!doctype html>
-<html lang="nl">
+<html lang="nl" data-forward="{href}">
 <head>
 <meta charset="utf-8">
+{csp.META}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Deze pagina is verplaatst</title>
 <link rel="canonical" href="{href}">
-<script>location.replace({script} + location.hash);</script>
+<script src="{root}assets/javascripts/forward.js"></script>
 <meta http-equiv="refresh" content="0; url={href}">
 </head>
 <body>

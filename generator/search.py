@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import subprocess
 import sys
@@ -45,6 +46,31 @@ PAGES_PER_PART = 800
 SearchEntry = dict[str, Any]  # {"index": bool, "meta": {...}, "filters": {...}, "weighted": {...}}
 
 
+# Pagefind decodes HTML entities in what it indexes twice: the page's own escaping
+# (which the theme adds) and once more. Its UI then shows filter values as HTML
+# (innerHTML) and result metadata as text. So a name from the registries reaches
+# the reader's DOM as markup unless it is escaped once more than the page needs,
+# and twice more for a filter value. tests/test_search.py proves both in Chromium
+# with names that carry markup and entities.
+def _as_meta(text: str) -> str:
+    """A result's metadata: after Pagefind's extra decoding, the text itself."""
+    return html.escape(text, quote=False)
+
+
+def _as_filter(text: str) -> str:
+    """A filter value: after Pagefind's extra decoding, the text escaped for its UI's innerHTML."""
+    return html.escape(html.escape(text, quote=False), quote=False)
+
+
+def _entry(meta: dict[str, str], filters: dict[str, list[str]], weighted: str) -> SearchEntry:
+    return {
+        "index": True,
+        "meta": {key: _as_meta(value) for key, value in meta.items()},
+        "filters": {key: [_as_filter(v) for v in values] for key, values in filters.items()},
+        "weighted": {"text": _as_meta(weighted), "weight": MUNICIPALITY_WEIGHT},
+    }
+
+
 def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
     """Page path -> what search knows about it. Pages without an entry (the
     hand-written ones in content/) are indexed with their title only."""
@@ -52,12 +78,9 @@ def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
     for doc in corpus.documents:
         plan[urls.document_page(doc)] = _document_entry(corpus, doc)
     for mun in corpus.municipalities.values():
-        plan[urls.municipality_page(mun.id)] = {
-            "index": True,
-            "meta": {"title": f"Gemeente {mun.name}", "gemeente": mun.name},
-            "filters": {FILTER_MUNICIPALITY: [mun.name]},
-            "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
-        }
+        plan[urls.municipality_page(mun.id)] = _entry(
+            {"title": f"Gemeente {mun.name}", "gemeente": mun.name},
+            {FILTER_MUNICIPALITY: [mun.name]}, mun.name)
     # Listings of the whole corpus: every word on them is on a document page too.
     listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
     listings += [urls.theme_page(t) for t in corpus.themes]
@@ -76,10 +99,9 @@ def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
     mun = corpus.municipalities[doc.municipality]
     themes = sorted({corpus.themes[c.theme].name for c in m.iter_chapters(doc.chapters) if c.theme})
     organisations = sorted({corpus.organisations[p].name for p in doc.parties})
-    return {
-        "index": True,
-        "meta": {"title": f"{doc.title} – {mun.name}", "gemeente": mun.name, "document": doc.title},
-        "filters": {
+    return _entry(
+        {"title": f"{doc.title} – {mun.name}", "gemeente": mun.name, "document": doc.title},
+        {
             FILTER_MUNICIPALITY: [mun.name],
             FILTER_YEAR: [str(y) for y in range(doc.period.start, doc.period.end + 1)],
             FILTER_THEME: themes,
@@ -87,8 +109,7 @@ def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
             FILTER_KIND: [{"framework": "Kaderafspraken", "multi-year": "Meerjarige afspraken"}
                           .get(doc.kind, "Jaarafspraken")],
         },
-        "weighted": {"text": mun.name, "weight": MUNICIPALITY_WEIGHT},
-    }
+        mun.name)
 
 
 def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import csp, urls
 from . import model as m
-from . import urls
 from .charts import Chart, indicator_chart, table_charts
 from .formatting import date_nl
 from .queries import Queries, responsible
@@ -221,6 +221,7 @@ EMBED_PAGE = """<!doctype html>
 <html lang="nl">
 <head>
 <meta charset="utf-8">
+{csp}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} - {site}</title>
 <meta name="robots" content="noindex">
@@ -257,7 +258,7 @@ def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, b
                                 separators=(",", ":"), allow_nan=False)
             page = EMBED_PAGE.format(
                 title=html.escape(chart.title), site=html.escape(SITE_NAME),
-                root=root, id=html.escape(chart.id),
+                root=root, id=html.escape(chart.id), csp=csp.META,
                 back=html.escape(root + urls.page_url(urls.document_page(doc)) + "#" + chart.id),
                 figure=html.escape(figure, quote=True), summary=html.escape(chart.summary),
                 source=html.escape(f"{doc.title}, gemeente {mun.name} ({doc.source.publisher})"))

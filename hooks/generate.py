@@ -23,6 +23,7 @@ try:  # ProperDocs (generator/pipeline.py BUILDER) reports its own PluginError a
 except ImportError:  # MkDocs 1.6
     from mkdocs.exceptions import PluginError  # type: ignore[assignment]
 
+from generator import csp  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
 from generator.pipeline import SERVE_ENV, Settings, generate  # noqa: E402
 
@@ -73,6 +74,9 @@ def on_config(config):  # type: ignore[no-untyped-def]
             _rebuild_every_page()  # the error is shown over every page
             ERROR_SHOWN.touch()
     config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
+    # The theme prints the Content Security Policy (site_theme/main.html). Not while
+    # serving: the builder's live reload is an inline script.
+    config["extra"]["csp"] = None if serving else csp.POLICY
     return config
 
 
