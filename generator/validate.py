@@ -8,6 +8,7 @@ import difflib
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -511,6 +512,7 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         _check_numbers(doc, report)
         for loc, table in _tables(doc):
             _check_table(table, loc, report)
+        _check_decimals(doc, report)
         _check_pages(doc, report)
 
     commitment_ids = {doc.ref: [c.id for _, c in _commitments(doc)] for doc in by_ref.values()}
@@ -738,6 +740,24 @@ def _check_numbers(doc: m.Document, report: Any) -> None:
                         seen[commitment.number] = format_path(here)
 
 
+def _check_decimals(doc: m.Document, report: Any) -> None:
+    """Figures and indicator points follow the rule of table cells (decimals_problem)."""
+    for loc, commitment in _commitments(doc):
+        for f, figure in enumerate(commitment.figures):
+            problem = decimals_problem(figure.value, figure.decimals, f"figure '{figure.label}'")
+            if problem:
+                report((*loc, "figures", f, "value"), problem)
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
+        for g, goal in enumerate(chapter.goals):
+            for i, indicator in enumerate(goal.indicators):
+                for p, point in enumerate(indicator.points):
+                    for key in ("value", "min", "max"):
+                        problem = decimals_problem(getattr(point, key), indicator.decimals,
+                                                   f"indicator '{indicator.id}'")
+                        if problem:
+                            report((*loc, "goals", g, "indicators", i, "points", p, key), problem)
+
+
 def _check_table(table: m.Table, loc: PathKey, report: Any) -> None:
     column_ids: set[str] = set()
     for c, column in enumerate(table.columns):
@@ -771,11 +791,42 @@ def _cell_problem(column: m.Column, cell: m.CellValue) -> str | None:
         if m.DUTCH_NUMBER.match(value.strip()):
             return dutch_number_hint(value)
         return f"column '{column.id}' holds numbers, got text {value!r}"
-    if isinstance(value, float) and column.decimals == 0 and not value.is_integer():
-        return (f"column '{column.id}' holds whole numbers, got {value}; if this is a "
-                f"Dutch thousands separator, write {str(value).replace('.', '')}, "
-                f"or set 'decimals' on the column")
+    for number in (value, *((cell.min, cell.max) if isinstance(cell, m.Cell) else ())):
+        problem = decimals_problem(number, column.decimals, f"column '{column.id}'")
+        if problem:
+            return problem
     return None
+
+
+def _decimal_places(value: float) -> int:
+    """The decimals a number holds as written: 1.177 -> 3, 1.4 -> 1, 2.0 -> 0."""
+    if value.is_integer():
+        return 0
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def decimals_problem(value: object, decimals: int, owner: str) -> str | None:
+    """A number with more decimals than its `decimals` shows, or None. The page would
+    round it (1.5 with decimals 0 shows "2"), and a fraction where whole numbers are
+    meant is most often Dutch notation that YAML read as a decimal point: `1.177`
+    for 1177 homes. One rule for table cells, figures and indicator points."""
+    if not isinstance(value, float):
+        return None
+    places = _decimal_places(value)
+    if places <= decimals:
+        return None
+    if decimals == 0:
+        message = f"{owner} holds whole numbers, got {value!r}"
+        if places <= 3 and abs(value) < 1000:
+            # YAML reads "1.177" as 1.177 and "1.500" as 1.5: times 1000 is what was meant.
+            meant = round(value * 1000)
+            message += f": {value!r} looks like Dutch notation for {meant}: write {meant}"
+        return (message + f"; if it does have decimals, set 'decimals: {places}' on the "
+                f"{owner.split(' ', 1)[0]}")
+    return (f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}, "
+            f"which the site would round; set 'decimals: {places}' on the "
+            f"{owner.split(' ', 1)[0]} to show it as written")
 
 
 # --- organisations over time, status and lineage (issue 11) ---------------------

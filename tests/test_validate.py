@@ -52,8 +52,8 @@ def test_valid_corpus_loads(corpus_dir: Path) -> None:
      "point for decimals: 25000"),
     ("values: [3571,", "values: [3.571,",
      f"{DOC}:51:40: chapters[0].tables[0].rows[1].values[0]: column 'bijdrage' holds whole "
-     "numbers, got 3.571; if this is a Dutch thousands separator, write 3571, or set "
-     "'decimals' on the column"),
+     "numbers, got 3.571: 3.571 looks like Dutch notation for 3571: write 3571; if it does "
+     "have decimals, set 'decimals: 3' on the column"),
     ("values: [25000, 1.4]", "values: [25000]",
      f"{DOC}:50:39: chapters[0].tables[0].rows[0].values: row 'Gemeente' has 1 values but the "
      "table has 2 columns (bijdrage, index)"),
