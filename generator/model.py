@@ -110,6 +110,9 @@ class Municipality(Model):
     province: Text | None = None
     # --- issue 11a: the municipality's own gemeente organisation
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
+    # Municipalities that merged into this one (herindeling), by id: only their
+    # commitments may be continued by this one's documents (`continues`).
+    merged_from: list[Ref] = []  # ids in municipalities.yaml of the municipalities it was formed from
 
 
 NO_PROVINCE = "Overig"  # the group of municipalities without a province in the data

@@ -4,8 +4,10 @@
 # only make sense once every file has been read.
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
+import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -138,8 +140,9 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 documents.append((doc, source))
 
     organisations = _index(registries.get("organisations"), "organisations", problems)
-    if "organisations" in registries:
-        problems += check_organisation_history(*registries["organisations"])
+    history_problems = (check_organisation_history(*registries["organisations"])
+                        if "organisations" in registries else [])
+    problems += history_problems
     themes = _index(registries.get("themes"), "themes", problems)
     municipalities = _index(registries.get("municipalities"), "municipalities", problems)
     # References are checked on the raw data, so a file with a type error still
@@ -164,6 +167,13 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
         problems += check_parties(documents, municipalities, organisations)
+    problems += check_across_time(
+        documents, municipalities if "municipalities" in registries else None,
+        # Successors that contradict each other would only repeat as party problems.
+        organisations if "organisations" in registries and not history_problems else None,
+        build_date())
+    if "municipalities" in registries:
+        problems += check_municipality_mergers(registries["municipalities"][1], municipalities)
     # Lasting links (issue 12d): the optional data/redirects.yaml.
     redirects: list[m.Redirect] = []
     redirects_path = files.registries.get(REDIRECTS_FILE)
@@ -507,6 +517,12 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         if doc.kind == "multi-year" and doc.period.start == doc.period.end:
             report(("kind",), f"a multi-year document spans more than one year, this one only "
                    f"{doc.period.start}; write kind: yearly, or the period as printed")
+        elif doc.kind == "yearly" and doc.period.start != doc.period.end:
+            # The site would call a four-year agreement "jaarafspraken" and list it
+            # as the agreements of its first year only.
+            report(("kind",), f"a yearly document covers one year, this one "
+                   f"{doc.period.start}-{doc.period.end}; write kind: multi-year "
+                   f"(agreements for several years), or the period as printed")
         _check_filled_in(doc, report)
         _check_anchors(doc, report)
         _check_numbers(doc, report)
@@ -934,3 +950,119 @@ def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
         if cont.id not in commitment_ids[cont.document]:
             report((*loc, "continues", "id"), f"'{cont.document}' has no commitment '{cont.id}'"
                    + _did_you_mean(cont.id, commitment_ids[cont.document]))
+
+
+# --- what a document says against the time it stands in --------------------------
+
+
+def build_date() -> dt.date:
+    """The day of this build: SOURCE_DATE_EPOCH if set (the reproducible-builds
+    convention for "when was this built"), else today (UTC). The site's pages carry
+    no build date, so this decides only what `check` accepts, never the bytes of
+    the output; rebuilding an old commit with SOURCE_DATE_EPOCH set to its commit
+    time judges it as on that day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _merged_into(municipalities: dict[str, m.Municipality]) -> dict[str, set[str]]:
+    """Municipality -> every municipality it was formed from, also through earlier mergers."""
+    out: dict[str, set[str]] = {}
+    for mun in municipalities.values():
+        found: set[str] = set()
+        todo = list(mun.merged_from)
+        while todo:
+            other = todo.pop()
+            if other not in found and other != mun.id:
+                found.add(other)
+                todo += municipalities[other].merged_from if other in municipalities else []
+        out[mun.id] = found
+    return out
+
+
+def check_across_time(documents: list[tuple[m.Document, Source]],
+                      municipalities: dict[str, m.Municipality] | None,
+                      organisations: dict[str, m.Organisation] | None,
+                      today: dt.date) -> list[Diagnostic]:
+    """No status reported after today; `continues` stays within the municipality (or
+    the municipalities it was formed from); no party that had gone over into another
+    organisation before the document was signed. A registry that failed to load
+    (None) is not checked against."""
+    problems: list[Diagnostic] = []
+    formed_from = _merged_into(municipalities) if municipalities is not None else {}
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        for loc, commitment in _commitments(doc):
+            for k, entry in enumerate(commitment.status):
+                if entry.date > today:
+                    report((*loc, "status", k, "date"),
+                           f"the status is dated {entry.date}, after the day of this build "
+                           f"({today}); a status is a report that exists: give the date of "
+                           f"the report")
+            cont = commitment.continues
+            other = cont.document.split("/", 1)[0] if cont else doc.municipality
+            if (municipalities is not None and other != doc.municipality
+                    and other not in formed_from.get(doc.municipality, set())):
+                report((*loc, "continues", "document"),
+                       f"'{cont.document if cont else ''}' is a document of '{other}', not of "
+                       f"'{doc.municipality}': a commitment continues one of its own "
+                       f"municipality; if '{doc.municipality}' was formed from '{other}', "
+                       f"say so in data/municipalities.yaml (merged_from: [{other}])")
+        if organisations is not None:
+            _check_merged_parties(doc, organisations, report)
+    return problems
+
+
+def _named_parties(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
+    """Every organisation a document names as a party: its parties, chapter parties,
+    group actors, commitment parties and signatories."""
+    for i, ref in enumerate(doc.parties):
+        yield ("parties", i), ref
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
+        for i, ref in enumerate(chapter.parties or []):
+            yield (*loc, "parties", i), ref
+        for g, group in enumerate(chapter.groups):
+            for i, ref in enumerate(group.actors):
+                yield (*loc, "groups", g, "actors", i), ref
+            for c, commitment in enumerate(group.commitments):
+                for i, ref in enumerate(commitment.parties or []):
+                    yield (*loc, "groups", g, "commitments", c, "parties", i), ref
+    for i, signatory in enumerate(doc.signing.signatories if doc.signing else []):
+        yield ("signing", "signatories", i, "organisation"), signatory.organisation
+
+
+def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisation],
+                          report: Any) -> None:
+    # Signed on the day of the merger or later: the organisation no longer existed.
+    # Without a signing date, the first day of the document's period stands in.
+    signed = doc.signing.date if doc.signing and doc.signing.date else None
+    day = signed or dt.date(doc.period.start, 1, 1)
+    when = (f"this document was signed ({signed})" if signed
+            else f"this document's period begins ({doc.period.start}; it has no signing date)")
+    for loc, ref in _named_parties(doc):
+        org = organisations.get(ref)
+        succ = org.successor if org else None
+        if succ is not None and succ.date <= day:
+            went = "merged into" if succ.event == "fusie" else "was renamed to"
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before {when}; "
+                   f"name its successor '{succ.id}' here")
+
+
+def check_municipality_mergers(source: Source,
+                               municipalities: dict[str, m.Municipality]) -> list[Diagnostic]:
+    """`merged_from` names other municipalities of the registry."""
+    problems: list[Diagnostic] = []
+    for i, mun in enumerate(municipalities.values()):
+        for j, other in enumerate(mun.merged_from):
+            if other == mun.id or other not in municipalities:
+                loc: PathKey = ("municipalities", i, "merged_from", j)
+                line, col = source.place(loc)
+                message = (f"'{mun.id}' cannot be formed from itself" if other == mun.id else
+                           f"unknown municipality '{other}'" + _did_you_mean(other, municipalities))
+                problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+    return problems

@@ -258,7 +258,7 @@ HUUR_2023 = "{document: testdorp/prestatieafspraken-2023, id: woonborg-huur}"
       "date: 2024-01-01, event: fusie}]",
       f"{ORGS}:3:98: organisations[1].successor.id: the successors run in a circle: "
       "woonborg -> woonstichting-oost -> woonborg"]),
-    ("testdorp/prestatieafspraken-2026.yaml", "date: 2026-12-31", "date: 2026-01-31",
+    ("testdorp/prestatieafspraken-2026.yaml", "date: 2026-11-30", "date: 2026-01-31",
      [f"{DOC_2026}:32:23: chapters[0].groups[0].commitments[0].status[1].date: status dates must "
       "run from old to new, but 2026-01-31 is before 2026-06-30 of status[0]; the last entry is "
       "the current status"]),

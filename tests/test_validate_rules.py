@@ -6,6 +6,7 @@
 # message with file, line, column and field, and all of them come at once.
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,126 @@ def test_more_decimals_than_shown_names_how_many(corpus_dir: Path) -> None:
         f"{DOC}:51:46: chapters[0].tables[0].rows[1].values[1]: column 'index' shows 2 "
         "decimals, got 1.345, which the site would round; set 'decimals: 3' on the column "
         "to show it as written"]
+
+
+# --- cross-checks: lineage, compared years, statuses, kind, merged parties -------
+
+DOC_2026 = "data/testdorp/prestatieafspraken-2026.yaml"
+BUURDORP = """municipality: buurdorp
+slug: prestatieafspraken-2023
+kind: yearly
+title: Prestatieafspraken 2023
+period: {start: 2023, end: 2023}
+source: {title: Prestatieafspraken 2023 Buurdorp, publisher: Gemeente Buurdorp}
+parties: [gemeente-buurdorp, woonborg]
+chapters:
+  - id: wonen
+    groups:
+      - actors: [woonborg]
+        commitments:
+          - {id: afspraak-1, text: Woonborg isoleert 20 woningen.}
+"""
+
+
+def _add_buurdorp(corpus_dir: Path, merged: bool) -> None:
+    (corpus_dir / "buurdorp").mkdir()
+    (corpus_dir / "buurdorp/prestatieafspraken-2023.yaml").write_text(BUURDORP, encoding="utf-8")
+    edit(corpus_dir, "municipalities:\n", "municipalities:\n"
+         "  - {id: buurdorp, cbs_code: GM9998, name: Buurdorp}\n", file="municipalities.yaml")
+    if merged:
+        edit(corpus_dir, "name: Testdorp}", "name: Testdorp, merged_from: [buurdorp]}",
+             file="municipalities.yaml")
+    edit(corpus_dir, "organisations:\n", "organisations:\n  - {id: gemeente-buurdorp, kind: "
+         "gemeente, name: Gemeente Buurdorp, short_name: Gemeente Buurdorp}\n",
+         file="organisations.yaml")
+    edit(corpus_dir, "{document: testdorp/prestatieafspraken-2023, id: woonborg-huur}",
+         "{document: buurdorp/prestatieafspraken-2023, id: afspraak-1}",
+         file="testdorp/prestatieafspraken-2026.yaml")
+
+
+def test_continues_stays_within_the_municipality(corpus_dir: Path) -> None:
+    _add_buurdorp(corpus_dir, merged=False)
+    assert problems(corpus_dir) == [
+        f"{DOC_2026}:38:35: chapters[0].groups[0].commitments[1].continues.document: "
+        "'buurdorp/prestatieafspraken-2023' is a document of 'buurdorp', not of 'testdorp': a "
+        "commitment continues one of its own municipality; if 'testdorp' was formed from "
+        "'buurdorp', say so in data/municipalities.yaml (merged_from: [buurdorp])"]
+
+
+def test_continues_into_a_municipality_merged_into_this_one(corpus_dir: Path) -> None:
+    _add_buurdorp(corpus_dir, merged=True)
+    load_corpus(corpus_dir, corpus_dir.parent)
+    edit(corpus_dir, "merged_from: [buurdorp]", "merged_from: [buurdrop, testdorp]",
+         file="municipalities.yaml")
+    found = problems(corpus_dir)
+    assert found[:2] == [
+        "data/municipalities.yaml:3:68: municipalities[1].merged_from[0]: unknown "
+        "municipality 'buurdrop' (did you mean 'buurdorp'?)",
+        "data/municipalities.yaml:3:78: municipalities[1].merged_from[1]: 'testdorp' cannot "
+        "be formed from itself"]
+
+
+def test_compare_year_is_the_column_year(corpus_dir: Path) -> None:
+    (corpus_dir / "comparisons.yaml").write_text(
+        "comparisons:\n  - {id: bijdragen, name: Bijdragen, unit: EUR, description: Per jaar.}\n",
+        encoding="utf-8")
+    edit(corpus_dir, "{id: bijdrage, title: Bijdrage, unit: EUR}",
+         "{id: bijdrage, title: Bijdrage 2025, unit: EUR, compare: {id: bijdragen, year: 2031}}")
+    assert problems(corpus_dir) == [
+        f"{DOC}:47:92: chapters[0].tables[0].columns[0].compare.year: 'compare' is for 2031, "
+        "but column 'bijdrage' is titled 'Bijdrage 2025' (2025); give the year the column is for"]
+    edit(corpus_dir, "year: 2031", "year: 2025")
+    load_corpus(corpus_dir, corpus_dir.parent)
+
+
+def test_a_status_dated_after_the_build_is_refused(corpus_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(corpus_dir, "date: 2026-11-30", "date: 2099-01-01",
+         file="testdorp/prestatieafspraken-2026.yaml")
+    assert problems(corpus_dir) == [
+        f"{DOC_2026}:32:23: chapters[0].groups[0].commitments[0].status[1].date: the status is "
+        f"dated 2099-01-01, after the day of this build ({dt.datetime.now(dt.UTC).date()}); "
+        "a status is a report that exists: give the date of the report"]
+    # The day of the build is SOURCE_DATE_EPOCH's when it is set (a reproducible rebuild).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp())))
+    load_corpus(corpus_dir, corpus_dir.parent)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 7, 1, tzinfo=dt.UTC).timestamp())))
+    assert [p.split(": ", 2)[1] for p in problems(corpus_dir)] == [
+        "chapters[0].groups[0].commitments[0].status[1].date"]
+
+
+def test_a_yearly_document_covers_one_year(corpus_dir: Path) -> None:
+    edit(corpus_dir, "kind: multi-year", "kind: yearly", file="testdorp/prestatieafspraken-2025-2028.yaml")
+    assert problems(corpus_dir) == [
+        "data/testdorp/prestatieafspraken-2025-2028.yaml:6:7: kind: a yearly document covers "
+        "one year, this one 2025-2028; write kind: multi-year (agreements for several years), "
+        "or the period as printed"]
+
+
+def test_a_party_that_had_merged_is_reported_with_its_successor(corpus_dir: Path) -> None:
+    # Woonstichting Oost went over into Woonborg on 2023-07-01; the 2024 document is
+    # signed on 2023-12-07, and every place it names the old corporation is reported.
+    edit(corpus_dir, "parties: [gemeente-testdorp, woonborg, ah-woon]",
+         "parties: [gemeente-testdorp, woonborg, ah-woon, woonstichting-oost]")
+    edit(corpus_dir, "parties: [woonborg]", "parties: [woonstichting-oost]")
+    edit(corpus_dir, "organisation: gemeente-testdorp}",
+         "organisation: gemeente-testdorp}\n    - {person: B. Directeur, role: Directeur, "
+         "organisation: het-westerhuis}")
+    merged = "merged into 'woonborg' on 2023-07-01, before this document was signed (2023-12-07)"
+    assert problems(corpus_dir) == [
+        f"{DOC}:9:49: parties[3]: 'woonstichting-oost' {merged}; name its successor 'woonborg' here",
+        f"{DOC}:15:61: signing.signatories[1].organisation: 'het-westerhuis' {merged}; name its "
+        "successor 'woonborg' here",
+        f"{DOC}:40:23: chapters[0].groups[0].commitments[1].parties[0]: 'woonstichting-oost' "
+        f"{merged}; name its successor 'woonborg' here"]
+
+
+def test_a_party_of_a_period_after_the_merger_without_signing_date(corpus_dir: Path) -> None:
+    # The 2023 document names Woonstichting Oost and has no signing date: its period
+    # began before the merger, so it stands; moved to 2024 it would not.
+    load_corpus(corpus_dir, corpus_dir.parent)
+    file = "testdorp/prestatieafspraken-2023.yaml"
+    edit(corpus_dir, "period: {start: 2023, end: 2023}", "period: {start: 2024, end: 2024}", file=file)
+    found = [p for p in problems(corpus_dir) if "woonstichting-oost' merged" in p]
+    assert found and all("before this document's period begins (2024; it has no signing date)"
+                         in p for p in found)
