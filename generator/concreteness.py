@@ -41,7 +41,7 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:over|sinds|sedert)\s+$", re.IGNORECASE)
 _TIME_WORDS = frozenset({
     "in", "vanaf", "voor", "vóór", "per", "tot", "uiterlijk", "eind", "einde", "begin", "medio",
     "najaar", "voorjaar", "zomer", "winter", "herfst", "halverwege", "ultimo", "rond",
-    "omstreeks", "na", "uit"})
+    "omstreeks", "na", "uit", "t/m"})
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 # A number that is no quantity: the number of a measure, an agreement, an article
