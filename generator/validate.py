@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
-import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -956,14 +955,12 @@ def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
 
 
 def build_date() -> dt.date:
-    """The day of this build: SOURCE_DATE_EPOCH if set (the reproducible-builds
-    convention for "when was this built"), else today (UTC). The site's pages carry
-    no build date, so this decides only what `check` accepts, never the bytes of
-    the output; rebuilding an old commit with SOURCE_DATE_EPOCH set to its commit
-    time judges it as on that day."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    """The day of this run, UTC: a status dated later is a report that does not exist
+    yet. Today, not the last commit's date (which `build` gives the builder as
+    SOURCE_DATE_EPOCH for the sitemap): judged by the commit, a report dated today would
+    be refused by `check` and `serve` until it is committed. Builds stay reproducible:
+    the date never reaches the output, so two successful builds of one commit are
+    identical; only a refusal can turn into acceptance once the day has come."""
     return dt.datetime.now(dt.UTC).date()
 
 
@@ -1001,8 +998,8 @@ def check_across_time(documents: list[tuple[m.Document, Source]],
             for k, entry in enumerate(commitment.status):
                 if entry.date > today:
                     report((*loc, "status", k, "date"),
-                           f"the status is dated {entry.date}, after the day of this build "
-                           f"({today}); a status is a report that exists: give the date of "
+                           f"the status is dated {entry.date}, after today "
+                           f"({today}, UTC); a status is a report that exists: give the date of "
                            f"the report")
             cont = commitment.continues
             other = cont.document.split("/", 1)[0] if cont else doc.municipality

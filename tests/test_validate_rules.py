@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import validate
 from generator.formatting import amount
 from generator.validate import decimals_problem, load_corpus
 
@@ -168,12 +169,15 @@ def test_a_status_dated_after_the_build_is_refused(corpus_dir: Path,
          file="testdorp/prestatieafspraken-2026.yaml")
     assert problems(corpus_dir) == [
         f"{DOC_2026}:32:23: chapters[0].groups[0].commitments[0].status[1].date: the status is "
-        f"dated 2099-01-01, after the day of this build ({dt.datetime.now(dt.UTC).date()}); "
+        f"dated 2099-01-01, after today ({dt.datetime.now(dt.UTC).date()}, UTC); "
         "a status is a report that exists: give the date of the report"]
-    # The day of the build is SOURCE_DATE_EPOCH's when it is set (a reproducible rebuild).
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2099, 1, 1, tzinfo=dt.UTC).timestamp())))
+    # Judged by the day of the run, not by SOURCE_DATE_EPOCH (the builder's date for
+    # the sitemap, the last commit's): a report dated today is accepted before it is committed.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    edit(corpus_dir, "date: 2099-01-01", f"date: {dt.datetime.now(dt.UTC).date()}",
+         file="testdorp/prestatieafspraken-2026.yaml")
     load_corpus(corpus_dir, corpus_dir.parent)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 7, 1, tzinfo=dt.UTC).timestamp())))
+    monkeypatch.setattr(validate, "build_date", lambda: dt.date(2026, 7, 1))
     assert [p.split(": ", 2)[1] for p in problems(corpus_dir)] == [
         "chapters[0].groups[0].commitments[0].status[1].date"]
 
