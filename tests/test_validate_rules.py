@@ -217,3 +217,32 @@ def test_a_party_of_a_period_after_the_merger_without_signing_date(corpus_dir: P
     found = [p for p in problems(corpus_dir) if "woonstichting-oost' merged" in p]
     assert found and all("before this document's period begins (2024; it has no signing date)"
                          in p for p in found)
+
+
+def test_every_number_in_data_is_shown_as_held() -> None:
+    """Invariant of any valid data set: what `check` accepts, the page shows with every
+    decimal it holds (figures, indicator points, table cells and ranges)."""
+    from generator import model as m
+
+    from .conftest import ROOT
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    shown: list[tuple[float, str]] = []
+    for doc in corpus.documents:
+        for chapter in m.iter_chapters(doc.chapters):
+            for group in chapter.groups:
+                for c in group.commitments:
+                    shown += [(f.value, amount(f.value, None, f.decimals)) for f in c.figures]
+            for goal in chapter.goals:
+                for ind in goal.indicators:
+                    shown += [(v, amount(v, None, ind.decimals)) for p in ind.points
+                              for v in (p.value, p.min, p.max) if v is not None]
+            for table in chapter.tables:
+                for row in table.rows:
+                    for column, cell in zip(table.columns, row.values, strict=True):
+                        values = [cell.value, cell.min, cell.max] if isinstance(cell, m.Cell) else [cell]
+                        shown += [(v, amount(v, None, column.decimals)) for v in values
+                                  if isinstance(v, int | float) and not isinstance(v, bool)]
+    assert shown
+    for value, text in shown:
+        assert float(text.replace(".", "").replace(",", ".")) == value, (value, text)
