@@ -129,16 +129,28 @@ def check_marks(doc: m.Document, comparables: dict[str, m.Comparable] | None,
                    f"(example: compare: {{id: {mark.ref.id}, year: {doc.period.start}}})")
         if not mark.number_column:
             report(mark.loc, "'compare' needs a number column")
-        if mark.kind == "column" and mark.ref.year is not None:
-            # A column's year is the one its title prints ("2025", "Prognose eind 2030"):
-            # a value filed under another year would be compared as that year's.
-            column = thing[0].columns[thing[1]]
-            span = title_years(column.title)
-            if span is not None and not span[0] <= mark.ref.year <= span[1]:
-                named = str(span[0]) if span[0] == span[1] else f"{span[0]} to {span[1]}"
-                report((*mark.loc, "year"), f"'compare' is for {mark.ref.year}, but column "
-                       f"'{column.id}' is titled '{column.title}' ({named}); give the year "
-                       f"the column is for")
+        if mark.kind == "column":
+            _check_column_year(mark, thing[0].columns[thing[1]], report)
+
+
+def _check_column_year(mark: Mark, column: m.Column,
+                       report: Callable[[PathKey, str], None]) -> None:
+    """A column's year is the one its title prints ("2025", "Prognose eind 2030"): a value
+    filed under another year, given in `year` or taken from a one-year document, would be
+    compared as that year's."""
+    year = mark.ref.year or mark.default_year
+    span = title_years(column.title)
+    if year is None or span is None or span[0] <= year <= span[1]:
+        return
+    named = str(span[0]) if span[0] == span[1] else f"{span[0]} to {span[1]}"
+    hint = f" (year: {span[0]})" if span[0] == span[1] else ""
+    if mark.ref.year is not None:
+        report((*mark.loc, "year"), f"'compare' is for {year}, but column '{column.id}' is "
+               f"titled '{column.title}' ({named}); give the year the column is for{hint}")
+    else:
+        report(mark.loc, f"'compare' takes the document's year {year}, but column "
+               f"'{column.id}' is titled '{column.title}' ({named}); give the year the "
+               f"column is for{hint}")
 
 
 def _unit(unit: str | None) -> str:

@@ -1002,11 +1002,12 @@ def check_across_time(documents: list[tuple[m.Document, Source]],
                            f"({today}, UTC); a status is a report that exists: give the date of "
                            f"the report")
             cont = commitment.continues
-            other = cont.document.split("/", 1)[0] if cont else doc.municipality
-            if (municipalities is not None and other != doc.municipality
-                    and other not in formed_from.get(doc.municipality, set())):
+            if cont is None or municipalities is None:
+                continue
+            other = cont.document.split("/", 1)[0]
+            if other != doc.municipality and other not in formed_from.get(doc.municipality, set()):
                 report((*loc, "continues", "document"),
-                       f"'{cont.document if cont else ''}' is a document of '{other}', not of "
+                       f"'{cont.document}' is a document of '{other}', not of "
                        f"'{doc.municipality}': a commitment continues one of its own "
                        f"municipality; if '{doc.municipality}' was formed from '{other}', "
                        f"say so in data/municipalities.yaml (merged_from: [{other}])")

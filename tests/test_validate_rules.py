@@ -158,9 +158,17 @@ def test_compare_year_is_the_column_year(corpus_dir: Path) -> None:
          "{id: bijdrage, title: Bijdrage 2025, unit: EUR, compare: {id: bijdragen, year: 2031}}")
     assert problems(corpus_dir) == [
         f"{DOC}:47:92: chapters[0].tables[0].columns[0].compare.year: 'compare' is for 2031, "
-        "but column 'bijdrage' is titled 'Bijdrage 2025' (2025); give the year the column is for"]
+        "but column 'bijdrage' is titled 'Bijdrage 2025' (2025); give the year the column is "
+        "for (year: 2025)"]
     edit(corpus_dir, "year: 2031", "year: 2025")
     load_corpus(corpus_dir, corpus_dir.parent)
+    # Without 'year' a one-year document gives its own year: wrong for a column of 2030.
+    edit(corpus_dir, "title: Bijdrage 2025, unit: EUR, compare: {id: bijdragen, year: 2025}",
+         "title: Prognose eind 2030, unit: EUR, compare: {id: bijdragen}")
+    assert problems(corpus_dir) == [
+        f"{DOC}:47:75: chapters[0].tables[0].columns[0].compare: 'compare' takes the document's "
+        "year 2024, but column 'bijdrage' is titled 'Prognose eind 2030' (2030); give the year "
+        "the column is for (year: 2030)"]
 
 
 def test_a_status_dated_after_the_build_is_refused(corpus_dir: Path,
