@@ -1037,18 +1037,23 @@ def _named_parties(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
 def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisation],
                           report: Any) -> None:
     # Signed on the day of the merger or later: the organisation no longer existed.
-    # Without a signing date, the first day of the document's period stands in.
+    # Without a signing date, a merger before the document's period began is reported
+    # (one on its first day is not: agreements are often signed the December before),
+    # and the message says how to record a signing before the merger.
     signed = doc.signing.date if doc.signing and doc.signing.date else None
-    day = signed or dt.date(doc.period.start, 1, 1)
-    when = (f"this document was signed ({signed})" if signed
-            else f"this document's period begins ({doc.period.start}; it has no signing date)")
     for loc, ref in _named_parties(doc):
         org = organisations.get(ref)
         succ = org.successor if org else None
-        if succ is not None and succ.date <= day:
-            went = "merged into" if succ.event == "fusie" else "was renamed to"
-            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before {when}; "
-                   f"name its successor '{succ.id}' here")
+        if succ is None:
+            continue
+        went = "merged into" if succ.event == "fusie" else "was renamed to"
+        if signed is not None and succ.date <= signed:
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document was "
+                   f"signed ({signed}); name its successor '{succ.id}' here")
+        elif signed is None and succ.date < dt.date(doc.period.start, 1, 1):
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document's "
+                   f"period began ({doc.period.start}); name its successor '{succ.id}' here, "
+                   f"or, if the document was signed before that day, give signing.date")
 
 
 def check_municipality_mergers(source: Source,
