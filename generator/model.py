@@ -32,6 +32,7 @@ DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
 YEARS = (1900, 2100)  # the years a document, a due date or a point may name
+MAX_DECIMALS = 4  # the most decimals a column, indicator or figure shows
 Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML),
 # or a range of two of these: "2028 t/m 2031", "Q1 2024 t/m Q2 2025" (issue 11a).
@@ -186,7 +187,7 @@ class Column(Model):
     title: Text
     type: Literal["number", "text"] = "number"
     unit: Text | None = None  # "EUR", "%", "woningen", "ton CO2", ...
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     status: Status | None = None  # applies to every cell in the column
     # --- issue 12b: goal -> plan -> realisation
     # The framework indicator whose quantity this column gives (planned, or realised
@@ -284,7 +285,7 @@ class Indicator(Model):
     id: Slug
     name: Text
     unit: Text | None = None
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     points: Annotated[list[Point], Field(min_length=1)]
     note: Text | None = None
     compare: CompareRef | None = None  # every point is a value of this comparison
@@ -312,7 +313,7 @@ class Figure(Model):
     label: Text
     value: Number
     unit: Text | None = None
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     uncertain: StrictBool = False
     compare: CompareRef | None = None  # the figure is a value of this comparison
 

@@ -831,17 +831,20 @@ def decimals_problem(value: object, decimals: int, owner: str) -> str | None:
     places = _decimal_places(value)
     if places <= decimals:
         return None
+    kind = owner.split(" ", 1)[0]
+    most = m.MAX_DECIMALS
+    fix = (f"set 'decimals: {places}' on the {kind}" if places <= most else
+           f"the site shows at most {most} decimals: write the value as the document prints it")
     if decimals == 0:
         message = f"{owner} holds whole numbers, got {value!r}"
         if places <= 3 and abs(value) < 1000:
             # YAML reads "1.177" as 1.177 and "1.500" as 1.5: times 1000 is what was meant.
             meant = round(value * 1000)
             message += f": {value!r} looks like Dutch notation for {meant}: write {meant}"
-        return (message + f"; if it does have decimals, set 'decimals: {places}' on the "
-                f"{owner.split(' ', 1)[0]}")
+        return message + f"; if it does have decimals, {fix}"
     return (f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}, "
-            f"which the site would round; set 'decimals: {places}' on the "
-            f"{owner.split(' ', 1)[0]} to show it as written")
+            f"which the site would round; {fix} to show it as written" if places <= most else
+            f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}; {fix}")
 
 
 # --- organisations over time, status and lineage (issue 11) ---------------------

@@ -260,3 +260,9 @@ def test_every_number_in_data_is_shown_as_held() -> None:
     assert shown
     for value, text in shown:
         assert float(text.replace(".", "").replace(",", ".")) == value, (value, text)
+
+
+def test_more_decimals_than_the_site_can_show_says_so() -> None:
+    assert decimals_problem(0.123456, 2, "column 'x'") == (
+        "column 'x' shows 2 decimals, got 0.123456; the site shows at most 4 decimals: write "
+        "the value as the document prints it")
