@@ -1051,7 +1051,8 @@ def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisati
             continue
         went = "merged into" if succ.event == "fusie" else "was renamed to"
         if signed is not None and succ.date <= signed:
-            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document was "
+            when = "the day" if succ.date == signed else "before"
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, {when} this document was "
                    f"signed ({signed}); name its successor '{succ.id}' here")
         elif signed is None and succ.date < dt.date(doc.period.start, 1, 1):
             report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document's "
