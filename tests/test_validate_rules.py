@@ -266,3 +266,19 @@ def test_more_decimals_than_the_site_can_show_says_so() -> None:
     assert decimals_problem(0.123456, 2, "column 'x'") == (
         "column 'x' shows 2 decimals, got 0.123456; the site shows at most 4 decimals: write "
         "the value as the document prints it")
+
+
+def test_every_contradiction_is_reported_in_one_run(corpus_dir: Path) -> None:
+    edit(corpus_dir, "{label: Nieuwbouw, value: 48, unit: woningen}",
+         "{label: Nieuwbouw, value: 1.177, unit: woningen}")
+    edit(corpus_dir, "parties: [woonborg]", "parties: [woonstichting-oost]")
+    edit(corpus_dir, "date: 2026-11-30", "date: 2099-01-01", file="testdorp/prestatieafspraken-2026.yaml")
+    edit(corpus_dir, "kind: multi-year", "kind: yearly", file="testdorp/prestatieafspraken-2025-2028.yaml")
+    found = problems(corpus_dir)
+    assert [p.split(": ", 2)[1] for p in found] == [
+        "chapters[0].groups[0].commitments[1].parties[0]",  # not a party of the document
+        "chapters[0].groups[0].commitments[1].parties[0]",  # and merged before the signing
+        "chapters[0].groups[0].commitments[1].figures[0].value",
+        "kind",
+        "chapters[0].groups[0].commitments[0].status[1].date"]
+    assert "merged into 'woonborg'" in found[1]
