@@ -339,6 +339,7 @@ class PlanRow:
     value: float | int | None = None
     low: float | int | None = None
     high: float | int | None = None
+    decimals: int = 0  # of the table column a planned or realised value comes from
 
     @property
     def reported(self) -> bool:
@@ -347,6 +348,9 @@ class PlanRow:
     def text(self, indicator: m.Indicator) -> str:
         if not self.reported:
             return NOT_REPORTED_TEXT
+        # A column may hold more decimals than the indicator shows: never round its value.
+        if self.decimals > indicator.decimals:
+            indicator = indicator.model_copy(update={"decimals": self.decimals})
         return point_text(m.Point(year=2000, value=self.value, min=self.low, max=self.high), indicator)
 
 

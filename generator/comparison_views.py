@@ -57,7 +57,10 @@ def chart(comparable: m.Comparable, named: list[Series], chart_id: str,
     years = sorted({v.year for s in named for v in s.values})
     if not years:
         return None
-    column = m.Column(id="waarde", title=comparable.name, unit=comparable.unit)
+    # As many decimals as the most precise value holds, so the hover shows every value
+    # as the data holds it (a 57.5% would otherwise read "58%").
+    decimals = max(v.decimals for s in named for v in s.values)
+    column = m.Column(id="waarde", title=comparable.name, unit=comparable.unit, decimals=decimals)
     traces: list[dict[str, Any]] = []
     for i, one in enumerate(named):
         label, vs = one.label, one.values

@@ -8,6 +8,7 @@
 # The pages and downloads built from them are in comparison_views.py.
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,16 @@ def _one_year(doc: m.Document) -> int | None:
 def _title_year(title: str) -> int | None:
     found = YEAR.match(title.strip())
     return int(found.group(1)) if found and not found.group(0).count("-") else None
+
+
+# A year a column title names: "2025", "Prognose eind 2030", "Beginstand 1-1-2022".
+_TITLE_YEARS = re.compile(r"(?<!\d)(19\d{2}|20\d{2}|2100)(?!\d)")
+
+
+def title_years(title: str) -> tuple[int, int] | None:
+    """The first and last year a column's title names, or None if it names none."""
+    years = [int(y) for y in _TITLE_YEARS.findall(title)]
+    return (min(years), max(years)) if years else None
 
 
 def marks(doc: m.Document) -> Iterator[tuple[Mark, Any]]:
@@ -118,6 +129,28 @@ def check_marks(doc: m.Document, comparables: dict[str, m.Comparable] | None,
                    f"(example: compare: {{id: {mark.ref.id}, year: {doc.period.start}}})")
         if not mark.number_column:
             report(mark.loc, "'compare' needs a number column")
+        if mark.kind == "column":
+            _check_column_year(mark, thing[0].columns[thing[1]], report)
+
+
+def _check_column_year(mark: Mark, column: m.Column,
+                       report: Callable[[PathKey, str], None]) -> None:
+    """A column's year is the one its title prints ("2025", "Prognose eind 2030"): a value
+    filed under another year, given in `year` or taken from a one-year document, would be
+    compared as that year's."""
+    year = mark.ref.year or mark.default_year
+    span = title_years(column.title)
+    if year is None or span is None or span[0] <= year <= span[1]:
+        return
+    named = str(span[0]) if span[0] == span[1] else f"{span[0]} to {span[1]}"
+    hint = f" (year: {span[0]})" if span[0] == span[1] else ""
+    if mark.ref.year is not None:
+        report((*mark.loc, "year"), f"'compare' is for {year}, but column '{column.id}' is "
+               f"titled '{column.title}' ({named}); give the year the column is for{hint}")
+    else:
+        report(mark.loc, f"'compare' takes the document's year {year}, but column "
+               f"'{column.id}' is titled '{column.title}' ({named}); give the year the "
+               f"column is for{hint}")
 
 
 def _unit(unit: str | None) -> str:

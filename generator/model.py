@@ -32,6 +32,7 @@ DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Number = StrictInt | StrictFloat
 YEARS = (1900, 2100)  # the years a document, a due date or a point may name
+MAX_DECIMALS = 4  # the most decimals a column, indicator or figure shows
 Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML),
 # or a range of two of these: "2028 t/m 2031", "Q1 2024 t/m Q2 2025" (issue 11a).
@@ -110,6 +111,9 @@ class Municipality(Model):
     province: Text | None = None
     # --- issue 11a: the municipality's own gemeente organisation
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
+    # Municipalities that merged into this one (herindeling), by id: only their
+    # commitments may be continued by this one's documents (`continues`).
+    merged_from: list[Ref] = []  # ids in municipalities.yaml of the municipalities it was formed from
 
 
 NO_PROVINCE = "Overig"  # the group of municipalities without a province in the data
@@ -183,7 +187,7 @@ class Column(Model):
     title: Text
     type: Literal["number", "text"] = "number"
     unit: Text | None = None  # "EUR", "%", "woningen", "ton CO2", ...
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     status: Status | None = None  # applies to every cell in the column
     # --- issue 12b: goal -> plan -> realisation
     # The framework indicator whose quantity this column gives (planned, or realised
@@ -281,7 +285,7 @@ class Indicator(Model):
     id: Slug
     name: Text
     unit: Text | None = None
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     points: Annotated[list[Point], Field(min_length=1)]
     note: Text | None = None
     compare: CompareRef | None = None  # every point is a value of this comparison
@@ -309,7 +313,7 @@ class Figure(Model):
     label: Text
     value: Number
     unit: Text | None = None
-    decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
+    decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     uncertain: StrictBool = False
     compare: CompareRef | None = None  # the figure is a value of this comparison
 

@@ -304,7 +304,8 @@ class PageContext:
             low = cell.min if isinstance(cell, m.Cell) else None
             high = cell.max if isinstance(cell, m.Cell) else None
             kind = "gerealiseerd" if item.realised else "gepland"
-            row = PlanRow(kind, f"{kind.capitalize()}: {item.doc.title}", number, low, high)
+            row = PlanRow(kind, f"{kind.capitalize()}: {item.doc.title}", number, low, high,
+                          item.column.decimals)
             link = self.link(urls.document_page(item.doc), item.table.id)
             (realised if item.realised else rows).append((row, link))
         if not realised:

@@ -4,10 +4,12 @@
 # only make sense once every file has been read.
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -137,8 +139,9 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 documents.append((doc, source))
 
     organisations = _index(registries.get("organisations"), "organisations", problems)
-    if "organisations" in registries:
-        problems += check_organisation_history(*registries["organisations"])
+    history_problems = (check_organisation_history(*registries["organisations"])
+                        if "organisations" in registries else [])
+    problems += history_problems
     themes = _index(registries.get("themes"), "themes", problems)
     municipalities = _index(registries.get("municipalities"), "municipalities", problems)
     # References are checked on the raw data, so a file with a type error still
@@ -163,6 +166,13 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
         problems += check_parties(documents, municipalities, organisations)
+    problems += check_across_time(
+        documents, municipalities if "municipalities" in registries else None,
+        # Successors that contradict each other would only repeat as party problems.
+        organisations if "organisations" in registries and not history_problems else None,
+        build_date())
+    if "municipalities" in registries:
+        problems += check_municipality_mergers(registries["municipalities"][1], municipalities)
     # Lasting links (issue 12d): the optional data/redirects.yaml.
     redirects: list[m.Redirect] = []
     redirects_path = files.registries.get(REDIRECTS_FILE)
@@ -506,11 +516,18 @@ def check_documents(documents: list[tuple[m.Document, Source]],
         if doc.kind == "multi-year" and doc.period.start == doc.period.end:
             report(("kind",), f"a multi-year document spans more than one year, this one only "
                    f"{doc.period.start}; write kind: yearly, or the period as printed")
+        elif doc.kind == "yearly" and doc.period.start != doc.period.end:
+            # The site would call a four-year agreement "jaarafspraken" and list it
+            # as the agreements of its first year only.
+            report(("kind",), f"a yearly document covers one year, this one "
+                   f"{doc.period.start}-{doc.period.end}; write kind: multi-year "
+                   f"(agreements for several years), or the period as printed")
         _check_filled_in(doc, report)
         _check_anchors(doc, report)
         _check_numbers(doc, report)
         for loc, table in _tables(doc):
             _check_table(table, loc, report)
+        _check_decimals(doc, report)
         _check_pages(doc, report)
 
     commitment_ids = {doc.ref: [c.id for _, c in _commitments(doc)] for doc in by_ref.values()}
@@ -738,6 +755,24 @@ def _check_numbers(doc: m.Document, report: Any) -> None:
                         seen[commitment.number] = format_path(here)
 
 
+def _check_decimals(doc: m.Document, report: Any) -> None:
+    """Figures and indicator points follow the rule of table cells (decimals_problem)."""
+    for loc, commitment in _commitments(doc):
+        for f, figure in enumerate(commitment.figures):
+            problem = decimals_problem(figure.value, figure.decimals, f"figure '{figure.label}'")
+            if problem:
+                report((*loc, "figures", f, "value"), problem)
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
+        for g, goal in enumerate(chapter.goals):
+            for i, indicator in enumerate(goal.indicators):
+                for p, point in enumerate(indicator.points):
+                    for key in ("value", "min", "max"):
+                        problem = decimals_problem(getattr(point, key), indicator.decimals,
+                                                   f"indicator '{indicator.id}'")
+                        if problem:
+                            report((*loc, "goals", g, "indicators", i, "points", p, key), problem)
+
+
 def _check_table(table: m.Table, loc: PathKey, report: Any) -> None:
     column_ids: set[str] = set()
     for c, column in enumerate(table.columns):
@@ -771,11 +806,45 @@ def _cell_problem(column: m.Column, cell: m.CellValue) -> str | None:
         if m.DUTCH_NUMBER.match(value.strip()):
             return dutch_number_hint(value)
         return f"column '{column.id}' holds numbers, got text {value!r}"
-    if isinstance(value, float) and column.decimals == 0 and not value.is_integer():
-        return (f"column '{column.id}' holds whole numbers, got {value}; if this is a "
-                f"Dutch thousands separator, write {str(value).replace('.', '')}, "
-                f"or set 'decimals' on the column")
+    for number in (value, *((cell.min, cell.max) if isinstance(cell, m.Cell) else ())):
+        problem = decimals_problem(number, column.decimals, f"column '{column.id}'")
+        if problem:
+            return problem
     return None
+
+
+def _decimal_places(value: float) -> int:
+    """The decimals a number holds as written: 1.177 -> 3, 1.4 -> 1, 2.0 -> 0."""
+    if value.is_integer():
+        return 0
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def decimals_problem(value: object, decimals: int, owner: str) -> str | None:
+    """A number with more decimals than its `decimals` shows, or None. The page would
+    round it (1.5 with decimals 0 shows "2"), and a fraction where whole numbers are
+    meant is most often Dutch notation that YAML read as a decimal point: `1.177`
+    for 1177 homes. One rule for table cells, figures and indicator points."""
+    if not isinstance(value, float):
+        return None
+    places = _decimal_places(value)
+    if places <= decimals:
+        return None
+    kind = owner.split(" ", 1)[0]
+    most = m.MAX_DECIMALS
+    fix = (f"set 'decimals: {places}' on the {kind}" if places <= most else
+           f"the site shows at most {most} decimals: write the value as the document prints it")
+    if decimals == 0:
+        message = f"{owner} holds whole numbers, got {value!r}"
+        if places <= 3 and abs(value) < 1000:
+            # YAML reads "1.177" as 1.177 and "1.500" as 1.5: times 1000 is what was meant.
+            meant = round(value * 1000)
+            message += f": {value!r} looks like Dutch notation for {meant}: write {meant}"
+        return message + f"; if it does have decimals, {fix}"
+    return (f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}, "
+            f"which the site would round; {fix} to show it as written" if places <= most else
+            f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}; {fix}")
 
 
 # --- organisations over time, status and lineage (issue 11) ---------------------
@@ -883,3 +952,124 @@ def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
         if cont.id not in commitment_ids[cont.document]:
             report((*loc, "continues", "id"), f"'{cont.document}' has no commitment '{cont.id}'"
                    + _did_you_mean(cont.id, commitment_ids[cont.document]))
+
+
+# --- what a document says against the time it stands in --------------------------
+
+
+def build_date() -> dt.date:
+    """The day of this run, UTC: a status dated later is a report that does not exist
+    yet. Today, not the last commit's date (which `build` gives the builder as
+    SOURCE_DATE_EPOCH for the sitemap): judged by the commit, a report dated today would
+    be refused by `check` and `serve` until it is committed. Builds stay reproducible:
+    the date never reaches the output, so two successful builds of one commit are
+    identical; only a refusal can turn into acceptance once the day has come."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _merged_into(municipalities: dict[str, m.Municipality]) -> dict[str, set[str]]:
+    """Municipality -> every municipality it was formed from, also through earlier mergers."""
+    out: dict[str, set[str]] = {}
+    for mun in municipalities.values():
+        found: set[str] = set()
+        todo = list(mun.merged_from)
+        while todo:
+            other = todo.pop()
+            if other not in found and other != mun.id:
+                found.add(other)
+                todo += municipalities[other].merged_from if other in municipalities else []
+        out[mun.id] = found
+    return out
+
+
+def check_across_time(documents: list[tuple[m.Document, Source]],
+                      municipalities: dict[str, m.Municipality] | None,
+                      organisations: dict[str, m.Organisation] | None,
+                      today: dt.date) -> list[Diagnostic]:
+    """No status reported after today; `continues` stays within the municipality (or
+    the municipalities it was formed from); no party that had gone over into another
+    organisation before the document was signed. A registry that failed to load
+    (None) is not checked against."""
+    problems: list[Diagnostic] = []
+    formed_from = _merged_into(municipalities) if municipalities is not None else {}
+    for doc, source in documents:
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        for loc, commitment in _commitments(doc):
+            for k, entry in enumerate(commitment.status):
+                if entry.date > today:
+                    report((*loc, "status", k, "date"),
+                           f"the status is dated {entry.date}, after today "
+                           f"({today}, UTC); a status is a report that exists: give the date of "
+                           f"the report")
+            cont = commitment.continues
+            if cont is None or municipalities is None:
+                continue
+            other = cont.document.split("/", 1)[0]
+            if other != doc.municipality and other not in formed_from.get(doc.municipality, set()):
+                report((*loc, "continues", "document"),
+                       f"'{cont.document}' is a document of '{other}', not of "
+                       f"'{doc.municipality}': a commitment continues one of its own "
+                       f"municipality; if '{doc.municipality}' was formed from '{other}', "
+                       f"say so in data/municipalities.yaml (merged_from: [{other}])")
+        if organisations is not None:
+            _check_merged_parties(doc, organisations, report)
+    return problems
+
+
+def _named_parties(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
+    """Every organisation a document names as a party: its parties, chapter parties,
+    group actors, commitment parties and signatories."""
+    for i, ref in enumerate(doc.parties):
+        yield ("parties", i), ref
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
+        for i, ref in enumerate(chapter.parties or []):
+            yield (*loc, "parties", i), ref
+        for g, group in enumerate(chapter.groups):
+            for i, ref in enumerate(group.actors):
+                yield (*loc, "groups", g, "actors", i), ref
+            for c, commitment in enumerate(group.commitments):
+                for i, ref in enumerate(commitment.parties or []):
+                    yield (*loc, "groups", g, "commitments", c, "parties", i), ref
+    for i, signatory in enumerate(doc.signing.signatories if doc.signing else []):
+        yield ("signing", "signatories", i, "organisation"), signatory.organisation
+
+
+def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisation],
+                          report: Any) -> None:
+    # Signed on the day of the merger or later: the organisation no longer existed.
+    # Without a signing date, a merger before the document's period began is reported
+    # (one on its first day is not: agreements are often signed the December before),
+    # and the message says how to record a signing before the merger.
+    signed = doc.signing.date if doc.signing and doc.signing.date else None
+    for loc, ref in _named_parties(doc):
+        org = organisations.get(ref)
+        succ = org.successor if org else None
+        if succ is None:
+            continue
+        went = "merged into" if succ.event == "fusie" else "was renamed to"
+        if signed is not None and succ.date <= signed:
+            when = "the day" if succ.date == signed else "before"
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, {when} this document was "
+                   f"signed ({signed}); name its successor '{succ.id}' here")
+        elif signed is None and succ.date < dt.date(doc.period.start, 1, 1):
+            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document's "
+                   f"period began ({doc.period.start}); name its successor '{succ.id}' here, "
+                   f"or, if the document was signed before that day, give signing.date")
+
+
+def check_municipality_mergers(source: Source,
+                               municipalities: dict[str, m.Municipality]) -> list[Diagnostic]:
+    """`merged_from` names other municipalities of the registry."""
+    problems: list[Diagnostic] = []
+    for i, mun in enumerate(municipalities.values()):
+        for j, other in enumerate(mun.merged_from):
+            if other == mun.id or other not in municipalities:
+                loc: PathKey = ("municipalities", i, "merged_from", j)
+                line, col = source.place(loc)
+                message = (f"'{mun.id}' cannot be formed from itself" if other == mun.id else
+                           f"unknown municipality '{other}'" + _did_you_mean(other, municipalities))
+                problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+    return problems

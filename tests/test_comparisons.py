@@ -312,3 +312,27 @@ def test_a_large_comparison_has_a_page_per_province_holding_all_its_values(
             return (v.doc.ref, v.anchor, v.scope, v.year, v.status, str(v.value), str(v.low), str(v.high))
 
         assert sorted(map(key, seen)) == sorted(map(key, values))
+
+
+def test_the_chart_shows_every_value_with_the_decimals_it_holds() -> None:
+    from generator import model as m
+    from generator.comparison_views import Series, chart
+
+    def doc(slug: str, decimals: int, value: float) -> m.Document:
+        column = {"id": "j2025", "title": "2025", "unit": "%", "decimals": decimals,
+                  "compare": {"id": "label-a"}}
+        return m.Document.model_validate({
+            "municipality": "x", "slug": slug, "kind": "yearly", "title": "D",
+            "period": {"start": 2025, "end": 2025}, "source": {"title": "S", "publisher": "P"},
+            "parties": ["gemeente-x"], "chapters": [{"id": "c", "tables": [{
+                "id": "t", "title": "T", "row_header": "R", "columns": [column],
+                "rows": [{"label": "A", "values": [value]}]}]}]})
+
+    docs = [doc("a", 0, 57), doc("b", 1, 57.5)]
+    values = comparisons.collect(docs, lambda d, t: ("tabel", t.id), lambda c, g: "")["label-a"]
+    named = [Series(v.doc.slug, v.doc, v.scope, v.where, v.anchor, [v]) for v in values]
+    comparable = m.Comparable(id="label-a", name="Label A", unit="%", description="Aandeel.")
+    drawn = chart(comparable, named, "grafiek-label-a", "")
+    assert drawn is not None
+    hovers = {t["hovertemplate"] for t in drawn.figure["data"]}
+    assert hovers and all("%{y:,.1f}" in h for h in hovers)  # 57.5 is never shown as 58

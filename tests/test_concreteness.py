@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from generator import model as m
 from generator.concreteness import (
@@ -51,7 +54,8 @@ def test_number(text: str, fields: dict[str, object], expected: bool) -> None:
     ("Het plan is er in Q3.", {}, True),
     ("Het plan is er in maart.", {}, True),
     ("We bouwen 12024 woningen.", {}, False),  # five digits are no year
-    ("We bouwen woningen.", {"due": "2025"}, True),
+    # 'due' is the editors' reading of the text, no evidence of its own
+    ("We bouwen woningen.", {"due": "2025"}, False),
     ("We bouwen woningen.", {"items": [{"text": "uiterlijk eind 2026"}]}, True),
 ])
 def test_deadline(text: str, fields: dict[str, object], expected: bool) -> None:
@@ -74,6 +78,35 @@ def test_score_and_aspects() -> None:
     assert k.aspects() == (True, True, True) and k.score == 3
     k = assess(c("We bouwen woningen."), group(["a"]), ["a"])
     assert k.aspects() == (False, False, False) and k.score == 0
+
+
+CASES_FILE = Path(__file__).parent / "fixtures" / "concreteness_cases.yaml"
+_CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+_COMMITMENT_FIELDS = ("text", "items", "figures", "provenance", "due", "parties")
+
+
+@pytest.mark.parametrize("case", _CASES["cases"], ids=[case["id"] for case in _CASES["cases"]])
+def test_commitments_rated_by_hand(case: dict[str, Any]) -> None:
+    """The published rules give the rating a reader would, for the reason the case states."""
+    fields = {key: case[key] for key in _COMMITMENT_FIELDS if key in case}
+    commitment = m.Commitment.model_validate({"id": "a", **fields})
+    group = m.Group.model_validate({**case["group"], "commitments": [{"id": "a", "text": "x"}]})
+    bound = case.get("bound", _CASES["defaults"]["bound"])
+    period_start = case.get("period_start", _CASES["defaults"]["period_start"])
+    k = assess(commitment, group, bound, period_start)
+    expected = case["expected"]
+    assert {"number": k.number, "deadline": k.deadline, "who": k.responsible} == expected, \
+        case["reason"]
+
+
+def test_the_hand_rated_cases_are_many_and_reasoned() -> None:
+    cases = _CASES["cases"]
+    assert len(cases) >= 30
+    assert len({case["id"] for case in cases}) == len(cases)
+    assert all(case.get("reason") and case.get("from") for case in cases)
+    # both answers of every aspect occur, so no rule is tested on one side only
+    for aspect in ("number", "deadline", "who"):
+        assert {case["expected"][aspect] for case in cases} == {True, False}
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,7 @@ def test_document_json_holds_status_history_and_current_status() -> None:
     assert [c["current_status"] for c in saved] == ["vertraagd", "niet-gerapporteerd",
                                                     "niet-gerapporteerd"]
     assert [e["status"] for e in saved[0]["status"]] == ["op-schema", "vertraagd"]
-    assert saved[0]["status"][1] == {"status": "vertraagd", "date": "2026-12-31",
+    assert saved[0]["status"][1] == {"status": "vertraagd", "date": "2026-11-30",
                                      "source": {"title": "Raadsinformatiebrief 12"},
                                      "note": "Het werk begint later; zie [bijlage]."}
     assert saved[1]["status"] == []  # "niet gerapporteerd" is computed, never stored

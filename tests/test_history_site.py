@@ -69,7 +69,7 @@ def test_the_word_diff_shows_data_text_as_written(site: Path) -> None:
 
 def test_status_with_date_source_and_history(site: Path) -> None:
     text = Page(read(site, "gemeenten/testdorp/prestatieafspraken-2026")).text
-    assert ("Status: vertraagd (31 december 2026; bron: Raadsinformatiebrief 12; "
+    assert ("Status: vertraagd (30 november 2026; bron: Raadsinformatiebrief 12; "
             "Het werk begint later; zie [bijlage].)") in text
     assert "op schema (30 juni 2026; bron: Monitor prestatieafspraken 2026 <eerste helft>" in text
     assert text.count("Status: niet gerapporteerd") == 2

@@ -104,3 +104,14 @@ def test_plan_chart_is_valid_and_escaped() -> None:
     assert floating["base"] == [1000] and floating["y"] == [200]
     assert chart.figure["data"][1]["y"] == [1480]
     assert NOT_REPORTED_TEXT in chart.summary and "1.480" in chart.summary
+
+
+def test_a_planned_value_keeps_the_decimals_of_its_column() -> None:
+    # An energy index the framework shows with 2 decimals, planned as 1.345 in a column
+    # with 3: the plan table and the chart show 1,345, never the rounded 1,35.
+    ind = m.Indicator(id="ei", name="Energie-index", decimals=2,
+                      points=[m.Point(year=2025, value=1.25)])
+    planned = PlanRow("gepland", "Gepland: Prestatieafspraken 2021", 1.345, decimals=3)
+    assert planned.text(ind) == "1,345"
+    assert "1,345" in plan_chart(ind, [planned]).summary
+    assert PlanRow("doel", "Doel 2025", 1.25).text(ind) == "1,25"

@@ -52,8 +52,8 @@ def test_valid_corpus_loads(corpus_dir: Path) -> None:
      "point for decimals: 25000"),
     ("values: [3571,", "values: [3.571,",
      f"{DOC}:51:40: chapters[0].tables[0].rows[1].values[0]: column 'bijdrage' holds whole "
-     "numbers, got 3.571; if this is a Dutch thousands separator, write 3571, or set "
-     "'decimals' on the column"),
+     "numbers, got 3.571: 3.571 looks like Dutch notation for 3571: write 3571; if it does "
+     "have decimals, set 'decimals: 3' on the column"),
     ("values: [25000, 1.4]", "values: [25000]",
      f"{DOC}:50:39: chapters[0].tables[0].rows[0].values: row 'Gemeente' has 1 values but the "
      "table has 2 columns (bijdrage, index)"),
@@ -258,7 +258,7 @@ HUUR_2023 = "{document: testdorp/prestatieafspraken-2023, id: woonborg-huur}"
       "date: 2024-01-01, event: fusie}]",
       f"{ORGS}:3:98: organisations[1].successor.id: the successors run in a circle: "
       "woonborg -> woonstichting-oost -> woonborg"]),
-    ("testdorp/prestatieafspraken-2026.yaml", "date: 2026-12-31", "date: 2026-01-31",
+    ("testdorp/prestatieafspraken-2026.yaml", "date: 2026-11-30", "date: 2026-01-31",
      [f"{DOC_2026}:32:23: chapters[0].groups[0].commitments[0].status[1].date: status dates must "
       "run from old to new, but 2026-01-31 is before 2026-06-30 of status[0]; the last entry is "
       "the current status"]),
