@@ -44,8 +44,6 @@ PROVINCES = ["Groningen", "Fryslân", "Drenthe", "Overijssel", "Flevoland", "Gel
 CORPORATIONS, TENANT_ORGS = 300, 400
 SYLLABLES = ["ber", "dal", "dorp", "veen", "wold", "horst", "mond", "burg", "kamp", "loo", "sted", "zijl",
              "ter", "aa", "wijk", "huizen", "brink", "hem", "rade", "ven"]
-SEED_NAMES = {"aa-en-hunze": "Aa en Hunze", "groningen": "Groningen", "het-hogeland": "Het Hogeland",
-              "tynaarlo": "Tynaarlo"}
 # Query -> what its first result must be: a document of the named municipality for
 # the last one; for the others a document (every clone of a seed text has them).
 QUERIES = ["huurverhoging", "energielabels", "buurtbemiddeling", "38.067", "sociale huurwoningen {name}"]
@@ -67,6 +65,12 @@ def load_seed() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     docs = {f"{p.parent.name}/{p.stem}": yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted((ROOT / "data").glob("*/*.yaml"))}
     return {o["id"]: o for o in orgs}, docs
+
+
+def seed_names() -> dict[str, str]:
+    """Municipality id -> name, as the registry has them: whatever data/ holds."""
+    loaded = yaml.safe_load((ROOT / "data/municipalities.yaml").read_text(encoding="utf-8"))
+    return {mun["id"]: mun["name"] for mun in loaded["municipalities"]}
 
 
 def swap_orgs(node: Any, mapping: dict[str, str], key: str = "") -> Any:
@@ -99,7 +103,9 @@ def write_corpus(root: Path, count: int) -> int:
     shutil.copy(ROOT / "data/themes.yaml", data / "themes.yaml")
     if (ROOT / "data/comparisons.yaml").exists():  # the figures compared across municipalities
         shutil.copy(ROOT / "data/comparisons.yaml", data / "comparisons.yaml")
-    framework = seed_docs["groningen/ambitiekader-2021-2025"]
+    names = seed_names()
+    # Any framework of the seed data is the model of every municipality's framework.
+    framework = next(d for d in seed_docs.values() if d["kind"] == "framework")
     yearly = [d for ref, d in seed_docs.items() if d["kind"] == "yearly"]
     orgs = [o for o in seed_orgs.values() if o["kind"] == "overig"]
     # As many organisations per municipality as in the full set.
@@ -133,7 +139,7 @@ def write_corpus(root: Path, count: int) -> int:
                 mapping[org_id] = f"gemeente-{mid}" if kind == "gemeente" else next(pools[kind], org_id) \
                     if kind in pools else org_id
             doc = swap_orgs(copy.deepcopy(source), mapping)
-            doc = swap_text(doc, SEED_NAMES[source["municipality"]], name)
+            doc = swap_text(doc, names[source["municipality"]], name)
             doc["municipality"], doc["slug"] = mid, doc_slug
             if year is not None:
                 doc["title"], doc["period"] = f"Prestatieafspraken {year}", {"start": year, "end": year}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import published
 from .errors import DataError, Diagnostic, GeneratorError
 from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import (
@@ -65,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
                 print("interrupted after the new site was put in place; the new site is "
                       "complete", file=sys.stderr)
             print(f"built the site into {site_dir}")
+            list_file = settings.data_dir / published.FILE_NAME
+            new = published.record(list_file, site_dir)
+            if new:
+                print(f"{len(new)} new URLs recorded in {list_file.relative_to(settings.root)}; "
+                      f"commit it with the data (`git add data/`) so they keep working")
         elif args.command == "serve":
             try:
                 generate(settings)
@@ -92,7 +98,16 @@ def main(argv: list[str] | None = None) -> int:
                                    effective_kind(args.kind, start, end))
             if target.exists():  # before reading data/, which may hold a scaffold not filled in
                 raise GeneratorError(f"{target} already exists")
-            corpus = load_corpus(settings.data_dir, settings.root)
+            try:
+                corpus = load_corpus(settings.data_dir, settings.root)
+            except DataError as exc:
+                # `new` needs the registries and the other documents as they are: say
+                # that nothing was written, and why, before the problems.
+                waiting = sorted({d.file for d in exc.diagnostics if NOT_FILLED_IN in d.message})
+                why = (f"; {', '.join(waiting)} is a scaffold not filled in yet: fill it in "
+                       f"(or remove it) first" if waiting else "; fix these first")
+                raise DataError(exc.diagnostics, f"nothing was written: data/ has problems{why}") \
+                    from None
             path = scaffold_document(corpus, settings.data_dir, args.municipality, start,
                                      args.kind, end)
             shown = path.relative_to(settings.root).as_posix()

@@ -30,8 +30,9 @@ class GeneratorError(Exception):
 class DataError(GeneratorError):
     """The data has problems; holds all of them, sorted by place."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], outcome: str = "") -> None:
         self.diagnostics = sorted(set(diagnostics))
+        self.outcome = outcome  # what the command did not do because of them, said last
         count = len(self.diagnostics)
         super().__init__(f"{count} problem(s) in the data")
 
@@ -39,6 +40,8 @@ class DataError(GeneratorError):
         lines = [str(d) for d in self.diagnostics]
         n = len(self.diagnostics)
         lines.append(f"{n} {'problem' if n == 1 else 'problems'} found.")
+        if self.outcome:
+            lines.append(self.outcome[0].upper() + self.outcome[1:] + ".")
         return "\n".join(lines)
 
 

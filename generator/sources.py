@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from . import published
 from .errors import Diagnostic
 
 PathKey = tuple[str | int, ...]
@@ -188,6 +189,8 @@ def list_data_files(data_dir: Path, root: Path) -> DataFiles:
         if what == "file":
             if entry.name in REGISTRY_FILES:
                 found.registries[entry.name] = entry
+            elif entry.name == published.FILE_NAME:
+                pass  # the URLs the site has published (published.py); not data
             else:
                 other(entry, "a document belongs in data/<municipality>/<slug>.yaml, the "
                              "directory named after its municipality's id")

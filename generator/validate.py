@@ -355,6 +355,10 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
         return f"required field '{loc[-1]}' is missing"
     if first["type"] == "extra_forbidden":
         hint = _did_you_mean(str(loc[-1]), _FIELD_NAMES)
+        if value is None and not hint:
+            # In a flow mapping, {note: a, b} is note: "a" plus a field "b" without a value.
+            hint = (f"; if '{loc[-1]}' is text after a comma inside {{...}}, put the whole "
+                    f"text in quotes: note: \"..., {loc[-1]}\"")
         return f"unknown field '{loc[-1]}'{hint}"
     if isinstance(value, str) and m.DUTCH_NUMBER.match(value.strip()):
         return dutch_number_hint(value)

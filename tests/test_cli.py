@@ -188,3 +188,27 @@ def test_a_maintainer_adds_a_municipality_in_the_order_of_the_guide(
     path.write_text(path.read_text(encoding="utf-8").replace("gemeente-testdorp", "gemeente-nieuwdorp"),
                     encoding="utf-8")
     assert main([*root, "check"]) == 0, capsys.readouterr().err
+
+
+def test_new_says_nothing_was_written_while_another_scaffold_waits(
+        corpus_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = ["--root", str(corpus_dir.parent)]
+    assert main([*root, "new", "--municipality", "testdorp", "--year", "2030"]) == 0
+    capsys.readouterr()
+    assert main([*root, "new", "--municipality", "testdorp", "--year", "2031"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == ("Nothing was written: data/ has problems; data/testdorp/prestatieafspraken-2030.yaml "
+                       "is a scaffold not filled in yet: fill it in (or remove it) first.")
+    assert not (corpus_dir / "testdorp/prestatieafspraken-2031.yaml").exists()
+
+
+def test_a_comma_in_a_flow_mapping_gets_the_hint_to_quote(corpus_dir: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    doc = corpus_dir / "testdorp/prestatieafspraken-2024.yaml"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("parties: [woonborg]",
+                                "parties: [woonborg]\n            provenance: {kind: derived, note: a, b}", 1),
+                   encoding="utf-8")
+    assert main(["--root", str(corpus_dir.parent), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown field 'b'; if 'b' is text after a comma inside {...}, put the whole text in quotes" in err

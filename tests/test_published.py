@@ -1,59 +1,33 @@
-# Every URL ever published still resolves (issue 12d). tests/published_urls.txt
-# lists every page and download of the site as it was published; each must still
-# be in the built site, as a page or as a redirect from data/redirects.yaml. New
-# URLs are added to the list with UPDATE_PUBLISHED=1 (a change to review, like the
-# golden tree); a URL that disappears fails the test until a redirect is recorded.
+# Every URL ever published still resolves. data/published-urls.txt lists every
+# page and download of the site as it was published (generator/published.py;
+# `build` appends new ones); each must still be in the built site, as a page or as
+# a redirect from data/redirects.yaml. A URL that disappears fails the test until
+# a redirect is recorded; a new URL never fails it.
 from __future__ import annotations
 
-import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from generator import model as m
+from generator.published import FILE_NAME, missing, read_published, record, site_urls
 from generator.redirects import render_redirects
 
-PUBLISHED = Path(__file__).parent / "published_urls.txt"
-HEADER = ("# Every URL this site has published (tests/test_published.py). Append with\n"
-          "# UPDATE_PUBLISHED=1; never remove a line: record a redirect in data/redirects.yaml.\n")
-PUBLISHED_DIRS = ("downloads/", "schema/")  # files served as they are (open data, schemas)
+from .conftest import FIXTURE_CORPUS, make_project
 
-
-def site_urls(site: Path) -> set[str]:
-    """The URLs of a built site: its pages ("/gemeenten/x/") and its download files."""
-    found: set[str] = set()
-    for path in site.rglob("*"):
-        relative = path.relative_to(site).as_posix()
-        if path.name == "index.html" and not relative.startswith(("assets/", "pagefind/")):
-            found.add("/" + relative.removesuffix("index.html"))
-        elif path.is_file() and relative.startswith(PUBLISHED_DIRS):
-            found.add("/" + relative)
-    return found
-
-
-def read_published(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def missing(site: Path, published: list[str]) -> list[str]:
-    """Published URLs the site no longer serves (a page or redirect at its place)."""
-    urls = site_urls(site)
-    return [url for url in published if url not in urls]
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISHED = ROOT / "data" / FILE_NAME
 
 
 @pytest.mark.slow
 def test_every_published_url_still_resolves(built_site: Path) -> None:
     published = read_published(PUBLISHED.read_text(encoding="utf-8"))
-    assert published == sorted(set(published)), "published_urls.txt: sorted, each URL once"
+    assert published == sorted(set(published)), f"{FILE_NAME}: sorted, each URL once"
     gone = missing(built_site, published)
     assert not gone, ("these published URLs no longer resolve; record where each went in "
                       f"data/redirects.yaml: {gone}")
-    new = sorted(site_urls(built_site) - set(published))
-    if os.environ.get("UPDATE_PUBLISHED"):
-        PUBLISHED.write_text(HEADER + "".join(f"{u}\n" for u in sorted({*published, *new})),
-                             encoding="utf-8")
-        return
-    assert not new, f"new URLs: add them with UPDATE_PUBLISHED=1: {new}"
 
 
 def _site(root: Path, pages: list[str]) -> Path:
@@ -74,6 +48,21 @@ def test_a_page_that_disappears_fails_until_a_redirect_is_recorded(tmp_path: Pat
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_bytes(data)
     assert missing(site, published) == []
+
+
+@pytest.mark.slow
+def test_build_records_new_urls_and_a_new_url_fails_nothing(tmp_path: Path) -> None:
+    """A maintainer's build appends what it publishes for the first time; nothing else
+    in the list changes, and a second build adds nothing."""
+    root = make_project(tmp_path, FIXTURE_CORPUS)
+    (root / "data" / FILE_NAME).write_text("# list\n/\n/gone-but-kept/\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    listed = read_published((root / "data" / FILE_NAME).read_text(encoding="utf-8"))
+    assert set(listed) == site_urls(root / "site") | {"/gone-but-kept/"}
+    assert listed == sorted(listed) and "new URLs recorded in data/published-urls.txt" in run.stdout
+    assert record(root / "data" / FILE_NAME, root / "site") == []
 
 
 def test_the_published_list_is_kept_sorted_and_never_loses_a_download() -> None:
