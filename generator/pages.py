@@ -466,7 +466,7 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
     municipalities += [{str(escape(province)): by_province[province]}
                        for province in sorted(by_province, key=m.province_key)]
     nav: list[NavItem] = [
-        {"Home": urls.home()},
+        {"Start": urls.home()},
         {"Gemeenten": municipalities},
         {"Thema's": [urls.theme_index()]
          + [{str(escape(t.name)): urls.theme_page(t.id)} for t in corpus.themes.values()]},

@@ -266,8 +266,19 @@ def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, b
     return files
 
 
+def render_robots(site_url: str = "") -> bytes:
+    """robots.txt: everything may be crawled (previews, redirects and chart embeds say
+    noindex themselves, which a crawler must be allowed to read); the sitemap, whose
+    URLs are absolute, is named only where the site's address is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url}sitemap.xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def render_share(corpus: Corpus, site_url: str = "", queries: Queries | None = None) -> dict[str, bytes]:
-    """Feeds and embed pages; with the build's Queries, the charts the document pages
-    computed are not computed again."""
+    """Feeds, embed pages and robots.txt; with the build's Queries, the charts the
+    document pages computed are not computed again."""
     queries = queries or Queries.build(corpus)
-    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus, queries)}
+    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus, queries),
+            "robots.txt": render_robots(site_url)}

@@ -223,6 +223,17 @@ def test_every_chapter_has_content_or_says_why_not() -> None:
     assert empty == []
 
 
+# The interface of the theme in English, where the site is Dutch.
+ENGLISH = [">Home<", "Made with", "Not found", "Skip to content", "Back to top"]
+
+
+def test_no_page_shows_interface_text_in_english(built_site: Path) -> None:
+    found = [f"{path.relative_to(built_site)}: {words}" for path in _pages(built_site)
+             for words in ENGLISH
+             if words in re.sub(r">\s+", ">", re.sub(r"\s+<", "<", path.read_text(encoding="utf-8")))]
+    assert found == []
+
+
 def test_leak_scan_catches_an_attribute_list(built_site: Path) -> None:
     html = (built_site / "over/index.html").read_text(encoding="utf-8")
     broken = html.replace("</article>", "<p>Woningcorporatie{: .doc-subtitle }</p></article>")

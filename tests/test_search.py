@@ -268,6 +268,37 @@ def test_filter_by_municipality(search_page) -> None:  # type: ignore[no-untyped
 
 
 @browser_test
+def test_loading_more_results_keeps_the_panel_open(search_page) -> None:  # type: ignore[no-untyped-def]
+    """The last batch too: Pagefind's UI removes the button it was clicked on."""
+    counts = {q: len(pagefind_search(search_page, q)) for q in ("gemeente", "woningen", "de")}
+    query = max(counts, key=lambda q: counts[q])
+    assert counts[query] > 8, counts  # more than one batch (search.js shows 8 at a time)
+    results = ui_search(search_page, query)
+    more = search_page.locator("#site-search-ui .pagefind-ui__button")
+    while more.count():
+        shown = results.count()
+        more.first.click()
+        search_page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result').length > n",
+                                      arg=shown)
+        assert search_page.locator("#site-search-panel").is_visible()
+    assert results.count() == counts[query]
+
+
+@browser_test
+def test_a_filter_with_one_value_is_not_shown(search_page) -> None:  # type: ignore[no-untyped-def]
+    ui_search(search_page, "huurverhoging")
+    blocks = search_page.locator("#site-search-ui .pagefind-ui__filter-block")
+    blocks.first.wait_for(state="attached")
+    seen = 0
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        values = block.locator(".pagefind-ui__filter-value").count()
+        assert block.is_visible() == (values > 1), block.inner_text()
+        seen += 1
+    assert seen
+
+
+@browser_test
 def test_nothing_is_downloaded_for_search_until_it_is_opened(page, base_url: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))

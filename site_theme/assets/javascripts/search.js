@@ -123,12 +123,16 @@
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
+  // Where the click was, as the event's path (taken when it began): Pagefind's UI
+  // removes a button it handles ("Meer resultaten laden") before this runs, and a
+  // removed element is no longer inside the panel.
   document.addEventListener("click", function (ev) {
     var p = elements();
     if (!p) return;
-    if (p.toggle.contains(ev.target)) {
+    var path = ev.composedPath();
+    if (path.indexOf(p.toggle) >= 0) {
       if (p.panel.hidden) open(); else close(true);
-    } else if (!p.panel.hidden && !p.panel.contains(ev.target)) {
+    } else if (!p.panel.hidden && path.indexOf(p.panel) < 0) {
       close(false);
     }
   });
