@@ -20,6 +20,9 @@ from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
 from .queries import NOT_REPORTED, Queries, Step, current_status
+from .records import chapter_label, commitment_label, opening_words
+
+__all__ = ["chapter_label", "opening_words"]  # defined in records.py, asked for here
 from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)",
@@ -94,23 +97,6 @@ def kind_label(doc: m.Document) -> str:
     return KIND_LABELS[doc.kind]
 
 
-def chapter_label(chapter: m.Chapter) -> str:
-    """A chapter as a reader finds it in the source: '2 Betaalbaarheid'; a chapter
-    the source prints no title for is named by its number, or said to have none."""
-    if chapter.title:
-        return f"{chapter.number} {chapter.title}" if chapter.number else chapter.title
-    return f"Hoofdstuk {chapter.number}" if chapter.number else "(hoofdstuk zonder titel)"
-
-
-def opening_words(text: str, limit: int = 60) -> str:
-    """The first words of a text, cut at a word boundary: 'De corporaties bouwen …'."""
-    words = " ".join(text.split())
-    if len(words) <= limit:
-        return words.rstrip(".")
-    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return f"{cut} …"
-
-
 def contents_label(doc: m.Document) -> str:
     """What a document holds, for overview tables: '43 afspraken', or for a framework
     (which sets goals, not commitments) '41 doelen'."""
@@ -169,13 +155,7 @@ class PageContext:
         ids = dict.fromkeys(mark.id for mark in marks if mark is not None)
         return [self.corpus.comparables[i] for i in ids if i in self.corpus.comparables]
 
-    def commitment_label(self, c: m.Commitment) -> str:
-        """The heading of a commitment: its printed number, or (for bullets) its kind
-        and opening words; never the internal id."""
-        if c.number:
-            return f"Afspraak {c.number}"
-        kind = (c.kind or "afspraak").capitalize()
-        return f"{kind}: {opening_words(c.text)}"
+    commitment_label = staticmethod(commitment_label)
 
     def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:
         """'{#id}' for a heading the generator adds inside a chapter (context, goals,
