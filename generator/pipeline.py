@@ -153,7 +153,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
-                         (settings.search_file, plan_search(corpus)),
+                         (settings.search_file, plan_search(corpus, queries)),
                          (settings.share_file, plan_share(corpus))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")

@@ -61,6 +61,12 @@ def responsible(c: m.Commitment, group: m.Group) -> list[str]:
     return c.parties or group.actors
 
 
+def parties_mark(c: m.Commitment, group: m.Group) -> Provenance | None:
+    """The mark of who is responsible: the commitment's own, else, when it takes its
+    group's actors, the mark of those (a list the source does not print so)."""
+    return _mark(c, "parties_provenance") or (None if c.parties else group.actors_provenance)
+
+
 def chapter_label(chapter: m.Chapter) -> str:
     """A chapter as a reader finds it in the source: '2 Betaalbaarheid'; a chapter
     the source prints no title for is named by its number, or said to have none."""
@@ -223,8 +229,7 @@ def document_records(corpus_municipalities: dict[str, m.Municipality], doc: m.Do
                 chapter_path=" › ".join(chapter_label(ch) for ch in chapters),
                 heading=commitment_label(c),
                 text=Marked(c.text, c.provenance),
-                parties=Marked(parties, _mark(c, "parties_provenance")
-                               or (None if c.parties else group.actors_provenance)),
+                parties=Marked(parties, parties_mark(c, group)),
                 due=Marked(c.due, _mark(c, "due_provenance")),
                 citation=Citation(mun.name, doc.title, doc.source.publisher,
                                   Marked("", None), signed, year, urls.commitment_url(doc, c.id)),

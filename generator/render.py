@@ -20,7 +20,7 @@ from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
 from .queries import NOT_REPORTED, Queries, Step, current_status
-from .records import chapter_label, commitment_label, opening_words
+from .records import CommitmentRecord, chapter_label, commitment_label, opening_words
 
 __all__ = ["chapter_label", "opening_words"]  # defined in records.py, asked for here
 from .validate import Corpus
@@ -156,6 +156,11 @@ class PageContext:
         return [self.corpus.comparables[i] for i in ids if i in self.corpus.comparables]
 
     commitment_label = staticmethod(commitment_label)
+
+    def record(self, c: m.Commitment) -> CommitmentRecord:
+        """The commitment's record (records.py): its citation and marks."""
+        assert self.doc is not None and self.queries is not None
+        return self.queries.record(self.doc, c)
 
     def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:
         """'{#id}' for a heading the generator adds inside a chapter (context, goals,
