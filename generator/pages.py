@@ -283,7 +283,6 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
             "organisations": corpus.organisations,
             "from_predecessors": queries.from_predecessors(org.id),
             "successors": queries.successors_of(org.id),
-            "status_counts": lambda doc, org_id=org.id: queries.status_counts(doc, org_id),
             # Every commitment it is responsible for, and its predecessors' (issue 12a).
             **_organisation_commitments(corpus, org.id, queries),
             "ctx": PageContext(page, corpus, queries=queries),
@@ -353,6 +352,9 @@ def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> 
     inferred_in: dict[str, int] = {}
     for e in inferred:
         inferred_in[e.doc.ref] = inferred_in.get(e.doc.ref, 0) + 1
+    by_doc: dict[str, list[Entry]] = {}
+    for e in own:
+        by_doc.setdefault(e.doc.ref, []).append(e)
     predecessors = [(pre, group_commitments(corpus, es))
                     for pre in queries.predecessors_of(org_id)
                     if (es := queries.commitments_of(pre.id))]
@@ -364,6 +366,8 @@ def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> 
         "inferred_total": len(inferred),
         "inferred_notes": list(dict.fromkeys(e.parties.mark for e in inferred if e.parties.mark)),
         "inferred_in": lambda doc: inferred_in.get(doc.ref, 0),
+        # Per document the statuses of what the source makes it responsible for.
+        "status_rows": [(es[0].doc, Queries.count_statuses(es)) for es in by_doc.values()],
         "predecessor_groups": predecessors,
         "count_statuses": Queries.count_statuses,
         "opening_words": opening_words,
