@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from . import model as m
@@ -95,8 +95,8 @@ def commitment_label(c: m.Commitment) -> str:
 
 @dataclass(frozen=True)
 class Citation:
-    """How a commitment is cited: never cut, unique in the site (records_of checks),
-    dated with the signing date or else the document's first year."""
+    """How a commitment is cited: never cut, unique in the site (corpus_records), dated
+    with the signing date or else the document's first year."""
 
     municipality: str  # the municipality's name
     document: str  # the document's title
@@ -196,75 +196,73 @@ def _ordinal(n: int) -> str:
     return f"{n}e"
 
 
-def document_records(corpus_municipalities: dict[str, m.Municipality], doc: m.Document,
+def document_records(doc: m.Document, municipality: str, cited_as: str | None = None,
                      ) -> list[CommitmentRecord]:
-    """The records of one document's commitments, in document order."""
-    mun = corpus_municipalities[doc.municipality]
+    """The records of one document's commitments, in document order. `cited_as` is the
+    document's name in citations (default: its title)."""
     signed = doc.signing.date if doc.signing and doc.signing.date else None
     year = signed.year if signed else doc.period.start
-    out: list[CommitmentRecord] = []
-    labels: list[tuple[str, Provenance | None]] = []
-    unnumbered: dict[tuple[int, ...], int] = {}  # bullets counted per container
+    # First every commitment's place and label, then the records: a label that occurs
+    # twice in the document (a number printed twice under one heading) is told apart
+    # by its place, so no two commitments cite alike.
+    places: list[tuple[m.Commitment, m.Group, tuple[m.Chapter, ...], str | None, str,
+                       Provenance | None]] = []
+    unnumbered: dict[int, int] = {}  # bullets counted per heading
     for chapters, theme, group in _walk(doc.chapters, (), None):
         segments = [s for s in (_chapter_segment(ch) for ch in chapters) if s]
+        # A heading the source does not print as such is in the label: so is its mark.
         heading_mark = next((p for ch in chapters
                              if (p := _mark(ch, "title_provenance") or ch.provenance)), None)
         if group.title:
             segments.append(group.title)
             heading_mark = heading_mark or _mark(group, "title_provenance")
-        # Bullets are counted within the group when it has a printed title, else within
-        # the chapter, so a reader can count them on the printed page.
-        container = (id(group),) if group.title else (id(chapters[-1]),)
+        # Bullets are counted under the nearest printed heading (the group's title, else
+        # the chapter), so a reader can count them on the printed page.
+        container = id(group) if group.title else id(chapters[-1])
         for c in group.commitments:
             if c.number:
                 own = f"afspraak {c.number}"
             else:
                 unnumbered[container] = unnumbered.get(container, 0) + 1
                 own = f"{_ordinal(unnumbered[container])} afspraak (zonder nummer)"
-            labels.append((", ".join([*segments, own]), heading_mark))
-            parties = tuple(dict.fromkeys(responsible(c, group)))
-            out.append(CommitmentRecord(
-                doc=doc, id=c.id, number=c.number, kind=c.kind, page=c.page,
-                status=current_status(c), theme=theme,
-                chapter_path=" › ".join(chapter_label(ch) for ch in chapters),
-                heading=commitment_label(c),
-                text=Marked(c.text, c.provenance),
-                parties=Marked(parties, parties_mark(c, group)),
-                due=Marked(c.due, _mark(c, "due_provenance")),
-                citation=Citation(mun.name, doc.title, doc.source.publisher,
-                                  Marked("", None), signed, year, urls.commitment_url(doc, c.id)),
-                source=c,
-            ))
-    # The same path and number twice in one document (a number printed twice under
-    # one heading): the later ones are told apart by their place.
+            places.append((c, group, chapters, theme, ", ".join([*segments, own]), heading_mark))
     seen: dict[str, int] = {}
-    for i, (label, mark) in enumerate(labels):
+    out: list[CommitmentRecord] = []
+    for c, group, chapters, theme, label, heading_mark in places:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label = f"{label} ({_ordinal(seen[label])} keer)"
-        record = out[i]
-        out[i] = _with_label(record, Marked(label, mark))
+        out.append(CommitmentRecord(
+            doc=doc, id=c.id, number=c.number, kind=c.kind, page=c.page,
+            status=current_status(c), theme=theme,
+            chapter_path=" › ".join(chapter_label(ch) for ch in chapters),
+            heading=commitment_label(c),
+            text=Marked(c.text, c.provenance),
+            parties=Marked(tuple(dict.fromkeys(responsible(c, group))), parties_mark(c, group)),
+            due=Marked(c.due, _mark(c, "due_provenance")),
+            citation=Citation(municipality, cited_as or doc.title, doc.source.publisher,
+                              Marked(label, heading_mark), signed, year,
+                              urls.commitment_url(doc, c.id)),
+            source=c,
+        ))
     return out
-
-
-def _with_label(record: CommitmentRecord, label: Marked[str]) -> CommitmentRecord:
-    return replace(record, citation=replace(record.citation, label=label))
 
 
 def corpus_records(documents: list[m.Document], municipalities: dict[str, m.Municipality],
                    ) -> dict[tuple[str, str], CommitmentRecord]:
     """Every commitment's record by (document ref, commitment id), in corpus order.
-    Two documents of one municipality with the same title are cited with their period."""
+    Two documents of one municipality with the same title are cited with their period
+    and slug, so that no two commitments in the site cite alike."""
     titles: dict[tuple[str, str], int] = {}
     for doc in documents:
         titles[(doc.municipality, doc.title)] = titles.get((doc.municipality, doc.title), 0) + 1
     out: dict[tuple[str, str], CommitmentRecord] = {}
     for doc in documents:
-        for record in document_records(municipalities, doc):
-            if titles[(doc.municipality, doc.title)] > 1:
-                p = doc.period
-                span = str(p.start) if p.start == p.end else f"{p.start}–{p.end}"
-                record = replace(record, citation=replace(
-                    record.citation, document=f"{doc.title} ({span}, {doc.slug})"))
+        cited_as = None
+        if titles[(doc.municipality, doc.title)] > 1:
+            p = doc.period
+            span = str(p.start) if p.start == p.end else f"{p.start}–{p.end}"
+            cited_as = f"{doc.title} ({span}, {doc.slug})"
+        for record in document_records(doc, municipalities[doc.municipality].name, cited_as):
             out[(doc.ref, record.id)] = record
     return out

@@ -204,3 +204,32 @@ def test_a_citation_is_never_cut_and_always_dated(site: Site) -> None:
         signing = r.doc.signing.date if r.doc.signing else None
         assert c.signed == signing
         assert c.year == (signing.year if signing else r.doc.period.start)
+
+
+def test_citations_stay_unique_where_the_source_repeats_itself() -> None:
+    """Any valid data set: a number printed twice under one heading, bullets, and two
+    documents of one municipality with the same title still cite alike nowhere."""
+    from generator.records import corpus_records
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent)
+    doc = corpus.document("testdorp/prestatieafspraken-2024")
+    data = doc.model_dump(mode="json", exclude_unset=True)
+    commitments = data["chapters"][0]["groups"][0]["commitments"]
+    assert len(commitments) >= 2
+    for c in commitments:
+        c["number"] = "1"  # printed twice
+    twin = dict(data, slug="prestatieafspraken-2024-herzien")
+    bullets = dict(data, slug="opsomming")
+    bullets["chapters"] = [dict(data["chapters"][0], groups=[dict(
+        data["chapters"][0]["groups"][0], commitments=[{k: v for k, v in c.items() if k != "number"}
+                                                       for c in commitments])])]
+    docs = [m.Document.model_validate(d) for d in (data, twin, bullets)]
+    records = list(corpus_records(docs, corpus.municipalities).values())
+    titles = [r.citation.title for r in records]
+    assert len(titles) == len(set(titles)), titles
+    assert all("…" not in t for t in titles)
+    first, second = records[0].citation.label.value, records[1].citation.label.value
+    assert first.endswith("afspraak 1") and second.endswith("afspraak 1 (2e keer)")
+    assert [r.citation.label.value.rsplit(", ", 1)[1] for r in records if r.doc.slug == "opsomming"][:2] == [
+        "1e afspraak (zonder nummer)", "2e afspraak (zonder nummer)"]
