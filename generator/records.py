@@ -44,10 +44,22 @@ class Marked(Generic[T]):
         return f"{shown} ({self.note})" if self.mark else shown
 
 
+_FIELDS: dict[type, frozenset[str]] = {}  # a model class -> its field names, looked up once
+
+
+def _fields(cls: type) -> frozenset[str]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(getattr(cls, "model_fields", {}))
+    return names
+
+
 def _mark(thing: object, name: str) -> Provenance | None:
     """A provenance field of a model object. Read by name, so a model field added later
     (a mark on a due date, a heading) is picked up where it exists and is None before."""
-    value = getattr(thing, name, None)
+    if name not in _fields(type(thing)):
+        return None  # cheaper than getattr, which pydantic answers by raising
+    value = getattr(thing, name)
     return value if isinstance(value, Provenance) else None
 
 
@@ -205,8 +217,7 @@ def document_records(doc: m.Document, municipality: str, cited_as: str | None = 
     # First every commitment's place and label, then the records: a label that occurs
     # twice in the document (a number printed twice under one heading) is told apart
     # by its place, so no two commitments cite alike.
-    places: list[tuple[m.Commitment, m.Group, tuple[m.Chapter, ...], str | None, str,
-                       Provenance | None]] = []
+    places: list[tuple[m.Commitment, m.Group, str, str | None, str, Provenance | None]] = []
     unnumbered: dict[int, int] = {}  # bullets counted per heading
     for chapters, theme, group in _walk(doc.chapters, (), None):
         segments = [s for s in (_chapter_segment(ch) for ch in chapters) if s]
@@ -219,23 +230,24 @@ def document_records(doc: m.Document, municipality: str, cited_as: str | None = 
         # Bullets are counted under the nearest printed heading (the group's title, else
         # the chapter), so a reader can count them on the printed page.
         container = id(group) if group.title else id(chapters[-1])
+        path = " › ".join(chapter_label(ch) for ch in chapters)
         for c in group.commitments:
             if c.number:
                 own = f"afspraak {c.number}"
             else:
                 unnumbered[container] = unnumbered.get(container, 0) + 1
                 own = f"{_ordinal(unnumbered[container])} afspraak (zonder nummer)"
-            places.append((c, group, chapters, theme, ", ".join([*segments, own]), heading_mark))
+            places.append((c, group, path, theme, ", ".join([*segments, own]), heading_mark))
     seen: dict[str, int] = {}
     out: list[CommitmentRecord] = []
-    for c, group, chapters, theme, label, heading_mark in places:
+    for c, group, path, theme, label, heading_mark in places:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label = f"{label} ({_ordinal(seen[label])} keer)"
         out.append(CommitmentRecord(
             doc=doc, id=c.id, number=c.number, kind=c.kind, page=c.page,
             status=current_status(c), theme=theme,
-            chapter_path=" › ".join(chapter_label(ch) for ch in chapters),
+            chapter_path=path,
             heading=commitment_label(c),
             text=Marked(c.text, c.provenance),
             parties=Marked(tuple(dict.fromkeys(responsible(c, group))), parties_mark(c, group)),
