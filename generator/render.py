@@ -20,9 +20,9 @@ from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
 from .queries import NOT_REPORTED, Queries, Step, current_status
-from .records import CommitmentRecord, chapter_label, commitment_label, opening_words
-
-__all__ = ["chapter_label", "opening_words"]  # defined in records.py, asked for here
+from .records import CommitmentRecord, commitment_label
+from .records import chapter_label as chapter_label  # defined with the records, asked for here
+from .records import opening_words as opening_words
 from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)",
