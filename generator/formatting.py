@@ -234,6 +234,11 @@ def provenance_marker(provenance: ev.Provenance | None) -> Safe:
     return Safe(f"**{md(label[0].upper() + label[1:])}:** {md(provenance.note)}")
 
 
+def provenance_inline(provenance: ev.Provenance) -> Safe:
+    """A mark beside a value within a line: '*afgeleid: <note>*', escaped."""
+    return Safe(f"*{md(ev.provenance_text(provenance))}*")
+
+
 def page_ref(page: int | None, url: str | None = None) -> Safe:
     """'bron: p. N', linking to that page of the PDF when its URL is known (the
     viewer's #page=N); empty without a page."""

@@ -18,7 +18,7 @@ from .charts import Chart, PlanRow, indicator_chart, plan_chart, table_charts
 from .concreteness import CRITERIA
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
-from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
+from .formatting import FILTERS, Safe, date_nl, due_nl, md, provenance_inline, url_link, word_diff
 from .queries import NOT_REPORTED, Queries, Step, current_status
 from .records import CommitmentRecord, commitment_label
 from .records import chapter_label as chapter_label  # defined with the records, asked for here
@@ -174,12 +174,22 @@ class PageContext:
         return Safe("{#" + anchor + "}")
 
     def commitment_meta(self, c: m.Commitment, group: m.Group) -> Safe:
-        who = ", ".join(self.org(p).short_name for p in (c.parties or group.actors))
-        parts = [f"**Wie:** {md(who)}"]
+        """'**Wie:** ... · **Soort:** ... · **Wanneer:** ...', read from the commitment's
+        record where there is one, so a marked value shows its mark: a mark of who that
+        is the group's own stands once above the group instead."""
+        r = self.record(c) if self.doc is not None and self.queries is not None else None
+        parties = r.parties.value if r else tuple(dict.fromkeys(c.parties or group.actors))
+        who = md(", ".join(self.org(p).short_name for p in parties))
+        if r and r.parties.mark is not None and r.parties.mark is not group.actors_provenance:
+            who = Safe(f"{who} ({provenance_inline(r.parties.mark)})")
+        parts = [f"**Wie:** {who}"]
         if c.kind:
             parts.append(f"**Soort:** {md(c.kind)}")
         if c.due:
-            parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
+            when = md(due_nl(c.due))
+            if r and r.due.mark is not None:
+                when = Safe(f"{when} ({provenance_inline(r.due.mark)})")
+            parts.append(f"**Wanneer:** {when}")
         return Safe(" · ".join(parts))
 
     # --- status and lineage (issue 11) -------------------------------------------

@@ -233,3 +233,47 @@ def test_citations_stay_unique_where_the_source_repeats_itself() -> None:
     assert first.endswith("afspraak 1") and second.endswith("afspraak 1 (2e keer)")
     assert [r.citation.label.value.rsplit(", ", 1)[1] for r in records if r.doc.slug == "opsomming"][:2] == [
         "1e afspraak (zonder nummer)", "2e afspraak (zonder nummer)"]
+
+
+def test_a_mark_on_a_due_date_or_own_party_list_reaches_every_output(tmp_path: Path) -> None:
+    """A mark the data format may carry later (on a due date, on a commitment's own
+    parties) travels like the others once the record has it: the document page, the
+    preview, the register and the theme list all show it, and nothing else changes."""
+    from dataclasses import replace
+
+    from generator.evidence import Provenance
+    from generator.pages import plan_pages
+    from generator.previews import render_previews
+    from generator.register import commitment_rows
+    from generator.render import render_pages
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent)
+    queries = Queries.build(corpus)
+    key = ("testdorp/prestatieafspraken-2024", "afspraak-1")
+    r = queries.records[key]
+    assert r.due.value and r.parties.mark is None
+    when = Provenance(kind="derived", note='De bron zegt "in Q1"; het jaar is dat van het document.')
+    who = Provenance(kind="inferred", note="De bron zegt <partijen> & niet wie.")
+    queries.records[key] = replace(r, due=Marked(r.due.value, when), parties=Marked(r.parties.value, who))
+    queries._by_party.clear()  # the lists read the records: index them again
+    queries._by_theme.clear()
+    queries._index_entries()
+
+    pages = render_pages(plan_pages(corpus, ROOT / "content", queries))
+    doc_page = pages[urls.document_page(r.doc)].decode()
+    meta = next(line for line in doc_page.splitlines()
+                if line.startswith("**Wie:**") and md(who.note) in line)
+    assert f"*{md('afgeleid: ' + when.note)}*" in meta
+    assert f"*{md('afgeleid (niet in de bron): ' + who.note)}*" in meta
+    preview = render_previews(corpus, "Site", "", queries)[urls.commitment_preview(r.doc, r.id)].decode()
+    assert html.escape(when.note) in preview and html.escape(who.note) in preview
+    row = next(row for row in commitment_rows(corpus, queries.records) if row["id"] == r.id
+               and row["document"] == r.doc.ref)
+    assert row["herkomst_uiterlijk"] == "afgeleid: " + when.note
+    assert row["herkomst_partijen"] == "afgeleid (niet in de bron): " + who.note
+    assert r.theme is not None
+    theme_page = pages[urls.theme_province_page(r.theme, m.province_of(
+        corpus.municipalities[r.doc.municipality]))].decode()
+    line = next(line for line in theme_page.splitlines() if f"#{r.id})" in line and "2024" in line)
+    assert f"*{md('Wanneer: afgeleid')}*" in line and f"*{md('Wie: afgeleid (niet in de bron)')}*" in line
