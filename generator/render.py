@@ -18,7 +18,17 @@ from .charts import Chart, PlanRow, indicator_chart, plan_chart, table_charts
 from .concreteness import CRITERIA
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
-from .formatting import FILTERS, Safe, date_nl, due_nl, md, provenance_inline, url_link, word_diff
+from .formatting import (
+    FILTERS,
+    Safe,
+    date_nl,
+    due_nl,
+    marks_short,
+    md,
+    provenance_inline,
+    url_link,
+    word_diff,
+)
 from .queries import NOT_REPORTED, Queries, Step, current_status
 from .records import CommitmentRecord, commitment_label
 from .records import chapter_label as chapter_label  # defined with the records, asked for here
@@ -157,6 +167,13 @@ class PageContext:
 
     commitment_label = staticmethod(commitment_label)
 
+    def label_marks(self, doc: m.Document, c: m.Commitment) -> Safe:
+        """After a link labelled with a commitment's opening words (it has no printed
+        number): the mark of its text, if the text is not as printed."""
+        if c.number or self.queries is None:
+            return Safe("")
+        return marks_short(self.queries.records[(doc.ref, c.id)], "text")
+
     def record(self, c: m.Commitment) -> CommitmentRecord:
         """The commitment's record (records.py): its citation and marks."""
         assert self.doc is not None and self.queries is not None
@@ -221,7 +238,8 @@ class PageContext:
         """'[Afspraak 3](…#afspraak-3) in [Prestatieafspraken 2023](…)'."""
         page = urls.document_page(step.doc)
         return Safe(f"[{md(self.commitment_label(step.commitment))}]"
-                    f"({self.link(page, step.commitment.id)}) uit "
+                    f"({self.link(page, step.commitment.id)})"
+                    f"{self.label_marks(step.doc, step.commitment)} uit "
                     f"[{md(step.doc.title)}]({self.link(page)})")
 
     @staticmethod

@@ -277,3 +277,26 @@ def test_a_mark_on_a_due_date_or_own_party_list_reaches_every_output(tmp_path: P
         corpus.municipalities[r.doc.municipality]))].decode()
     line = next(line for line in theme_page.splitlines() if f"#{r.id})" in line and "2024" in line)
     assert f"*{md('Wanneer: afgeleid')}*" in line and f"*{md('Wie: afgeleid (niet in de bron)')}*" in line
+
+
+def test_every_link_labelled_with_a_marked_text_carries_its_mark(site: Site) -> None:
+    """A commitment without a printed number is named by its opening words: wherever a
+    page links to it so (lists, lineage, comparisons between years), the text's mark
+    follows the link."""
+    for r in site.records:
+        if r.number or r.text.mark is None:
+            continue
+        wanted = f"*{md(f'Tekst: {r.text.label}')}*"
+        found = 0
+        for path, data in site.generated.files.items():
+            if not path.endswith(".md") or path.startswith(urls.DOWNLOADS):
+                continue
+            for line in data.decode("utf-8").splitlines():
+                start = line.find(f"[{md(r.heading)}](")
+                while start >= 0:
+                    rest = line[start:].split(")", 1)[1] if ")" in line[start:] else ""
+                    if f"#{r.id})" in line[start:start + len(r.heading) * 2 + 200]:
+                        found += 1
+                        assert wanted in rest.split("; [", 1)[0], (path, r.id)
+                    start = line.find(f"[{md(r.heading)}](", start + 1)
+        assert found, r.id  # linked at least from its organisations' pages
