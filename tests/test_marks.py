@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from generator import model as m
 from generator import urls
+from generator.evidence import PROVENANCE_LABELS
 from generator.formatting import md
 from generator.pipeline import Generated, Settings, generate
 from generator.queries import Queries
@@ -37,6 +38,7 @@ class Site:
     generated: Generated
     records: list[CommitmentRecord]
     search: dict[str, dict[str, object]]
+    share: dict[str, dict[str, object]]
 
     def text(self, path: str) -> str:
         return self.generated.files[path].decode("utf-8")
@@ -48,7 +50,8 @@ def _site(tmp: Path, data: Path) -> Site:
     generated = generate(settings)
     records = list(Queries.build(generated.corpus).records.values())
     search = json.loads(settings.search_file.read_text(encoding="utf-8"))
-    return Site(generated, records, search)
+    share = json.loads(settings.share_file.read_text(encoding="utf-8"))
+    return Site(generated, records, search, share)
 
 
 @pytest.fixture(scope="module", params=["fixture", "data"])
@@ -177,6 +180,13 @@ def test_search_metadata_names_the_marks_of_a_document(site: Site) -> None:
         meta = site.search[urls.document_page(r.doc)]["meta"]
         assert isinstance(meta, dict)
         assert f"{f.name_nl}: {v.label}" in meta["herkomst"], (r.doc.ref, f.attr)
+    for doc in site.generated.corpus.documents:
+        if doc.parties_provenance:  # the document's party list, in search and link previews
+            label = PROVENANCE_LABELS[doc.parties_provenance.kind]
+            meta = site.search[urls.document_page(doc)]["meta"]
+            assert isinstance(meta, dict) and f"Partijen: {label}" in meta["herkomst"]
+            description = site.share[urls.document_page(doc)]["description"]
+            assert isinstance(description, str) and html.escape(f"(partijen {label})") in description
 
 
 # --- citations ----------------------------------------------------------------------
