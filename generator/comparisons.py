@@ -15,6 +15,8 @@ from typing import Any
 
 from . import model as m
 from .charts import YEAR
+from .evidence import Provenance, provenance_text
+from .records import parties_mark
 
 PathKey = tuple[str | int, ...]
 FILE = "comparisons.yaml"  # optional, like redirects.yaml
@@ -167,6 +169,11 @@ def _cell(cell: m.CellValue) -> tuple[Any, Any, Any, str | None, bool, str | Non
     return None, None, None, None, False, None
 
 
+def _provenance(provenance: Provenance | None) -> str | None:
+    """A value's mark as a note beside it (evidence.provenance_text)."""
+    return provenance_text(provenance) if provenance else None
+
+
 def _notes(*notes: str | None) -> str | None:
     kept = [n for n in notes if n]
     return " ".join(kept) or None
@@ -188,13 +195,17 @@ def collect(documents: list[m.Document], labels: Callable[[m.Document, Any], tup
                 where, anchor = labels(doc, ind)
                 for p in ind.points:
                     add(Value(doc, p.year, TOTAL, p.value, p.min, p.max, p.kind, p.uncertain,
-                              _notes(ref.note, p.note), ind.decimals, where, anchor))
+                              _notes(ref.note, p.note, _provenance(p.provenance)), ind.decimals,
+                              where, anchor))
             elif mark.kind == "figure":
                 commitment, figure, group = thing
                 where, anchor = labels(doc, commitment)
                 add(Value(doc, ref.year or mark.default_year or 0, responsible(commitment, group),
                           figure.value, None, None,
-                          "afgesproken", figure.uncertain, _notes(ref.note), figure.decimals, where, anchor))
+                          "afgesproken", figure.uncertain,
+                          # who carries it, if the editors inferred that (records.parties_mark)
+                          _notes(ref.note, _provenance(parties_mark(commitment, group))),
+                          figure.decimals, where, anchor))
             else:
                 table, i = thing
                 where, anchor = labels(doc, table)
@@ -202,12 +213,15 @@ def collect(documents: list[m.Document], labels: Callable[[m.Document, Any], tup
                 totals = [r for r in table.rows if r.total]
                 for row in totals or table.rows:
                     value, low, high, status, uncertain, note = _cell(row.values[i])
+                    cell = row.values[i]
+                    cell_mark = cell.provenance if isinstance(cell, m.Cell) else None
                     if value is None and low is None and high is None:
                         continue  # an empty cell: the source gives nothing to compare
                     add(Value(doc, ref.year or mark.default_year or 0,
                               TOTAL if row.total else row.label, value, low, high,
                               status or column.status or "afgesproken", uncertain,
-                              _notes(ref.note, row.note, note), column.decimals, where, anchor))
+                              _notes(ref.note, row.note, note, _provenance(cell_mark or table.provenance)),
+                              column.decimals, where, anchor))
     for values in found.values():
         values.sort(key=lambda v: (v.doc.municipality, v.scope != TOTAL, v.scope, v.year))
     return found

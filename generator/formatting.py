@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from . import evidence as ev
 from . import model as m
+from . import records as rec
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
@@ -233,6 +234,11 @@ def provenance_marker(provenance: ev.Provenance | None) -> Safe:
     return Safe(f"**{md(label[0].upper() + label[1:])}:** {md(provenance.note)}")
 
 
+def provenance_inline(provenance: ev.Provenance) -> Safe:
+    """A mark beside a value within a line: '*afgeleid: <note>*', escaped."""
+    return Safe(f"*{md(ev.provenance_text(provenance))}*")
+
+
 def page_ref(page: int | None, url: str | None = None) -> Safe:
     """'bron: p. N', linking to that page of the PDF when its URL is known (the
     viewer's #page=N); empty without a page."""
@@ -243,12 +249,21 @@ def page_ref(page: int | None, url: str | None = None) -> Safe:
         return md(text)
     return url_link(f"{url.split('#', 1)[0]}#page={page}", text)
 
+
+def marks_short(record: rec.CommitmentRecord, *fields: str) -> Safe:
+    """In a list of commitments: ' · *Wie: afgeleid (niet in de bron)*' for each of
+    the named fields of records.MARKED_FIELDS (all without names) that carries a mark;
+    the note stands beside the value on the document page. Empty without marks."""
+    shown = [f"{f.name_nl}: {v.label}" for f, v in record.marked() if not fields or f.attr in fields]
+    return Safe("".join(f" · *{md(s)}*" for s in shown))
+
 # --- end evidence -------------------------------------------------------------
 
 
 FILTERS = {
     "provenance_marker": provenance_marker,
     "page_ref": page_ref,
+    "marks_short": marks_short,
     "md": md,
     "md_blocks": md_blocks,
     "number": number,

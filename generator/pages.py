@@ -77,7 +77,7 @@ def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None
     pages += plan_themes(corpus, queries)
     pages += plan_organisations(corpus, queries)
     pages.append(plan_concreteness(corpus, queries))  # issue 12b
-    pages.append(plan_open_data(corpus))  # issue 12d
+    pages.append(plan_open_data(corpus, queries))  # issue 12d
     pages += plan_comparisons(corpus)
     check_unique([p.path for p in pages])
     return pages
@@ -283,7 +283,6 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
             "organisations": corpus.organisations,
             "from_predecessors": queries.from_predecessors(org.id),
             "successors": queries.successors_of(org.id),
-            "status_counts": lambda doc, org_id=org.id: queries.status_counts(doc, org_id),
             # Every commitment it is responsible for, and its predecessors' (issue 12a).
             **_organisation_commitments(corpus, org.id, queries),
             "ctx": PageContext(page, corpus, queries=queries),
@@ -344,7 +343,18 @@ def group_commitments(corpus: Corpus, entries: list[Entry]) -> CommitmentGroups:
 
 
 def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> dict[str, Any]:
-    own = queries.commitments_of(org_id)
+    # Responsibility the source does not print (a party list the editors inferred) is
+    # listed apart, with what the editors based it on: a reader quoting the page must
+    # not take it for what was signed.
+    every = queries.commitments_of(org_id)
+    own = [e for e in every if e.parties.mark is None]
+    inferred = [e for e in every if e.parties.mark is not None]
+    inferred_in: dict[str, int] = {}
+    for e in inferred:
+        inferred_in[e.doc.ref] = inferred_in.get(e.doc.ref, 0) + 1
+    by_doc: dict[str, list[Entry]] = {}
+    for e in own:
+        by_doc.setdefault(e.doc.ref, []).append(e)
     predecessors = [(pre, group_commitments(corpus, es))
                     for pre in queries.predecessors_of(org_id)
                     if (es := queries.commitments_of(pre.id))]
@@ -352,6 +362,12 @@ def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> 
         "own_groups": group_commitments(corpus, own),
         "commitment_total": len(own),
         "commitment_statuses": Queries.count_statuses(own),
+        "inferred_groups": group_commitments(corpus, inferred),
+        "inferred_total": len(inferred),
+        "inferred_notes": list(dict.fromkeys(e.parties.mark for e in inferred if e.parties.mark)),
+        "inferred_in": lambda doc: inferred_in.get(doc.ref, 0),
+        # Per document the statuses of what the source makes it responsible for.
+        "status_rows": [(es[0].doc, Queries.count_statuses(es)) for es in by_doc.values()],
         "predecessor_groups": predecessors,
         "count_statuses": Queries.count_statuses,
         "opening_words": opening_words,
@@ -370,8 +386,8 @@ def filter_attrs(corpus: Corpus, e: Entry) -> Safe:
     values: dict[str, list[str]] = {
         "gemeente": [e.doc.municipality],
         "jaar": [str(y) for y in range(e.doc.period.start, e.doc.period.end + 1)],
-        "organisatie": list(e.parties),
-        "soort": [e.commitment.kind or "onbekend"],
+        "organisatie": list(e.parties.value),
+        "soort": [e.kind or "onbekend"],
         "status": [e.status],
     }
     for vs in values.values():
@@ -396,9 +412,9 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
     items = [e for _, e in ordered]
     muns = sorted({e.doc.municipality for e in items}, key=mun_order.__getitem__)
     years = sorted({y for e in items for y in range(e.doc.period.start, e.doc.period.end + 1)})
-    orgs = sorted({p for e in items for p in e.parties},
+    orgs = sorted({p for e in items for p in e.parties.value},
                   key=lambda p: (corpus.organisations[p].sort_key, p))
-    kinds = [k for k in KIND_FILTER_LABELS if any((e.commitment.kind or "onbekend") == k for e in items)]
+    kinds = [k for k in KIND_FILTER_LABELS if any((e.kind or "onbekend") == k for e in items)]
     statuses = [s for s in STATUSES if any(e.status == s for e in items)]
     return {
         "items": items,
@@ -413,7 +429,7 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
             ("status", "Status", "Alle statussen", _options([(s, STATUS_LABELS[s]) for s in statuses])),
         ],
         "municipality_name": lambda e: corpus.municipalities[e.doc.municipality].name,
-        "party_names": lambda e: ", ".join(corpus.organisations[p].short_name for p in e.parties),
+        "party_names": lambda e: ", ".join(corpus.organisations[p].short_name for p in e.parties.value),
         "opening_words": opening_words,
         "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
         "list_id": Safe(urls.THEME_LIST_ID),
@@ -428,10 +444,11 @@ TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "date": "datum (JJJ
                "boolean": "ja/nee"}
 
 
-def plan_open_data(corpus: Corpus) -> PlannedPage:
+def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPage:
     """The open-data page, from the field list the files and the descriptor use."""
     path = urls.open_data_page()
-    counts = {name: len(rows) for name, rows in register_rows(corpus).items()}
+    records = queries.records if queries else None
+    counts = {name: len(rows) for name, rows in register_rows(corpus, records).items()}
     return PlannedPage(path, "open_data.md.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,

@@ -137,7 +137,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     downloads = export_all(corpus)
     downloads.update(export_comparisons(corpus))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
-    downloads.update(export_register(corpus, downloads))
+    downloads.update(export_register(corpus, downloads, queries.records))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
@@ -145,7 +145,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
                   render_share(corpus, os.environ.get("SITE_URL", ""), queries))
     changed = write_tree(settings.docs_dir, files)
     # A page per commitment whose link previews its text, kept apart (previews_dir).
-    previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""))
+    previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""), queries)
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in files):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
     changed += write_tree_by_manifest(settings.previews_dir, previews)
@@ -153,7 +153,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
-                         (settings.search_file, plan_search(corpus)),
+                         (settings.search_file, plan_search(corpus, queries)),
                          (settings.share_file, plan_share(corpus))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")

@@ -13,8 +13,8 @@ import html
 import re
 
 from . import csp, urls
-from . import model as m
-from .render import PageContext
+from .queries import Queries
+from .records import CommitmentRecord
 from .validate import Corpus
 
 DESCRIPTION_LIMIT = 200  # characters of the commitment's text in og:description
@@ -52,11 +52,11 @@ PAGE = """<!doctype html>
 <body class="embed preview">
 <main>
 <p>{municipality} · {document}</p>
-<h1>{label}</h1>
+<h1>{title}</h1>
 <blockquote>
 {paragraphs}
 </blockquote>
-<p>{who}</p>
+{marks}<p>{who}</p>
 <p><a href="{back}">Lees deze afspraak in {document} van {municipality} op {site}</a></p>
 </main>
 </body>
@@ -64,38 +64,48 @@ PAGE = """<!doctype html>
 """
 
 
-def render_previews(corpus: Corpus, site_name: str, site_url: str = "") -> dict[str, bytes]:
-    """One small page per commitment of every document (docs-relative path -> bytes)."""
+def _marks(record: CommitmentRecord) -> str:
+    """What the editors did to the values the page shows, each with its reason: the
+    same marks the document page prints beside the values (records.MARKED_FIELDS)."""
+    return "".join(f'<p class="provenance"><strong>{html.escape(f.name_nl)}:</strong> '
+                   f"{html.escape(value.note or '')}</p>\n" for f, value in record.marked())
+
+
+def render_previews(corpus: Corpus, site_name: str, site_url: str = "",
+                    queries: Queries | None = None) -> dict[str, bytes]:
+    """One small page per commitment of every document (docs-relative path -> bytes),
+    from the build's records (built here without the build's Queries)."""
     files: dict[str, bytes] = {}
-    ctx = PageContext("", corpus)
-    for doc in corpus.documents:
+    queries = queries or Queries.build(corpus)
+    for r in queries.records.values():
+        doc = r.doc
         mun = corpus.municipalities[doc.municipality]
         doc_url = urls.page_url(urls.document_page(doc))
-        for chapter in m.iter_chapters(doc.chapters):
-            for group in chapter.groups:
-                for c in group.commitments:
-                    path = urls.commitment_preview(doc, c.id)
-                    root = urls.to_root(path)
-                    label = ctx.commitment_label(c)
-                    parties = [corpus.organisations[p].short_name
-                               for p in dict.fromkeys(c.parties or group.actors)]
-                    who = "Wie: " + ", ".join(parties) + (f". Wanneer: {c.due}" if c.due else "") + "."
-                    title = f"{mun.name}: {doc.title}, {label}"
-                    # og:url must be absolute: given only where the site's address is known.
-                    own = (f'<meta property="og:url" content="'
-                           f'{html.escape(site_url + urls.commitment_preview_url(doc, c.id))}">\n'
-                           if site_url else "")
-                    files[path] = PAGE.format(
-                        title=html.escape(title), description=html.escape(_description(c.text)),
-                        site=html.escape(site_name), root=root,
-                        canonical=html.escape(site_url + doc_url if site_url else root + doc_url),
-                        own=own, forward=html.escape(root + doc_url + "#" + c.id), csp=csp.META,
-                        municipality=html.escape(mun.name), document=html.escape(doc.title),
-                        label=html.escape(label),
-                        paragraphs="\n".join(f"<p>{html.escape(p.strip())}</p>"
-                                             for p in c.text.split("\n\n") if p.strip()),
-                        who=html.escape(who),
-                        back=html.escape(root + doc_url + "#" + c.id),
-                    ).encode("utf-8")
+        path = urls.commitment_preview(doc, r.id)
+        root = urls.to_root(path)
+        parties = [corpus.organisations[p].short_name for p in r.parties.value]
+        who = "Wie: " + ", ".join(parties) + (" (zie hierboven)" if r.parties.mark else "")
+        who += (f". Wanneer: {r.due.value}" + (" (zie hierboven)" if r.due.mark else "")
+                if r.due.value else "") + "."
+        # The citation's title: the same in <title>, og:title and the heading.
+        title = r.citation.title
+        # og:url must be absolute: given only where the site's address is known.
+        own = (f'<meta property="og:url" content="'
+               f'{html.escape(site_url + urls.commitment_preview_url(doc, r.id))}">\n'
+               if site_url else "")
+        # The marks first: a link preview shows only the first words of a long text.
+        labels = r.marks_labels()
+        description = _description(f"[{labels}] {r.text.value}" if labels else r.text.value)
+        files[path] = PAGE.format(
+            title=html.escape(title), description=html.escape(description),
+            site=html.escape(site_name), root=root,
+            canonical=html.escape(site_url + doc_url if site_url else root + doc_url),
+            own=own, forward=html.escape(root + doc_url + "#" + r.id), csp=csp.META,
+            municipality=html.escape(mun.name), document=html.escape(doc.title),
+            paragraphs="\n".join(f"<p>{html.escape(p.strip())}</p>"
+                                 for p in r.text.value.split("\n\n") if p.strip()),
+            marks=_marks(r), who=html.escape(who),
+            back=html.escape(root + doc_url + "#" + r.id),
+        ).encode("utf-8")
     return files
 

@@ -6,30 +6,22 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import get_args
 
 from . import model as m
 from .charts import Chart, indicator_chart, table_charts
 from .concreteness import Concreteness, Tally, assess_document
+from .records import NOT_REPORTED as NOT_REPORTED  # defined with the records, asked for here
+from .records import CommitmentRecord, corpus_records
+from .records import current_status as current_status
+from .records import responsible as responsible
 from .validate import Corpus
 
 # The order in which statuses are counted and listed.
 STATUSES: tuple[str, ...] = get_args(m.CommitmentStatus)
-NOT_REPORTED = "niet-gerapporteerd"
 
 Key = tuple[str, str]  # (document ref, commitment id)
-
-
-def current_status(c: m.Commitment) -> str:
-    """The latest reported status; without any report, 'niet-gerapporteerd' (computed,
-    never stored in the data)."""
-    return c.status[-1].status if c.status else NOT_REPORTED
-
-
-def responsible(c: m.Commitment, group: m.Group) -> list[str]:
-    return c.parties or group.actors
 
 
 @dataclass(frozen=True)
@@ -76,28 +68,9 @@ class PredecessorEntry:
 # --- views by organisation and theme (issue 12a) -------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One commitment as the cross-document views list it: where it is, under which
-    common theme (its chapter's, else the nearest parent chapter's), who is responsible
-    and its current status."""
-
-    doc: m.Document
-    commitment: m.Commitment
-    theme: str | None
-    parties: tuple[str, ...]
-    status: str
-
-
-def _themed_groups(chapters: list[m.Chapter], theme: str | None = None,
-                   ) -> Iterator[tuple[str | None, m.Group]]:
-    """Every group in document order, with the theme of its chapter or of the nearest
-    parent chapter that has one."""
-    for chapter in chapters:
-        own = chapter.theme or theme
-        for group in chapter.groups:
-            yield own, group
-        yield from _themed_groups(chapter.chapters, own)
+# One commitment as the cross-document views list it: where it is, under which common
+# theme, who is responsible (with the mark of an inferred list) and its current status.
+Entry = CommitmentRecord
 # --- end issue 12a ---------------------------------------------------------------
 
 
@@ -119,10 +92,13 @@ class Queries:
     # issue 12e: each chart once per build, for the document page and its embed page
     _table_charts: dict[Key, tuple[m.Table, list[Chart]]] = field(default_factory=dict)  # (doc ref, table id)
     _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
+    # Every commitment's record (records.py), built once: what every output reads.
+    records: dict[Key, CommitmentRecord] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
         q = cls(corpus)
+        q.records = corpus_records(corpus.documents, corpus.municipalities)
         for doc in corpus.documents:
             for party in doc.parties:
                 q._signed.setdefault(party, []).append(doc)
@@ -194,15 +170,18 @@ class Queries:
 
     def _index_entries(self) -> None:
         """One pass over every commitment: who is responsible, under which theme."""
-        for doc in self.corpus.documents:
-            for theme, group in _themed_groups(doc.chapters):
-                for c in group.commitments:
-                    parties = tuple(dict.fromkeys(responsible(c, group)))
-                    entry = Entry(doc, c, theme, parties, current_status(c))
-                    for party in parties:
-                        self._by_party.setdefault(party, []).append(entry)
-                    if theme is not None:
-                        self._by_theme.setdefault(theme, []).append(entry)
+        for entry in self.records.values():
+            for party in entry.parties.value:
+                self._by_party.setdefault(party, []).append(entry)
+            if entry.theme is not None:
+                self._by_theme.setdefault(entry.theme, []).append(entry)
+
+    def record(self, doc: m.Document, c: m.Commitment) -> CommitmentRecord:
+        return self.records[(doc.ref, c.id)]
+
+    def records_of(self, doc: m.Document) -> list[CommitmentRecord]:
+        """A document's records, in document order."""
+        return [self.records[(doc.ref, s.commitment.id)] for s in self._steps(doc)]
 
     def commitments_of(self, org_id: str) -> list[Entry]:
         """Every commitment the organisation is responsible for (the commitment's

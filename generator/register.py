@@ -15,8 +15,7 @@ from typing import Any
 from . import model as m
 from . import urls
 from .evidence import PROVENANCE_LABELS
-from .queries import current_status, responsible
-from .render import chapter_label
+from .records import MARKED_FIELDS, CommitmentRecord, MarkedField, corpus_records
 from .validate import Corpus
 
 DATAPACKAGE = f"{urls.DOWNLOADS}/datapackage.json"
@@ -59,6 +58,15 @@ class Resource:
 
 
 F = FieldSpec
+
+
+def _provenance_nl(f: MarkedField) -> str:
+    """The description of a provenance column (one per marked value of a commitment)."""
+    kinds = ", ".join(f"'{label}'" for label in PROVENANCE_LABELS.values())
+    return (f"Als {f.shown} niet precies zo in de bron staat: wat de redactie deed ({kinds}), "
+            "een dubbele punt en waarop dat berust; leeg als het zo gedrukt is")
+
+
 COMMITMENTS = Resource(
     "afspraken", "Afspraken", "Elke afspraak uit elk document, één rij per afspraak.", (
         F("gemeente", "string", "Id van de gemeente (zie gemeenten.csv)", "Municipality id"),
@@ -89,8 +97,8 @@ COMMITMENTS = Resource(
           "rapportage is", "Current status, computed from the reports"),
         F("pagina", "integer", "Pagina in de bron-PDF waarop de afspraak staat",
           "Source page"),
-        F("herkomst", "string", "Als de tekst niet precies zo gedrukt is: hoe de redactie hem "
-          "heeft vastgesteld", "Provenance kind, if not as printed"),
+        *(F(f.column, "string", _provenance_nl(f), f"Provenance of {f.shown}, if not as printed")
+          for f in MARKED_FIELDS),
     ), "permalink")
 
 def _page_field(what: str) -> FieldSpec:
@@ -156,32 +164,26 @@ def _page(path: str, anchor: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _chapters(chapters: list[m.Chapter], parent: str,
-              theme: str | None) -> Iterator[tuple[m.Chapter, str, str | None]]:
-    for chapter in chapters:
-        label = f"{parent} › {chapter_label(chapter)}" if parent else chapter_label(chapter)
-        own = chapter.theme or theme  # a sub-chapter without a theme is under its parent's
-        yield chapter, label, own
-        yield from _chapters(chapter.chapters, label, own)
+def commitment_row(corpus: Corpus, r: CommitmentRecord) -> Row:
+    """One commitment's row; every marked value brings its `herkomst` column."""
+    mun = corpus.municipalities[r.doc.municipality]
+    parties = list(r.parties.value)
+    return {
+        "gemeente": mun.id, "gemeente_naam": mun.name, "document": r.doc.ref,
+        "document_titel": r.doc.title, "hoofdstuk": r.chapter_path, "nummer": r.number,
+        "id": r.id, "permalink": _page(urls.document_page(r.doc), r.id),
+        "tekst": r.text.value, "soort": r.kind, "partijen": parties,
+        "partij_namen": [corpus.organisations[p].name for p in parties],
+        "thema": r.theme, "uiterlijk": r.due.value, "status": r.status, "pagina": r.page,
+        **{f.column: f.get(r).note for f in MARKED_FIELDS},
+    }
 
 
-def commitment_rows(corpus: Corpus) -> Iterator[Row]:
-    for doc in corpus.documents:
-        mun = corpus.municipalities[doc.municipality]
-        for chapter, label, theme in _chapters(doc.chapters, "", None):
-            for group in chapter.groups:
-                for c in group.commitments:
-                    parties = list(dict.fromkeys(responsible(c, group)))
-                    yield {
-                        "gemeente": mun.id, "gemeente_naam": mun.name, "document": doc.ref,
-                        "document_titel": doc.title, "hoofdstuk": label, "nummer": c.number,
-                        "id": c.id, "permalink": _page(urls.document_page(doc), c.id),
-                        "tekst": c.text, "soort": c.kind, "partijen": parties,
-                        "partij_namen": [corpus.organisations[p].name for p in parties],
-                        "thema": theme, "uiterlijk": c.due, "status": current_status(c),
-                        "pagina": c.page,
-                        "herkomst": PROVENANCE_LABELS[c.provenance.kind] if c.provenance else None,
-                    }
+def commitment_rows(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
+                    ) -> Iterator[Row]:
+    """A row per commitment, from the build's records (queries.Queries.records)."""
+    for r in (records or corpus_records(corpus.documents, corpus.municipalities)).values():
+        yield commitment_row(corpus, r)
 
 
 def _count(doc: m.Document) -> int:
@@ -224,8 +226,9 @@ def theme_rows(corpus: Corpus, commitments: list[Row]) -> Iterator[Row]:
                "afspraken": counts.get(theme.id, 0), "pagina": _page(urls.theme_page(theme.id))}
 
 
-def register_rows(corpus: Corpus) -> dict[str, list[Row]]:
-    commitments = list(commitment_rows(corpus))
+def register_rows(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
+                  ) -> dict[str, list[Row]]:
+    commitments = list(commitment_rows(corpus, records))
     return {
         COMMITMENTS.name: commitments,
         DOCUMENTS.name: list(document_rows(corpus)),
@@ -317,10 +320,12 @@ def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
     }
 
 
-def export_register(corpus: Corpus, downloads: dict[str, bytes]) -> dict[str, bytes]:
+def export_register(corpus: Corpus, downloads: dict[str, bytes],
+                    records: dict[tuple[str, str], CommitmentRecord] | None = None) -> dict[str, bytes]:
     """The register's files and the descriptor. `downloads` are the other open-data
-    files (export.export_all), whose CSVs the descriptor lists too."""
-    rows = register_rows(corpus)
+    files (export.export_all), whose CSVs the descriptor lists too; `records` are the
+    build's (queries.Queries.records), built here without them."""
+    rows = register_rows(corpus, records)
     files: dict[str, bytes] = {}
     for resource in REGISTER:
         files[resource.csv_path] = register_csv(resource, rows[resource.name])

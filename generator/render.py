@@ -18,8 +18,21 @@ from .charts import Chart, PlanRow, indicator_chart, plan_chart, table_charts
 from .concreteness import CRITERIA
 from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
-from .formatting import FILTERS, Safe, date_nl, due_nl, md, url_link, word_diff
+from .formatting import (
+    FILTERS,
+    Safe,
+    date_nl,
+    due_nl,
+    marks_short,
+    md,
+    provenance_inline,
+    url_link,
+    word_diff,
+)
 from .queries import NOT_REPORTED, Queries, Step, current_status
+from .records import CommitmentRecord, commitment_label
+from .records import chapter_label as chapter_label  # defined with the records, asked for here
+from .records import opening_words as opening_words
 from .validate import Corpus
 
 KIND_LABELS = {"framework": "Kaderafspraken", "yearly": "Prestatieafspraken (jaarafspraken)",
@@ -94,23 +107,6 @@ def kind_label(doc: m.Document) -> str:
     return KIND_LABELS[doc.kind]
 
 
-def chapter_label(chapter: m.Chapter) -> str:
-    """A chapter as a reader finds it in the source: '2 Betaalbaarheid'; a chapter
-    the source prints no title for is named by its number, or said to have none."""
-    if chapter.title:
-        return f"{chapter.number} {chapter.title}" if chapter.number else chapter.title
-    return f"Hoofdstuk {chapter.number}" if chapter.number else "(hoofdstuk zonder titel)"
-
-
-def opening_words(text: str, limit: int = 60) -> str:
-    """The first words of a text, cut at a word boundary: 'De corporaties bouwen …'."""
-    words = " ".join(text.split())
-    if len(words) <= limit:
-        return words.rstrip(".")
-    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return f"{cut} …"
-
-
 def contents_label(doc: m.Document) -> str:
     """What a document holds, for overview tables: '43 afspraken', or for a framework
     (which sets goals, not commitments) '41 doelen'."""
@@ -169,13 +165,19 @@ class PageContext:
         ids = dict.fromkeys(mark.id for mark in marks if mark is not None)
         return [self.corpus.comparables[i] for i in ids if i in self.corpus.comparables]
 
-    def commitment_label(self, c: m.Commitment) -> str:
-        """The heading of a commitment: its printed number, or (for bullets) its kind
-        and opening words; never the internal id."""
-        if c.number:
-            return f"Afspraak {c.number}"
-        kind = (c.kind or "afspraak").capitalize()
-        return f"{kind}: {opening_words(c.text)}"
+    commitment_label = staticmethod(commitment_label)
+
+    def label_marks(self, doc: m.Document, c: m.Commitment) -> Safe:
+        """After a link labelled with a commitment's opening words (it has no printed
+        number): the mark of its text, if the text is not as printed."""
+        if c.number or self.queries is None:
+            return Safe("")
+        return marks_short(self.queries.records[(doc.ref, c.id)], "text")
+
+    def record(self, c: m.Commitment) -> CommitmentRecord:
+        """The commitment's record (records.py): its citation and marks."""
+        assert self.doc is not None and self.queries is not None
+        return self.queries.record(self.doc, c)
 
     def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:
         """'{#id}' for a heading the generator adds inside a chapter (context, goals,
@@ -189,12 +191,22 @@ class PageContext:
         return Safe("{#" + anchor + "}")
 
     def commitment_meta(self, c: m.Commitment, group: m.Group) -> Safe:
-        who = ", ".join(self.org(p).short_name for p in (c.parties or group.actors))
-        parts = [f"**Wie:** {md(who)}"]
+        """'**Wie:** ... · **Soort:** ... · **Wanneer:** ...', read from the commitment's
+        record where there is one, so a marked value shows its mark: a mark of who that
+        is the group's own stands once above the group instead."""
+        r = self.record(c) if self.doc is not None and self.queries is not None else None
+        parties = r.parties.value if r else tuple(dict.fromkeys(c.parties or group.actors))
+        who = md(", ".join(self.org(p).short_name for p in parties))
+        if r and r.parties.mark is not None and r.parties.mark is not group.actors_provenance:
+            who = Safe(f"{who} ({provenance_inline(r.parties.mark)})")
+        parts = [f"**Wie:** {who}"]
         if c.kind:
             parts.append(f"**Soort:** {md(c.kind)}")
         if c.due:
-            parts.append(f"**Wanneer:** {md(due_nl(c.due))}")
+            when = md(due_nl(c.due))
+            if r and r.due.mark is not None:
+                when = Safe(f"{when} ({provenance_inline(r.due.mark)})")
+            parts.append(f"**Wanneer:** {when}")
         return Safe(" · ".join(parts))
 
     # --- status and lineage (issue 11) -------------------------------------------
@@ -226,7 +238,8 @@ class PageContext:
         """'[Afspraak 3](…#afspraak-3) in [Prestatieafspraken 2023](…)'."""
         page = urls.document_page(step.doc)
         return Safe(f"[{md(self.commitment_label(step.commitment))}]"
-                    f"({self.link(page, step.commitment.id)}) uit "
+                    f"({self.link(page, step.commitment.id)})"
+                    f"{self.label_marks(step.doc, step.commitment)} uit "
                     f"[{md(step.doc.title)}]({self.link(page)})")
 
     @staticmethod

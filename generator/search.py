@@ -19,6 +19,9 @@ from typing import Any
 from . import model as m
 from . import urls
 from .errors import GeneratorError
+from .evidence import PROVENANCE_LABELS
+from .queries import Queries
+from .records import CommitmentRecord
 from .validate import Corpus
 from .years import years_in_force
 
@@ -71,12 +74,13 @@ def _entry(meta: dict[str, str], filters: dict[str, list[str]], weighted: str) -
     }
 
 
-def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
+def plan_search(corpus: Corpus, queries: Queries | None = None) -> dict[str, SearchEntry]:
     """Page path -> what search knows about it. Pages without an entry (the
     hand-written ones in content/) are indexed with their title only."""
     plan: dict[str, SearchEntry] = {}
+    queries = queries or Queries.build(corpus)
     for doc in corpus.documents:
-        plan[urls.document_page(doc)] = _document_entry(corpus, doc)
+        plan[urls.document_page(doc)] = _document_entry(corpus, doc, queries.records_of(doc))
     for mun in corpus.municipalities.values():
         plan[urls.municipality_page(mun.id)] = _entry(
             {"title": f"Gemeente {mun.name}", "gemeente": mun.name},
@@ -95,12 +99,28 @@ def plan_search(corpus: Corpus) -> dict[str, SearchEntry]:
     return plan
 
 
-def _document_entry(corpus: Corpus, doc: m.Document) -> SearchEntry:
+def marks_meta(doc: m.Document, records: list[CommitmentRecord]) -> str | None:
+    """What on the page is not as printed, counted: 'Wie: afgeleid (niet in de bron) bij
+    23 afspraken; Tekst: bewerkt door de redactie bij 2 afspraken'; None if nothing."""
+    counts: dict[str, int] = {}
+    for r in records:
+        for f, value in r.marked():
+            key = f"{f.name_nl}: {value.label}"
+            counts[key] = counts.get(key, 0) + 1
+    parts = [f"Partijen: {PROVENANCE_LABELS[doc.parties_provenance.kind]}"] if doc.parties_provenance else []
+    parts += [f"{key} bij {n} {'afspraak' if n == 1 else 'afspraken'}" for key, n in counts.items()]
+    return "; ".join(parts) or None
+
+
+def _document_entry(corpus: Corpus, doc: m.Document, records: list[CommitmentRecord]) -> SearchEntry:
     mun = corpus.municipalities[doc.municipality]
     themes = sorted({corpus.themes[c.theme].name for c in m.iter_chapters(doc.chapters) if c.theme})
     organisations = sorted({corpus.organisations[p].name for p in doc.parties})
+    marks = marks_meta(doc, records)
     return _entry(
-        {"title": f"{doc.title} – {mun.name}", "gemeente": mun.name, "document": doc.title},
+        {"title": f"{doc.title} – {mun.name}", "gemeente": mun.name, "document": doc.title,
+         # What the editors did, with the result (the page says why at each value).
+         **({"herkomst": marks} if marks else {})},
         {
             FILTER_MUNICIPALITY: [mun.name],
             FILTER_YEAR: [str(y) for y in range(doc.period.start, doc.period.end + 1)],

@@ -16,8 +16,9 @@ from typing import Any
 from . import csp, urls
 from . import model as m
 from .charts import Chart, indicator_chart, table_charts
+from .evidence import PROVENANCE_LABELS
 from .formatting import date_nl
-from .queries import Queries, responsible
+from .queries import Queries
 from .render import STATUS_LABELS, count_commitments, kind_label, period_label
 from .validate import Corpus
 
@@ -59,7 +60,10 @@ def document_description(corpus: Corpus, doc: m.Document) -> str:
     text = f"{kind_label(doc).capitalize()} {period_label(doc)} van gemeente {mun.name}: {_and(what)}"
     if themes:
         text += " over " + _and(themes).lower()
-    text += f", tussen {_and(parties)}."
+    text += f", tussen {_and(parties)}"
+    if doc.parties_provenance:  # the party list is the editors', not printed as such
+        text += f" (partijen {PROVENANCE_LABELS[doc.parties_provenance.kind]})"
+    text += "."
     if doc.signing and doc.signing.date:
         text += f" Ondertekend op {date_nl(doc.signing.date)}."
     return text
@@ -122,24 +126,23 @@ def _doc_entry(corpus: Corpus, doc: m.Document) -> Entry:
                  document_description(corpus, doc))
 
 
-def _status_entries(corpus: Corpus, doc: m.Document, org_id: str | None = None) -> Iterator[Entry]:
-    mun = corpus.municipalities[doc.municipality]
+def _status_entries(queries: Queries, doc: m.Document, org_id: str | None = None) -> Iterator[Entry]:
+    """An entry per reported status, from the commitments' records: titled with the
+    citation (unique in the site), the marks in the summary."""
     page = urls.page_url(urls.document_page(doc))
-    for chapter in m.iter_chapters(doc.chapters):
-        for group in chapter.groups:
-            for c in group.commitments:
-                if org_id is not None and org_id not in responsible(c, group):
-                    continue
-                label = f"afspraak {c.number}" if c.number else "afspraak"
-                for i, s in enumerate(c.status):
-                    status = STATUS_LABELS.get(s.status, s.status)
-                    summary = (f"{mun.name}, {doc.title}, {label}: {status} volgens "
-                               f"{s.source.title} ({date_nl(s.date)}).")
-                    if s.note:
-                        summary += f" {s.note}"
-                    yield Entry(f"status/{doc.ref}/{c.id}/{i}",
-                                f"{mun.name}: {label} in {doc.title} is {status}", s.date,
-                                f"{page}#{c.id}", summary)
+    for r in queries.records_of(doc):
+        if org_id is not None and org_id not in r.parties.value:
+            continue
+        marks = r.marks_text()
+        for i, s in enumerate(r.source.status):
+            status = STATUS_LABELS.get(s.status, s.status)
+            summary = f"{r.citation.title}: {status} volgens {s.source.title} ({date_nl(s.date)})."
+            if s.note:
+                summary += f" {s.note}"
+            if marks:
+                summary += f" Niet zoals gedrukt: {marks}."
+            yield Entry(f"status/{doc.ref}/{r.id}/{i}", f"{r.citation.title} is {status}", s.date,
+                        f"{page}#{r.id}", summary)
 
 
 def _absolute(site_url: str, feed_path: str, link: str) -> str:
@@ -186,7 +189,7 @@ def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[s
         entries: list[Entry] = []
         for doc in corpus.documents_of(mun.id):
             entries.append(_doc_entry(corpus, doc))
-            entries += _status_entries(corpus, doc)
+            entries += _status_entries(queries, doc)
         path = urls.municipality_feed(mun.id)
         files[path] = render_feed(path, f"Prestatieafspraken {mun.name}",
                                   urls.page_url(urls.municipality_page(mun.id)), entries, site_url)
@@ -194,7 +197,7 @@ def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[s
         entries = []
         for doc in queries.signed_by(org.id):
             entries.append(_doc_entry(corpus, doc))
-            entries += _status_entries(corpus, doc, org.id)
+            entries += _status_entries(queries, doc, org.id)
         path = urls.organisation_feed(org.id)
         files[path] = render_feed(path, f"Prestatieafspraken {org.short_name}",
                                   urls.page_url(urls.organisation_page(org.id)), entries, site_url)

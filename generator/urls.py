@@ -235,6 +235,9 @@ def predecessor_anchor(org_id: str) -> str:
 
 
 THEME_COMMITMENTS_ANCHOR = "alle--afspraken"  # theme page: the filterable list
+# Organisation page: the commitments it is responsible for only by a party list the
+# editors inferred ('--' never occurs in data ids, so no organisation id can clash).
+INFERRED_ANCHOR = "afgeleid--verantwoordelijk"
 THEME_LIST_ID = "afspraken--lijst"  # theme page: the list the filters act on
 
 

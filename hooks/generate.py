@@ -76,7 +76,7 @@ def on_config(config):  # type: ignore[no-untyped-def]
     config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
     # The theme prints the Content Security Policy (site_theme/main.html). Not while
     # serving: the builder's live reload is an inline script.
-    config["extra"]["csp"] = None if serving else csp.POLICY
+    config.setdefault("extra", {})["csp"] = None if serving else csp.POLICY
     return config
 
 

@@ -626,6 +626,32 @@ def test_citation_holds_the_computed_fields(clipboard_page, base_url: str) -> No
     assert page.evaluate("navigator.clipboard.readText()") == plain
 
 
+def test_a_citation_without_signing_date_has_the_year_and_the_marks(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Never undated ("z.d."): without a signing date the document's year; and what the
+    editors did to the commitment's values goes with it (records.py)."""
+    import json
+
+    from generator.queries import Queries
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    unsigned = [r for r in Queries.build(corpus).records.values()
+                if r.citation.signed is None and r.marks_text()]
+    if not unsigned:
+        pytest.skip("no marked commitment in a document without a signing date")
+    r = unsigned[0]
+    page.goto(base_url + urls.page_url(urls.document_page(r.doc)))
+    page.wait_for_load_state("networkidle")
+    page.locator(f"#{r.id} + .share-tools button", has_text="Citeer").click()
+    plain, csl, bibtex = page.locator(f"#{r.id} ~ .share-cite").first.locator(".share-text").all_text_contents()
+    assert r.citation.label.value in plain and f"Uit {r.citation.year}." in plain
+    assert "Niet zoals gedrukt: " + r.marks_text() in plain
+    item = json.loads(csl)[0]
+    assert item["issued"]["date-parts"] == [[r.citation.year]]
+    assert item["note"] == "Niet zoals gedrukt: " + r.marks_text()
+    assert f"year = {{{r.citation.year}}}" in bibtex
+
+
 def test_embed_code_and_page(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(base_url + DOC_2023)
     page.wait_for_load_state("networkidle")
@@ -815,8 +841,7 @@ def test_a_commitment_link_previews_its_text_and_opens_the_commitment(browser, b
     page itself). With scripts, a reader lands on the commitment in its document."""
     import urllib.request
 
-    from generator import model as m
-    from generator.render import PageContext
+    from generator.queries import Queries
     from generator.validate import load_corpus
 
     corpus = load_corpus(ROOT / "data", ROOT)
@@ -834,22 +859,21 @@ def test_a_commitment_link_previews_its_text_and_opens_the_commitment(browser, b
     context.route("**/afspraak/**", without_redirect)
     page = context.new_page()
     checked = 0
-    for doc in corpus.documents:
-        mun = corpus.municipalities[doc.municipality].name
-        for chapter in m.iter_chapters(doc.chapters):
-            for group in chapter.groups:
-                for c in group.commitments:
-                    page.goto(base_url + urls.commitment_preview_url(doc, c.id))
-                    label = PageContext("", corpus).commitment_label(c)
-                    assert page.title() == f"{mun}: {doc.title}, {label}"
-                    og = page.locator("meta[property='og:description']").get_attribute("content")
-                    flat = " ".join(c.text.split())
-                    assert og == flat or (og.endswith(" …") and flat.startswith(og[:-2])), og
-                    assert page.locator("blockquote").inner_text().split() == c.text.split()
-                    href = page.locator("main a").get_attribute("href")
-                    assert href.endswith(urls.commitment_url(doc, c.id))
-                    assert axe_violations(page) == [], page.url
-                    checked += 1
-    assert checked == sum(1 for d in corpus.documents for ch in m.iter_chapters(d.chapters)
-                          for g in ch.groups for _ in g.commitments)
+    records = Queries.build(corpus).records.values()
+    for r in records:
+        page.goto(base_url + urls.commitment_preview_url(r.doc, r.id))
+        # the citation's title, the same as the heading (records.Citation)
+        assert page.title() == r.citation.title == page.locator("h1").inner_text()
+        og = page.locator("meta[property='og:description']").get_attribute("content")
+        marks = r.marks_labels()
+        flat = " ".join(((f"[{marks}] " if marks else "") + r.text.value).split())
+        assert og == flat or (og.endswith(" …") and flat.startswith(og[:-2])), og
+        assert page.locator("blockquote").inner_text().split() == r.text.value.split()
+        for _, value in r.marked():  # each mark with its reason, beside the text
+            assert " ".join((value.note or "").split()) in " ".join(page.locator("main").inner_text().split())
+        href = page.locator("main a").get_attribute("href")
+        assert href.endswith(urls.commitment_url(r.doc, r.id))
+        assert axe_violations(page) == [], page.url
+        checked += 1
+    assert checked == len(records)
     context.close()

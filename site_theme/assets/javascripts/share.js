@@ -120,8 +120,12 @@
     var now = new Date();
     var today = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
     var signed = d.citeSigned ? new Date(d.citeSigned + "T00:00:00Z") : null;
-    var plain = "Gemeente " + d.citeMunicipality + ", " + d.citeDocument + ", " + d.citeLabel.charAt(0).toLowerCase() + d.citeLabel.slice(1) + "." +
-      (signed ? " Ondertekend op " + dutchDate(signed) + "." : "") +
+    // Without a signing date the document's year: a citation is never undated ("z.d.").
+    var year = signed ? signed.getUTCFullYear() : parseInt(d.citeYear, 10);
+    // What the editors did to the text, its parties or heading (records.py), with the reason.
+    var marks = d.citeMarks ? " Niet zoals gedrukt: " + d.citeMarks + "." : "";
+    var plain = "Gemeente " + d.citeMunicipality + ", " + d.citeDocument + ", " + d.citeLabel + "." +
+      (signed ? " Ondertekend op " + dutchDate(signed) + "." : " Uit " + year + ".") + marks +
       " " + url + " (geraadpleegd op " + dutchDate(today) + ").";
     var parts = function (date) { return [[date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()]]; };
     var csl = {
@@ -135,12 +139,14 @@
       URL: url,
       accessed: { "date-parts": parts(today) },
     };
-    if (signed) csl.issued = { "date-parts": parts(signed) };
+    csl.issued = { "date-parts": signed ? parts(signed) : [[year]] };
+    if (d.citeMarks) csl.note = "Niet zoals gedrukt: " + d.citeMarks;
     var key = csl.id.replace(/-/g, "_");
     var bib = "@misc{" + key + ",\n" +
       "  author = {{Gemeente " + bibtex(d.citeMunicipality) + "}},\n" +
       "  title = {" + bibtex(d.citeLabel + " – " + d.citeDocument) + "},\n" +
-      (signed ? "  date = {" + d.citeSigned + "},\n  year = {" + signed.getUTCFullYear() + "},\n" : "") +
+      (signed ? "  date = {" + d.citeSigned + "},\n" : "") + "  year = {" + year + "},\n" +
+      (d.citeMarks ? "  note = {" + bibtex("Niet zoals gedrukt: " + d.citeMarks) + "},\n" : "") +
       "  publisher = {" + bibtex(d.citePublisher) + "},\n" +
       "  url = {" + url + "},\n" +
       "  urldate = {" + today.toISOString().slice(0, 10) + "},\n" +
