@@ -359,6 +359,10 @@ class Commitment(Model):
     continues: Continues | None = None  # the earlier commitment this one continues
     page: Page | None = None  # the source page (evidence.py)
     provenance: Provenance | None = None  # the text is not as printed
+    # The due date is not printed as such ("In Q1 ..." read as Q1 2024): derived.
+    due_provenance: Provenance | None = None
+    # The goals it serves are the editors' reading: the source prints no such link.
+    serves_provenance: Provenance | None = None
 
     @field_validator("number", mode="before")
     @classmethod
@@ -401,6 +405,8 @@ class Group(Model):
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
     actors_provenance: Provenance | None = None  # the source does not name these actors so
+    # The source prints no such heading here; the site needs one to navigate by.
+    title_provenance: Provenance | None = None
 
 
 # --- document ---------------------------------------------------------------

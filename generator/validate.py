@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import comparisons, urls
+from . import comparisons, sourcetext, urls
 from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
@@ -41,6 +41,9 @@ class Corpus:
     files: dict[str, str]  # document ref -> data file path (relative)
     redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml (issue 12d)
     comparables: dict[str, m.Comparable] = field(default_factory=dict)  # data/comparisons.yaml
+    # document ref -> its source text (data/<municipality>/<slug>.source.txt), for the
+    # documents checked against one; the others say on their page they were not.
+    source_texts: dict[str, str] = field(default_factory=dict)
 
     # Lookups by dict, built once: planning asks these for every page, and a
     # scan of all documents per page is quadratic at national size.
@@ -176,6 +179,8 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 [doc for doc, _ in documents], municipalities, themes, organisations))
     comparables = _load_comparables(files.registries.get(comparisons.FILE), shown, cache,
                                     documents, problems)
+    texts = {shown(path): text for path, text in files.source_texts.items()}
+    source_texts = check_source_texts(documents, texts, shown, problems)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -188,7 +193,31 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         files={doc.ref: source.path for doc, source in documents},
         redirects=redirects,
         comparables=comparables,
+        source_texts=source_texts,
     )
+
+
+def check_source_texts(documents: list[tuple[m.Document, Source]], texts: dict[str, Path],
+                       shown: Any, problems: list[Diagnostic]) -> dict[str, str]:
+    """Every document that has a source text checked against it (sourcetext.py);
+    returns document ref -> the source text's path, for the documents checked."""
+    checked: dict[str, str] = {}
+    for doc, source in documents:
+        path = texts.get(source.path)
+        if path is None:
+            continue
+        text, problem = sourcetext.read_source_text(path, shown(path))
+        if text is None:
+            problems.append(Diagnostic(shown(path), 0, 0, "", problem or "cannot be read"))
+            continue
+
+        def report(loc: PathKey, message: str, source: Source = source) -> None:
+            line, col = source.place(loc)
+            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        sourcetext.check_document(doc, text, report)
+        checked[doc.ref] = text.path
+    return checked
 
 
 def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
