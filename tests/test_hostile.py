@@ -213,7 +213,15 @@ CASES = [
          write("data/testdorp/afspraken.yaml", fixture_doc().replace("slug: prestatieafspraken-2024", "slug: afspraken-2024")),
          "data/testdorp/afspraken.yaml:2:7: slug: the file is named afspraken.yaml but its slug is 'afspraken-2024'"),
     Case("unknown-file", "files", write("data/notities.txt", "todo\n"),
-         "data/notities.txt: unknown file; data/ holds only YAML data files (.yaml) and README.md"),
+         "data/notities.txt: unknown file; data/ holds only YAML data files (.yaml), source texts "
+         "(<slug>.source.txt beside <slug>.yaml) and README.md"),
+    Case("source-text-without-document", "files",
+         write("data/testdorp/prestatieafspraken-2030.source.txt", "Prestatieafspraken 2030\n"),
+         "data/testdorp/prestatieafspraken-2030.source.txt: source text without its document: "
+         "there is no prestatieafspraken-2030.yaml beside it"),
+    Case("source-text-not-utf8", "files",
+         write("data/testdorp/prestatieafspraken-2024.source.txt", b"Wonen \xff\n"),
+         "data/testdorp/prestatieafspraken-2024.source.txt: not UTF-8 text: byte 0xff"),
     Case("hidden-yaml", "files", write("data/testdorp/.concept.yaml", fixture_doc()),
          "data/testdorp/.concept.yaml: not read: hidden files are not read"),
     Case("registry-missing", "files", lambda root: (root / "data/themes.yaml").unlink(),
