@@ -293,6 +293,7 @@ class Goal(Model):
     text: Text
     indicators: list[Indicator] = _EMPTY_LIST
     page: Page | None = None  # the source page (evidence.py)
+    provenance: Provenance | None = None  # the text is not as printed
 
 
 # --- commitments ------------------------------------------------------------
@@ -312,6 +313,7 @@ class Figure(Model):
     decimals: Annotated[StrictInt, Field(ge=0, le=4)] = 0
     uncertain: StrictBool = False
     compare: CompareRef | None = None  # the figure is a value of this comparison
+    provenance: Provenance | None = None  # the value is not printed as such (computed, converted)
 
 
 # --- status and lineage of a commitment --------------------------------------
@@ -424,6 +426,7 @@ class Context(Model):
 class Box(Model):
     title: Text
     text: Text
+    provenance: Provenance | None = None  # title or text not as printed
 
 
 class Chapter(Model):

@@ -254,11 +254,13 @@ def claims(doc: m.Document) -> Iterator[Claim]:
                 yield Claim((*loc, "context", i, "title"), "heading", block.title)
             yield from _paragraphs((*loc, "context", i, "text"), block.text)
         for i, box in enumerate(chapter.boxes):
-            yield Claim((*loc, "boxes", i, "title"), "heading", box.title)
-            yield from _paragraphs((*loc, "boxes", i, "text"), box.text)
+            if box.provenance is None:
+                yield Claim((*loc, "boxes", i, "title"), "heading", box.title)
+                yield from _paragraphs((*loc, "boxes", i, "text"), box.text)
         for g, goal in enumerate(chapter.goals):
             here = (*loc, "goals", g)
-            yield from _paragraphs((*here, "text"), goal.text)
+            if goal.provenance is None:
+                yield from _paragraphs((*here, "text"), goal.text)
             for i, indicator in enumerate(goal.indicators):
                 for p, point in enumerate(indicator.points):
                     if point.provenance is None:
@@ -274,7 +276,8 @@ def claims(doc: m.Document) -> Iterator[Claim]:
                     for i, item in enumerate(commitment.items):
                         yield from _paragraphs((*at, "items", i, "text"), item.text)
                 for f, figure in enumerate(commitment.figures):
-                    yield Claim((*at, "figures", f, "value"), "number", value=figure.value)
+                    if figure.provenance is None:
+                        yield Claim((*at, "figures", f, "value"), "number", value=figure.value)
         for t, table in enumerate(chapter.tables):
             here = (*loc, "tables", t)
             if table.provenance is None:
@@ -317,20 +320,21 @@ def check_document(doc: m.Document, source: SourceText, report: Report) -> None:
         if claim.what == "number":
             if as_decimal(claim.value) not in source.numbers:
                 report(claim.loc, f"the number {_dutch(claim.value)} is not in the source text "
-                       f"{source.path}; correct it, or mark it (provenance) if the editors "
-                       f"derived it")
+                       f"{source.path}; correct it, or, if the editors derived it, say so with "
+                       f"{_mark(claim.loc)} (kind: derived)")
         elif claim.what == "heading":
             if not source.contains(claim.text, heading=True):
                 report(claim.loc, f"not in the source text {source.path}: "
-                       f"{source.word_diff(claim.text)}; write it as printed, or mark it "
-                       f"(provenance) if the source prints no such heading")
+                       f"{source.word_diff(claim.text)}; write it as printed, or say what the "
+                       f"editors did with {_mark(claim.loc)}")
             elif _is_title(claim.loc):
                 key = compact(normalise(claim.text))
                 headings.setdefault(key, (claim.text, []))[1].append(claim.loc)
         elif not source.contains(claim.text):
             report(claim.loc, f"differs from the source text {source.path}: "
-                   f"{source.word_diff(claim.text)}; write it as printed, or mark it "
-                   f"(provenance: repaired, with what the source reads) if it repairs a slip")
+                   f"{source.word_diff(claim.text)}; write it as printed, or, if it repairs a "
+                   f"slip, say so with {_mark(claim.loc)} (kind: repaired, with what the "
+                   f"source reads)")
     # A heading the data repeats more often than the source prints it: the editors
     # added it where the source has none.
     for title, places in headings.values():
@@ -338,9 +342,30 @@ def check_document(doc: m.Document, source: SourceText, report: Report) -> None:
         if len(places) > printed:
             for loc in places[printed:]:
                 report(loc, f"this heading stands {_times(len(places))} in the data, but the "
-                       f"source text {source.path} prints it {_times(printed)}; mark the "
-                       f"headings the source does not print (title_provenance on a group, "
-                       f"provenance on a chapter)")
+                       f"source text {source.path} prints it {_times(printed)}; mark each "
+                       f"heading the source does not print here with {_mark(loc)}")
+
+
+# The mark that covers a value, by the nearest list it stands in (see claims()).
+_MARKS = {
+    "figures": "'provenance' on the figure",
+    "points": "'provenance' on the point",
+    "values": "a cell written as {value: ..., provenance: {...}}",
+    "commitments": "'provenance' on the commitment",
+    "context": "'provenance' on the context block",
+    "boxes": "'provenance' on the box",
+    "goals": "'provenance' on the goal",
+    "tables": "'provenance' on the table",
+    "groups": "'title_provenance' on the group",
+    "chapters": "'provenance' on the chapter",
+}
+
+
+def _mark(loc: PathKey) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str) and part in _MARKS:
+            return _MARKS[part]
+    return "'provenance'"
 
 
 def _times(n: int) -> str:

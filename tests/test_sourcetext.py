@@ -153,6 +153,9 @@ def test_numbers_of_figures_and_points_must_be_printed() -> None:
     # The editors' reading of "3,5% minder" as -3.5, marked, is not checked.
     derived = {"provenance": {"kind": "derived", "note": "in de bron: '3,5% minder'"}}
     assert _check(_document(point=-3.5, point_extra=derived)) == []
+    assert _check(_document(commitment={"figures": [{"label": "W", "value": 1178,
+                                                     "provenance": derived["provenance"]}]})) == []
+    assert "say so with 'provenance' on the figure (kind: derived)" in wrong[1][1]
 
 
 def test_a_heading_the_source_does_not_print_needs_a_mark() -> None:
@@ -183,8 +186,9 @@ def test_a_changed_word_is_reported_with_file_line_field_and_word_diff(corpus_di
     assert problems(corpus_dir) == [
         f"{DOC}:25:19: {TEXT_FIELD}: differs from the source text "
         "data/testdorp/prestatieafspraken-2026.source.txt: \"van de nieuwste portiekflats in\" here, "
-        "\"van de oudste portiekflats in\" in the source; write it as "
-        "printed, or mark it (provenance: repaired, with what the source reads) if it repairs a slip"]
+        "\"van de oudste portiekflats in\" in the source; write it as printed, or, if it repairs a "
+        "slip, say so with 'provenance' on the commitment (kind: repaired, with what the source "
+        "reads)"]
 
 
 def test_the_same_change_with_a_repaired_mark_passes(corpus_dir: Path) -> None:
@@ -215,20 +219,30 @@ def test_a_document_without_a_source_text_is_allowed_and_says_so(project: Path) 
             in (docs / "prestatieafspraken-2026.md").read_text(encoding="utf-8"))
 
 
-def test_the_new_marks_are_shown_on_the_document_page(project: Path) -> None:
+def test_every_new_mark_is_shown_on_the_document_page(project: Path) -> None:
     data = project / "data"
     edit(data, "      - title: Woonborg\n",
          "      - title: Woonborg\n        title_provenance: {kind: derived, note: kop <herhaald>}\n")
     edit(data, "            kind: prestatieafspraak\n",
          "            kind: prestatieafspraak\n            due: Q1 2026\n"
          "            due_provenance: {kind: derived, note: in de bron 'in Q1'}\n")
+    edit(data, "    title: Wonen\n",
+         "    title: Wonen\n"
+         "    boxes: [{title: Kader, text: Tekst., provenance: {kind: repaired, note: box}}]\n"
+         "    goals: [{id: doel-1, text: Doel., provenance: {kind: repaired, note: doel}}]\n")
+    edit(data, "            parties: [woonborg, ah-woon]\n",
+         "            parties: [woonborg, ah-woon]\n            figures: [{label: Woningen, "
+         "value: 12, provenance: {kind: derived, note: opgeteld}}]\n")
     generate(Settings(project))
     text = (project / "build/docs/gemeenten/testdorp/prestatieafspraken-2026.md").read_text(
         encoding="utf-8")
     for marker in ("Kop: **Afgeleid:** kop \\<herhaald\\>",
-                   "Wanneer: **Afgeleid:** in de bron \\'in Q1\\'"):
+                   "Wanneer: **Afgeleid:** in de bron \\'in Q1\\'",
+                   "\n**Bewerkt door de redactie:** doel",
+                   "Woningen: **Afgeleid:** opgeteld"):
         assert marker in text
         assert text.split(marker, 1)[1].startswith("\n{: .provenance }")
+    assert "    **Bewerkt door de redactie:** box\n    {: .provenance }" in text
 
 
 def test_a_goal_link_the_editors_inferred_is_marked_under_it(tmp_path: Path) -> None:
