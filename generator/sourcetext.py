@@ -19,7 +19,10 @@ from pathlib import Path
 
 from . import model as m
 
-MAX_BYTES = 5_000_000  # the text of a PDF of a few hundred pages; larger is not a source text
+MAX_BYTES = 2_000_000  # the text of a PDF of several hundred pages; the seeds are at most 31 kB
+# In the word diff, a word found more often than this in the source ("de", "en") does
+# not vote for where a passage starts: it says little, and it costs time per occurrence.
+_COMMON = 200
 
 # One form for each typographic variant, on both sides.
 _CHARS = str.maketrans({
@@ -168,7 +171,10 @@ class SourceText:
         words = normalise(text).split(" ")
         votes: dict[int, int] = {}
         for i, word in enumerate(words):
-            for p in self.index.get(word, ()):
+            positions = self.index.get(word, ())
+            if len(positions) > _COMMON:
+                continue
+            for p in positions:
                 votes[p - i] = votes.get(p - i, 0) + 1
         if not votes:
             return []
