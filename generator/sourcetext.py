@@ -43,6 +43,8 @@ _CHARS = str.maketrans({
 # A word broken over two lines: "woning-\nbouw". Not when the next word is a
 # conjunction: "woon-\nen leefklimaat" is "woon- en leefklimaat".
 _LINE_BREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ \n]*(?!(?:en|of|tot|t/m|als)\b)(?=[^\W\d_])")
+# Before a capital the hyphen is part of the word ("Noord-\nNederland"): only the break goes.
+_LINE_BREAK_CAPITAL = re.compile(r"(?<=[^\W\d_])-[ ]*\n[ \n]*(?=[^\W\d_a-zà-ÿ])")
 # "- item", "o item": a bullet, not a word
 _LIST_DASH = re.compile(r"^[ ]*[-*o][ ]+", re.MULTILINE)
 # A hyphen inside a word ("Noord-Nederland", or a line-break hyphen that was a real
@@ -63,6 +65,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.translate(_CHARS)
     text = _LIST_DASH.sub("", text)
+    text = _LINE_BREAK_CAPITAL.sub("-", text)
     text = _LINE_BREAK_HYPHEN.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
