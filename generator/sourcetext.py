@@ -218,8 +218,8 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_source_text(path: Path, shown_as: str) -> tuple[SourceText | None, str | None]:
-    """The source text, or why it cannot be read."""
+def read_source_text(path: Path) -> tuple[str | None, str | None]:
+    """The source text as written, or why it cannot be read."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -228,7 +228,7 @@ def read_source_text(path: Path, shown_as: str) -> tuple[SourceText | None, str 
     if len(data) > MAX_BYTES:
         return None, f"the source text is larger than {MAX_BYTES // 1_000_000} MB"
     try:
-        return SourceText(shown_as, data.decode("utf-8")), None
+        return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         return None, (f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}; "
                       f"save the source text as UTF-8")

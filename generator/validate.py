@@ -179,8 +179,8 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 [doc for doc, _ in documents], municipalities, themes, organisations))
     comparables = _load_comparables(files.registries.get(comparisons.FILE), shown, cache,
                                     documents, problems)
-    texts = {shown(path): text for path, text in files.source_texts.items()}
-    source_texts = check_source_texts(documents, texts, shown, problems)
+    texts = {shown(path): (path, text) for path, text in files.source_texts.items()}
+    source_texts = check_source_texts(documents, texts, shown, cache, problems)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -197,26 +197,44 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
     )
 
 
-def check_source_texts(documents: list[tuple[m.Document, Source]], texts: dict[str, Path],
-                       shown: Any, problems: list[Diagnostic]) -> dict[str, str]:
+def check_source_texts(documents: list[tuple[m.Document, Source]],
+                       texts: dict[str, tuple[Path, Path]], shown: Any, cache: SourceCache,
+                       problems: list[Diagnostic]) -> dict[str, str]:
     """Every document that has a source text checked against it (sourcetext.py);
-    returns document ref -> the source text's path, for the documents checked."""
+    returns document ref -> the source text's path, for the documents checked. A pass
+    is remembered in the cache by the texts of both files (and the generator's code),
+    so an unchanged document is not checked again."""
     checked: dict[str, str] = {}
     for doc, source in documents:
-        path = texts.get(source.path)
-        if path is None:
+        paths = texts.get(source.path)
+        if paths is None:
             continue
-        text, problem = sourcetext.read_source_text(path, shown(path))
-        if text is None:
-            problems.append(Diagnostic(shown(path), 0, 0, "", problem or "cannot be read"))
+        data_path, text_path = paths
+        raw, problem = sourcetext.read_source_text(text_path)
+        if raw is None:
+            problems.append(Diagnostic(shown(text_path), 0, 0, "", problem or "cannot be read"))
             continue
+        checked[doc.ref] = shown(text_path)
+        key = b""
+        if cache.directory is not None:
+            try:
+                key = text_key("\0".join(("source text", data_path.read_text(encoding="utf-8"),
+                                           raw)))
+            except (OSError, UnicodeDecodeError):  # read before; changed since: check it
+                key = b""
+            if key and cache.get(key) is not None:
+                continue
+        found: list[Diagnostic] = []
 
-        def report(loc: PathKey, message: str, source: Source = source) -> None:
+        def report(loc: PathKey, message: str, source: Source = source,
+                   found: list[Diagnostic] = found) -> None:
             line, col = source.place(loc)
-            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+            found.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
-        sourcetext.check_document(doc, text, report)
-        checked[doc.ref] = text.path
+        sourcetext.check_document(doc, sourcetext.SourceText(shown(text_path), raw), report)
+        problems += found
+        if key and not found:
+            cache.put(key, True)
     return checked
 
 

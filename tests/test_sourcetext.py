@@ -201,6 +201,33 @@ def test_the_same_change_with_a_repaired_mark_passes(corpus_dir: Path) -> None:
     load_corpus(corpus_dir, corpus_dir.parent)
 
 
+def test_an_unchanged_document_is_not_checked_again(corpus_dir: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pass is cached by the texts of both files: `check` and `serve` stay fast with
+    many source texts, and any edit of either file checks the document again."""
+    from generator import sourcetext
+
+    cache = tmp_path / "cache"
+    source = with_source(corpus_dir)
+    load_corpus(corpus_dir, corpus_dir.parent, cache)
+    calls: list[str] = []
+    monkeypatch.setattr(sourcetext, "check_document", lambda doc, *_: calls.append(doc.ref))
+    corpus = load_corpus(corpus_dir, corpus_dir.parent, cache)
+    assert calls == [] and "testdorp/prestatieafspraken-2026" in corpus.source_texts
+    source.write_text(source.read_text(encoding="utf-8") + "\nBijlage\n", encoding="utf-8")
+    load_corpus(corpus_dir, corpus_dir.parent, cache)
+    edit(corpus_dir, "in het najaar.", "in het najaar.\n            note: Nagelezen.")
+    load_corpus(corpus_dir, corpus_dir.parent, cache)
+    assert calls == ["testdorp/prestatieafspraken-2026"] * 2
+
+
+def test_a_difference_is_reported_on_every_run(corpus_dir: Path, tmp_path: Path) -> None:
+    with_source(corpus_dir)
+    edit(corpus_dir, "de oudste portiekflats", "de nieuwste portiekflats")
+    first = problems(corpus_dir, tmp_path / "cache")
+    assert first and first == problems(corpus_dir, tmp_path / "cache")
+
+
 def test_a_document_without_a_source_text_is_allowed_and_says_so(project: Path) -> None:
     data = project / "data"
     with_source(data)
