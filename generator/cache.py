@@ -1,12 +1,14 @@
 # A cache of data files already read, in build/cache/ (never committed), so `check`,
 # `generate` and `serve` parse only the files that changed. An entry is the data of
 # one file the fast reading accepted, with the organisation and theme ids it names,
-# keyed by the SHA-256 of the file's text; the whole cache is keyed by the
-# generator's code (every generator/*.py) and the versions of Python, PyYAML and
-# pydantic, so an entry can never outlive the code that read it. A file with a
-# problem is never cached: it is read again, the careful way, every time. Entries
-# are validated again on every run (the model and the checks across files), so the
-# cache only saves reading YAML. It is a pickle, as trusted as the code next to it.
+# keyed by the SHA-256 of the file's text; or a pass of the source-text check, keyed
+# by the texts of a document and its source text (validate.check_source_texts). The
+# whole cache is keyed by the generator's code (every generator/*.py) and the versions
+# of Python, PyYAML and pydantic, so an entry can never outlive the code that read it.
+# A file with a problem is never cached: it is read again, the careful way, every
+# time. Entries are validated again on every run (the model and the checks across
+# files), so the cache only saves reading YAML and comparing with source texts. It is
+# a pickle, as trusted as the code next to it.
 from __future__ import annotations
 
 import hashlib

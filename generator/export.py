@@ -18,7 +18,10 @@ from .validate import Corpus
 def export_all(corpus: Corpus) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for doc in corpus.documents:
-        files[urls.document_download(doc)] = _json(document_record(doc))
+        record = document_record(doc)
+        # Whether every text and number was checked against the source text (sourcetext.py).
+        record["source_text_checked"] = doc.ref in corpus.source_texts
+        files[urls.document_download(doc)] = _json(record)
         for chapter in m.iter_chapters(doc.chapters):
             for table in chapter.tables:
                 files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)

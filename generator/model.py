@@ -297,6 +297,7 @@ class Goal(Model):
     text: Text
     indicators: list[Indicator] = _EMPTY_LIST
     page: Page | None = None  # the source page (evidence.py)
+    provenance: Provenance | None = None  # the text is not as printed
 
 
 # --- commitments ------------------------------------------------------------
@@ -316,6 +317,7 @@ class Figure(Model):
     decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     uncertain: StrictBool = False
     compare: CompareRef | None = None  # the figure is a value of this comparison
+    provenance: Provenance | None = None  # the value is not printed as such (computed, converted)
 
 
 # --- status and lineage of a commitment --------------------------------------
@@ -363,6 +365,10 @@ class Commitment(Model):
     continues: Continues | None = None  # the earlier commitment this one continues
     page: Page | None = None  # the source page (evidence.py)
     provenance: Provenance | None = None  # the text is not as printed
+    # The due date is not printed as such ("In Q1 ..." read as Q1 2024): derived.
+    due_provenance: Provenance | None = None
+    # The goals it serves are the editors' reading: the source prints no such link.
+    serves_provenance: Provenance | None = None
 
     @field_validator("number", mode="before")
     @classmethod
@@ -405,6 +411,8 @@ class Group(Model):
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
     actors_provenance: Provenance | None = None  # the source does not name these actors so
+    # The source prints no such heading here; the site needs one to navigate by.
+    title_provenance: Provenance | None = None
 
 
 # --- document ---------------------------------------------------------------
@@ -422,6 +430,7 @@ class Context(Model):
 class Box(Model):
     title: Text
     text: Text
+    provenance: Provenance | None = None  # title or text not as printed
 
 
 class Chapter(Model):

@@ -20,7 +20,7 @@ import datetime
 import math
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,9 @@ REGISTRY_FILES = ("organisations.yaml", "themes.yaml", "municipalities.yaml",
                   "redirects.yaml",  # optional (redirects.py, issue 12d)
                   "comparisons.yaml")  # optional (comparisons.py)
 NOTES_FILE = "README.md"  # notes for maintainers, anywhere under data/; not read
+# The text of a document's signed PDF, beside its data: data/<municipality>/<slug>.source.txt
+# (sourcetext.py checks the data against it).
+SOURCE_TEXT_SUFFIX = ".source.txt"
 
 
 class Source:
@@ -114,14 +117,18 @@ class DataFiles:
     registries: dict[str, Path]  # file name -> path, for the registry files present
     documents: list[Path]  # data/<municipality>/<slug>.yaml, sorted
     problems: list[Diagnostic]
+    # data/<municipality>/<slug>.yaml -> data/<municipality>/<slug>.source.txt, for the
+    # documents that have a source text
+    source_texts: dict[Path, Path] = field(default_factory=dict)
 
 
 def list_data_files(data_dir: Path, root: Path) -> DataFiles:
     """Every entry under data_dir: registries, documents, or a reported problem.
 
-    The layout is data/<registry>.yaml and data/<municipality>/<slug>.yaml. README.md
-    files are notes, and hidden files that are not YAML (editor swap files) are
-    skipped; anything else is reported, so no file is ever silently left out.
+    The layout is data/<registry>.yaml and data/<municipality>/<slug>.yaml, with the
+    document's source text, if any, beside it as <slug>.source.txt. README.md files are
+    notes, and hidden files that are not YAML (editor swap files) are skipped; anything
+    else is reported, so no file is ever silently left out.
     """
     found = DataFiles({}, [], [])
     root = root.resolve()
@@ -178,9 +185,12 @@ def list_data_files(data_dir: Path, root: Path) -> DataFiles:
             report(path, f"not read: data files end in '.yaml'; rename it to {name[:-4]}.yaml")
         elif name.endswith(".yaml"):
             report(path, f"not read: {what}")
+        elif name.endswith(SOURCE_TEXT_SUFFIX) and not name.startswith("."):
+            report(path, "not read: a source text belongs beside its document, in "
+                         "data/<municipality>/<slug>.source.txt")
         elif name != NOTES_FILE and not name.startswith("."):
-            report(path, "unknown file; data/ holds only YAML data files (.yaml) and README.md "
-                         "(see data/README.md)")
+            report(path, "unknown file; data/ holds only YAML data files (.yaml), source texts "
+                         "(<slug>.source.txt beside <slug>.yaml) and README.md (see data/README.md)")
 
     for entry in entries(data_dir):
         what = kind(entry)
@@ -199,16 +209,29 @@ def list_data_files(data_dir: Path, root: Path) -> DataFiles:
             report(entry, "unexpected directory; data/ holds one directory per municipality, "
                           "named after its id")
             continue
+        texts: list[Path] = []
         for inner in entries(entry):
             inner_kind = kind(inner)
             if inner_kind == "dir":
                 report(inner, "unexpected directory; its files are not read (documents are "
                               "data/<municipality>/<slug>.yaml, with no directories below)")
             elif inner_kind == "file":
-                if inner.name.endswith(".yaml") and not inner.name.startswith("."):
-                    found.documents.append(inner)
-                else:
+                if inner.name.startswith("."):
                     other(inner, "hidden files are not read; remove the leading '.'")
+                elif inner.name.endswith(".yaml"):
+                    found.documents.append(inner)
+                elif inner.name.endswith(SOURCE_TEXT_SUFFIX):
+                    texts.append(inner)
+                else:
+                    other(inner, "")
+        for text in texts:
+            document = text.with_name(text.name[: -len(SOURCE_TEXT_SUFFIX)] + ".yaml")
+            if document in found.documents:
+                found.source_texts[document] = text
+            else:
+                report(text, f"source text without its document: there is no {document.name} "
+                             f"beside it; name it after the document's file "
+                             f"(<slug>{SOURCE_TEXT_SUFFIX}) or remove it")
     return found
 
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import comparisons, urls
+from . import comparisons, sourcetext, urls
 from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
@@ -43,6 +43,9 @@ class Corpus:
     files: dict[str, str]  # document ref -> data file path (relative)
     redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml (issue 12d)
     comparables: dict[str, m.Comparable] = field(default_factory=dict)  # data/comparisons.yaml
+    # document ref -> its source text (data/<municipality>/<slug>.source.txt), for the
+    # documents checked against one; the others say on their page they were not.
+    source_texts: dict[str, str] = field(default_factory=dict)
 
     # Lookups by dict, built once: planning asks these for every page, and a
     # scan of all documents per page is quadratic at national size.
@@ -186,6 +189,8 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 [doc for doc, _ in documents], municipalities, themes, organisations))
     comparables = _load_comparables(files.registries.get(comparisons.FILE), shown, cache,
                                     documents, problems)
+    texts = {shown(path): (path, text) for path, text in files.source_texts.items()}
+    source_texts = check_source_texts(documents, texts, shown, cache, problems)
     if problems:
         raise DataError(problems)
     documents.sort(key=lambda pair: (pair[0].municipality, pair[0].period.start,
@@ -198,7 +203,49 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         files={doc.ref: source.path for doc, source in documents},
         redirects=redirects,
         comparables=comparables,
+        source_texts=source_texts,
     )
+
+
+def check_source_texts(documents: list[tuple[m.Document, Source]],
+                       texts: dict[str, tuple[Path, Path]], shown: Any, cache: SourceCache,
+                       problems: list[Diagnostic]) -> dict[str, str]:
+    """Every document that has a source text checked against it (sourcetext.py);
+    returns document ref -> the source text's path, for the documents checked. A pass
+    is remembered in the cache by the texts of both files (and the generator's code),
+    so an unchanged document is not checked again."""
+    checked: dict[str, str] = {}
+    for doc, source in documents:
+        paths = texts.get(source.path)
+        if paths is None:
+            continue
+        data_path, text_path = paths
+        raw, problem = sourcetext.read_source_text(text_path)
+        if raw is None:
+            problems.append(Diagnostic(shown(text_path), 0, 0, "", problem or "cannot be read"))
+            continue
+        checked[doc.ref] = shown(text_path)
+        key = b""
+        if cache.directory is not None:
+            try:
+                key = text_key("\0".join(("source text", data_path.read_text(encoding="utf-8"),
+                                           raw)))
+            except (OSError, UnicodeDecodeError):  # read before; changed since: check it
+                key = b""
+            if key and cache.get(key) is not None:
+                continue
+        found: list[Diagnostic] = []
+
+        def report(loc: PathKey, message: str, source: Source = source,
+                   found: list[Diagnostic] = found) -> None:
+            line, col = source.place(loc)
+            found.append(Diagnostic(source.path, line, col, format_path(loc), message))
+
+        sourcetext.check_document(doc, sourcetext.SourceText(shown(text_path), raw), report)
+        problems += found
+        if key and not found:
+            cache.put(key, True)
+    return checked
 
 
 def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
