@@ -144,7 +144,7 @@ BROKEN = {
         r"job pages: the deployed site must be built after the tests \(`make test`\), with SITE_URL; "
         r"here it is built before them"),
     "the job runs on Ubuntu, not Debian": (
-        "github", GITHUB, "    container: python:3.11-bookworm\n", "",
+        "github", GITHUB, "    container:\n      image: python:3.11-bookworm\n      options: --shm-size=1g\n", "",
         r"job build: runs commands on the runner's own system"),
     "an action the rehearsal does not know": (
         "github", GITHUB, "      - name: Test\n", "      - uses: actions/setup-node@v4\n      - name: Test\n",
