@@ -355,7 +355,7 @@ def read_date(value: Any) -> dt.date | None:
 
 
 _NUMBER_TEXT = re.compile(r"^(?P<euro>€\s*)?(?P<number>-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?)"
-                          r"\s*(?P<unit>\S.*)?$")
+                          r"\s*(?P<unit>[^\d\s.,].*)?$")
 
 
 def _unit(text: str) -> str | None:
