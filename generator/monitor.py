@@ -130,7 +130,8 @@ def find_document(corpus: Corpus, name: str) -> m.Document:
     try:
         return corpus.document(ref)
     except KeyError:
-        known = ", ".join(d.ref for d in corpus.documents[:5])
+        same = corpus.documents_of(ref.split("/", 1)[0]) or corpus.documents
+        known = ", ".join(d.ref for d in same[:8])
         raise GeneratorError(f"no document '{name}' in data/: give <municipality>/<slug> as in "
                              f"the document's file name, e.g. {known}") from None
 
@@ -145,7 +146,7 @@ def _rows(corpus: Corpus, doc: m.Document) -> tuple[list[Column], list[list[Any]
     for t in rows:
         c = t.commitment
         last = c.status[-1] if c.status else None
-        table.append([c.id, c.number or "", t.chapter, c.text, "\n".join(t.measures),
+        table.append([c.id, c.number or "", t.chapter, c.text.rstrip(), "\n".join(t.measures),
                       last.status if last else "niet-gerapporteerd", last.date if last else None]
                      + [None] * (len(columns) - len(FIXED)))
     return columns, table

@@ -16,8 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from generator import cli
-from generator.monitor import read_date, read_number
+from generator.model import Document, StatusEntry, StatusSource
+from generator.monitor import insert_statuses, read_date, read_number, targets
 from generator.pipeline import Settings, build
+from generator.sources import load_text
 from generator.validate import load_corpus
 
 from .htmltext import Page
@@ -256,3 +258,23 @@ def test_read_number(value: object, unit: str, percent: bool, expected: tuple[ob
 ])
 def test_read_date(value: object, expected: dt.date | None) -> None:
     assert read_date(value) == expected
+
+
+def test_a_status_can_be_inserted_after_every_commitment_in_data() -> None:
+    """Every commitment of every data file takes a new status as inserted lines, whatever
+    the shape of the YAML around it (insert_statuses reads both texts back and refuses
+    any other change)."""
+    root = Path(__file__).resolve().parent.parent
+    corpus = load_corpus(root / "data", root)
+    entry = StatusEntry(status="gereed", date=dt.date(2025, 7, 1),
+                        source=StatusSource(title="Monitor 2025: deel 1, #2", url="https://x.nl/a?b=1"),
+                        note="Klaar.\nGerealiseerd: 1.048 woningen.")
+    for doc in corpus.documents:
+        rows = targets(corpus, doc)
+        text = (root / corpus.files[doc.ref]).read_text(encoding="utf-8")
+        new = insert_statuses(text, corpus.files[doc.ref], [(t.loc, entry) for t in rows])
+        source, problems = load_text(new, corpus.files[doc.ref])
+        assert source is not None and problems == []
+        after = Document.model_validate(source.data)
+        assert [[*t.commitment.status, entry] for t in rows] == [
+            t.commitment.status for t in targets(corpus, after)]
