@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"import {written[0]}`")
         elif args.command == "monitor" and args.monitor_command == "import":
             corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
-            done = import_monitoring(corpus, settings.root, read_sheet(args.file, str(args.file)))
+            done = import_monitoring(corpus, settings.root, settings.data_dir,
+                                     read_sheet(args.file, str(args.file)))
             if done is None:
                 print(f"nothing to record: no row of {args.file} has a new status that is not "
                       f"recorded yet")

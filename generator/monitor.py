@@ -23,7 +23,7 @@ from . import model as m
 from .errors import DataError, Diagnostic, GeneratorError
 from .formatting import amount
 from .sources import fast_load, load_text
-from .validate import Corpus, build_date
+from .validate import Corpus, build_date, load_corpus
 
 SHEET = "Monitoring"
 DOCUMENT_LABEL = "document"  # cell A1; B1 holds the document's ref, C1 its title
@@ -679,9 +679,10 @@ class Written:
     count: int
 
 
-def import_monitoring(corpus: Corpus, root: Path, sheet: Sheet) -> Written | None:
+def import_monitoring(corpus: Corpus, root: Path, data_dir: Path, sheet: Sheet) -> Written | None:
     """Check the sheet, then append its statuses to the document's data file; None if
-    no row has a new status (or all were imported before)."""
+    no row has a new status (or all were imported before). The data is checked again as
+    written, and the file put back as it was if that finds a problem."""
     doc, updates = check_sheet(corpus, sheet)
     if not updates:
         return None
@@ -692,6 +693,11 @@ def import_monitoring(corpus: Corpus, root: Path, sheet: Sheet) -> Written | Non
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True), new.splitlines(keepends=True),
                                         f"a/{shown}", f"b/{shown}"))
     path.write_text(new, encoding="utf-8")
+    try:
+        load_corpus(data_dir, root)
+    except DataError:
+        path.write_text(text, encoding="utf-8")
+        raise
     return Written(path, diff, len(updates))
 
 
