@@ -541,18 +541,22 @@ def entry_data(entry: m.StatusEntry) -> dict[str, Any]:
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n,\[\]{}#:]*$")
 
 
-def _yaml_text(text: str) -> str:
+def yaml_scalar(text: str) -> str:
     """Plain where YAML reads it back as the same text (in flow context too), else a
     JSON string, which YAML reads as a double-quoted scalar."""
     if _PLAIN.match(text) and text == text.strip() and fast_load(f"k: {text}\n") == {"k": text}:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    # JSON leaves these as they are; YAML reads some as line breaks, and sources.py refuses others.
+    return _UNSAFE.sub(lambda c: f"\\u{ord(c.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def _flow(entry: m.StatusEntry) -> str:
     out = f"status: {entry.status}, date: {entry.date.isoformat()}, source: {_flow_source(entry)}"
     if entry.note:
-        out += f", note: {_yaml_text(entry.note)}"
+        out += f", note: {yaml_scalar(entry.note)}"
     return "{" + out + "}"
 
 
@@ -561,14 +565,14 @@ def _block(entry: m.StatusEntry, dash: int) -> str:
     lines = [" " * dash + f"- status: {entry.status}", pad + f"date: {entry.date.isoformat()}",
              pad + f"source: {_flow_source(entry)}"]
     if entry.note:
-        lines.append(pad + f"note: {_yaml_text(entry.note)}")
+        lines.append(pad + f"note: {yaml_scalar(entry.note)}")
     return "".join(line + "\n" for line in lines)
 
 
 def _flow_source(entry: m.StatusEntry) -> str:
-    source = f"title: {_yaml_text(entry.source.title)}"
+    source = f"title: {yaml_scalar(entry.source.title)}"
     if entry.source.url:
-        source += f", url: {_yaml_text(entry.source.url)}"
+        source += f", url: {yaml_scalar(entry.source.url)}"
     return "{" + source + "}"
 
 

@@ -13,11 +13,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from generator import cli
 from generator.model import Document, StatusEntry, StatusSource
-from generator.monitor import insert_statuses, read_date, read_number, targets
+from generator.monitor import insert_statuses, read_date, read_number, targets, yaml_scalar
 from generator.pipeline import Settings, build
 from generator.sources import load_text
 from generator.validate import load_corpus
@@ -278,3 +280,11 @@ def test_a_status_can_be_inserted_after_every_commitment_in_data() -> None:
         after = Document.model_validate(source.data)
         assert [[*t.commitment.status, entry] for t in rows] == [
             t.commitment.status for t in targets(corpus, after)]
+
+
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1))
+def test_any_text_from_a_cell_is_written_as_yaml_that_reads_back_the_same(text: str) -> None:
+    for written in (f"k: {yaml_scalar(text)}\n", f"k: [{{title: {yaml_scalar(text)}}}]\n"):
+        source, problems = load_text(written, "x.yaml")
+        assert problems == [] and source is not None
+        assert source.data["k"] in (text, [{"title": text}])
