@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import published
 from .errors import DataError, Diagnostic, GeneratorError
+from .monitor import export_monitoring, find_document, import_monitoring, read_sheet
 from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import (
     NOT_FILLED_IN,
@@ -29,6 +30,7 @@ COMMANDS = {
     "serve": "live preview; data edits show without restart",
     "new": "write the data file for a municipality's new year or period, to fill in",
     "schema": "write the JSON Schema of the data format into schema/",
+    "monitor": "statuses from the yearly monitoring: export a spreadsheet, import it filled in",
 }
 
 
@@ -48,6 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     when.add_argument("--year", type=int, help="agreements for one year")
     when.add_argument("--period", help="several years, e.g. 2024-2027 (kind multi-year)")
     p_new.add_argument("--kind", choices=["yearly", "multi-year", "framework"], default="yearly")
+    monitor = commands["monitor"].add_subparsers(dest="monitor_command", required=True)
+    p_export = monitor.add_parser("export", help="write <slug>-monitoring.xlsx and .csv, a row "
+                                                 "per commitment, to fill in")
+    p_export.add_argument("document", help="<municipality>/<slug>, or the document's data file")
+    p_export.add_argument("--out", type=Path, default=Path.cwd(),
+                          help="directory to write the files into (default: the current one)")
+    p_import = monitor.add_parser("import", help="check a filled-in sheet and append its "
+                                                 "statuses to the document's data file")
+    p_import.add_argument("file", type=Path, help="the .xlsx or .csv file, filled in")
     args = parser.parse_args(argv)
     settings = Settings(args.root.resolve())
     try:
@@ -126,6 +137,26 @@ def main(argv: list[str] | None = None) -> int:
                   f"reports it ({len(unfilled)} parts to fill in) and the site is not built "
                   f"until it is. Fill it in from the signed document, then run "
                   f"`python -m generator check` and `python -m generator serve`")
+        elif args.command == "monitor" and args.monitor_command == "export":
+            corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
+            doc = find_document(corpus, args.document)
+            written = export_monitoring(corpus, doc, args.out)
+            print(f"wrote {' and '.join(str(p) for p in written)}: a row per commitment of "
+                  f"{doc.ref}. Fill in the new status, its date and source (and realised values "
+                  f"where there is a column for them), then run `python -m generator monitor "
+                  f"import {written[0]}`")
+        elif args.command == "monitor" and args.monitor_command == "import":
+            corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
+            done = import_monitoring(corpus, settings.root, settings.data_dir,
+                                     read_sheet(args.file, str(args.file)))
+            if done is None:
+                print(f"nothing to record: no row of {args.file} has a new status that is not "
+                      f"recorded yet")
+            else:
+                print(done.diff, end="")
+                print(f"recorded {done.count} new {'status' if done.count == 1 else 'statuses'} "
+                      f"in {done.path.relative_to(settings.root).as_posix()}; run `python -m "
+                      f"generator check`, review the diff and commit it")
         elif args.command == "schema":
             out = settings.root / "schema"
             out.mkdir(exist_ok=True)
