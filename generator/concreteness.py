@@ -108,7 +108,8 @@ def printed(c: m.Commitment) -> bool:
 def names_number(c: m.Commitment) -> bool:
     if not printed(c):
         return False
-    if c.figures:
+    # A figure the editors derived or inferred is their number, not the document's.
+    if any(f.provenance is None or f.provenance.kind not in EDITORIAL for f in c.figures):
         return True
     text = full_text(c)
     for pattern in (_DATE, _QUARTER, _REFERENCE_NUMBER, _ORDINAL, _YEAR_RE):

@@ -40,6 +40,9 @@ def group(actors: list[str], *commitments: m.Commitment) -> m.Group:
     ("In 2024 bouwen we meer woningen.", {}, False),  # a year is a deadline, not a number
     ("Vóór 1 januari 2025 is het plan klaar.", {}, False),  # the day of a date neither
     ("We bouwen woningen.", {"figures": [{"label": "Nieuwbouw", "value": 50}]}, True),
+    # a figure the editors worked out is their number, not the document's
+    ("We bouwen woningen.", {"figures": [{"label": "Nieuwbouw", "value": 50, "provenance":
+                                          {"kind": "derived", "note": "opgeteld uit bijlage 2"}}]}, False),
     ("We bouwen woningen.", {"items": [{"text": "40 in Vries"}]}, True),
     ("Ruim 2.500 woningen worden verduurzaamd.", {}, True),
 ])
