@@ -52,6 +52,9 @@ def check_redirects(parsed: m.RedirectsFile, source: Source, pages: set[str]) ->
         if r.old in pages:
             report(("redirects", i, "from"), f"'{r.old}' is a page of the site; a redirect "
                    "would hide it")
+        elif r.old.startswith(f"{urls.PREVIEWS}/"):  # the build would stop on it (pipeline.py)
+            report(("redirects", i, "from"), f"'{r.old}' lies in {urls.PREVIEWS}/, the directory "
+                   "of the commitments' preview pages; no redirect can be there")
         if r.to == r.old:
             report(("redirects", i, "to"), "a redirect cannot lead to itself")
         elif r.to in olds:

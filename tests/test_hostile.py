@@ -258,7 +258,8 @@ CASES = [
     Case("non-utf8-byte", "messages", write(DOC, fixture_doc().replace("Testdorp", "Test\udcffdorp", 1).encode("utf-8", "surrogateescape")),
          f"{DOC}:7:47: not UTF-8 text: byte 0xff"),
     Case("nul-character", "messages", edit("Woonborg bouwt", "Woonborg\x00 bouwt"),
-         f"{DOC}:38:27: the character U+0000 (a control character) is not allowed"),
+         f"{DOC}:38:27: chapters[0].groups[0].commitments[1].text: the character U+0000 NULL "
+         f"(a control character) is not allowed"),
     Case("duplicate-registry-id", "messages",
          edit("  - {id: ah-woon", "  - {id: woonborg", file="data/organisations.yaml"),
          "data/organisations.yaml:4:10: organisations[2].id: duplicate id 'woonborg' (already used by organisations[1], line 3)"),
@@ -269,6 +270,66 @@ CASES = [
          f"{DOC}:5:3: a key must be plain text, not a list or mapping"),
     Case("capitalised-key", "messages", edit("title: Prestatieafspraken 2024\n", "Title: Prestatieafspraken 2024\n"),
          f"{DOC}:4:8: Title: unknown field 'Title' (did you mean 'title'?)"),
+    Case("merge-key", "messages", edit("title: Prestatieafspraken 2024\n", "<<: {kind: yearly}\ntitle: Prestatieafspraken 2024\n"),
+         f"{DOC}:4:1: <<: merge keys ('<<') are not supported", forbidden="None"),
+    # Control and invisible characters, written or as YAML escapes, in any text field
+    Case("delete-escape-in-municipality-name", "characters",
+         edit("name: Testdorp}", r'name: "Tyn\x7faarlo"}', file="data/municipalities.yaml"),
+         "data/municipalities.yaml:2:44: municipalities[0].name: the character U+007F DELETE "
+         "(a control character), written as an escape, is not allowed"),
+    Case("c1-escape-in-document-title", "characters",
+         edit("title: Prestatieafspraken 2024\n", r'title: "Prestatieafspraken\x9b 2024"' + "\n"),
+         f"{DOC}:4:8: title: the character U+009B C1 CONTROL (a control character)"),
+    Case("noncharacter-in-comparison-name", "characters",
+         write("data/comparisons.yaml", 'comparisons:\n  - {id: voorraad, name: "Sociale\\uFFFEvoorraad", '
+                                        "description: Woningen.}\n"),
+         "data/comparisons.yaml:2:26: comparisons[0].name: the character U+FFFE NONCHARACTER"),
+    Case("escape-escape-in-place", "characters", edit("place: Testdorp", r'place: "Test\e[31mdorp"'),
+         f"{DOC}:12:10: signing.place: the character U+001B ESCAPE (a control character), written as an escape"),
+    Case("right-to-left-override", "characters",
+         edit("title: Prestatieafspraken 2024\n", "title: Prestatieafspraken \u202e3202\u202c\n"),
+         f"{DOC}:4:27: title: the character U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control"),
+    Case("zero-width-title", "characters", edit("title: Prestatieafspraken 2024\n", r'title: "\u200b"' + "\n"),
+         f"{DOC}:4:8: title: the character U+200B ZERO WIDTH SPACE (an invisible character)"),
+    # libyaml counts U+2028 as a line break; the second one is still on the editor's line 12.
+    Case("line-separator-written", "characters",
+         both(edit("title: Prestatieafspraken 2024\n", "title: Prestatie\u2028afspraken 2024\n"),
+              edit("place: Testdorp", "place: Test\u2028dorp")),
+         f"{DOC}:12:14: signing.place: the character U+2028 LINE SEPARATOR"),
+    Case("title-of-spaces", "characters", edit("title: Prestatieafspraken 2024\n", 'title: "   "\n'),
+         f"{DOC}:4:8: title: the text is empty or only spaces"),
+    Case("line-break-in-name", "characters",
+         edit("name: Woonborg,", r'name: "Woon\nborg",', file="data/organisations.yaml"),
+         "data/organisations.yaml:3:50: organisations[1].name: 'Woon\\nborg' holds a line break; this "
+         "field is one line of text"),
+    # What the build would refuse, `check` refuses first
+    Case("source-url-not-linkable", "check-before-build",
+         edit("  publisher: Gemeente Testdorp\n", "  publisher: Gemeente Testdorp\n  url: https://x hidden inert\n"),
+         f"{DOC}:9:8: source.url: 'https://x hidden inert' does not have the expected form: a web address"),
+    Case("redirect-into-previews", "check-before-build",
+         write("data/redirects.yaml", "redirects:\n  - {from: afspraak/testdorp/, to: gemeenten/}\n"),
+         "data/redirects.yaml:2:12: redirects[0].from: 'afspraak/testdorp/' lies in afspraak/"),
+    # Dates: a number or quoted text is no date
+    Case("signing-date-unix-time", "dates", edit("date: 2023-12-07", "date: 1669852800"),
+         f"{DOC}:11:9: signing.date: expected a date written YYYY-MM-DD (e.g. 2023-12-31), got 1669852800"),
+    Case("merger-date-unix-time", "dates",
+         edit("date: 2023-07-01, event", "date: 1700000000, event", file="data/organisations.yaml"),
+         "data/organisations.yaml:3:128: organisations[1].predecessors[0].date: expected a date written YYYY-MM-DD"),
+    Case("quoted-date", "dates", edit("date: 2023-12-07", 'date: "2023-12-07"'),
+         f"{DOC}:11:9: signing.date: expected a date, got '2023-12-07'; write the date without quotes"),
+    # Field limits: a megabyte title would make the build slow and the site huge
+    Case("title-over-300", "limits", edit("title: Prestatieafspraken 2024\n", f"title: {'x' * 301}\n"),
+         f"{DOC}:4:8: title: the text is 301 characters long; this field allows at most 300"),
+    Case("note-over-5000", "limits", edit("note: slecht leesbaar}", f"note: {'x' * 5001}}}"),
+         f"{DOC}:51:83: chapters[0].tables[0].rows[1].values[1].note: the text is 5,001 characters long; "
+         f"this field allows at most 5,000"),
+    Case("text-of-half-a-megabyte", "limits",
+         edit("text: Woonborg bouwt 48 woningen.", f"text: {'x' * 500_000}"),
+         f"{DOC}:38:19: chapters[0].groups[0].commitments[1].text: the text is 500,000 characters long; "
+         f"no field allows more than 20,000"),
+    Case("id-over-100", "limits", edit("id: afspraak-1\n", f"id: afspraak-{'1' * 100}\n"),
+         f"{DOC}:31:17: chapters[0].groups[0].commitments[0].id: the text is 109 characters long; "
+         f"this field allows at most 100"),
 ]
 
 
@@ -301,7 +362,7 @@ def test_hostile_input_is_reported_and_changes_nothing(case: Case, template: Pat
 def test_every_issue_class_has_a_case() -> None:
     kinds = {c.kind for c in CASES}
     assert kinds == {"yaml-limits", "yaml-1.1", "numbers", "due", "files", "links", "reserved",
-                     "messages"}
+                     "messages", "characters", "check-before-build", "dates", "limits"}
     assert len({c.id for c in CASES}) == len(CASES)
 
 
