@@ -425,3 +425,18 @@ def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_
     edit("values: [<b>.nan</b>, 1.4]", "values: [25000, 1.4]")(root)
     config = hook.on_config({})
     assert hook.on_post_page("<body></body>", None, config) == "<body></body>"
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_check_or_build(template: Path,
+                                                                     tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    (root / "build").mkdir(exist_ok=True)
+    shutil.rmtree(root / "build/cache", ignore_errors=True)
+    (root / "build/cache").write_text("a file where the cache belongs\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("cannot be written") == 1, result.stderr
+    assert (root / "site/gemeenten/testdorp/index.html").is_file()
