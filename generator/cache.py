@@ -80,9 +80,11 @@ def _decode(stored: Any) -> tuple[Any, list[tuple[PathKey, str, str]]]:
         raise ValueError("not a cache entry")
 
     def path(value: Any) -> PathKey:
-        if not (isinstance(value, list) and all(type(p) in (str, int) for p in value)):
+        if type(value) is not list:
             raise ValueError("not a field path")
-        return tuple(value)
+        loc = tuple(value)
+        hash(loc)  # TypeError for a list or mapping inside: a path of anything else is harmless
+        return loc
 
     data: Any = stored["data"]
     for loc in map(path, stored["dates"]):
@@ -92,12 +94,9 @@ def _decode(stored: Any) -> tuple[Any, list[tuple[PathKey, str, str]]]:
         for part in loc[:-1]:
             parent = parent[part]  # KeyError, IndexError, TypeError: not this code's entry
         parent[loc[-1]] = datetime.date.fromisoformat(parent[loc[-1]])
-    refs = []
-    for ref in stored["refs"]:
-        if not (isinstance(ref, list) and len(ref) == 3 and isinstance(ref[1], str)
-                and ref[2] in _REF_KINDS):
-            raise ValueError("not a reference")
-        refs.append((path(ref[0]), ref[1], ref[2]))
+    refs = [(path(loc), ref, kind) for loc, ref, kind in stored["refs"]]
+    if not all(type(ref) is str and kind in _REF_KINDS for _, ref, kind in refs):
+        raise ValueError("not a reference")
     return data, refs
 
 
