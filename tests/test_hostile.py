@@ -440,3 +440,81 @@ def test_a_cache_that_cannot_be_written_does_not_stop_check_or_build(template: P
         assert "Traceback" not in result.stderr
         assert result.stderr.count("cannot be written") == 1, result.stderr
     assert (root / "site/gemeenten/testdorp/index.html").is_file()
+
+
+def test_serve_refuses_a_taken_port_or_one_out_of_range_in_one_line(template: Path,
+                                                                    tmp_path: Path) -> None:
+    import socket
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for addr, message in ((f"127.0.0.1:{port}", f"error: cannot serve on 127.0.0.1:{port}: "
+                                                    "the port is in use"),
+                              ("127.0.0.1:99999", "error: --addr 127.0.0.1:99999: give a host and "
+                                                  "a port from 1 to 65535")):
+            result = run(root, "serve", "--addr", addr)
+            assert result.returncode == 1
+            assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_full_disk_names_the_file_and_leaves_no_half_written_file(
+        template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """write() on a full disk raises ENOSPC without a file name; the message names it."""
+    import errno
+
+    from generator.errors import GeneratorError
+    from generator.pipeline import Settings, generate
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    real = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:
+        if path.name.startswith("index.md"):
+            real(path, data[:10])  # a part was written when the disk ran full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(GeneratorError, match=r"cannot write .*/build/docs/.*index\.md: No space "
+                                             r"left on device"):
+        generate(Settings(root))
+    assert not list((root / "build/docs").rglob("*.tmp"))
+
+
+def test_the_builder_on_a_full_disk_gives_its_last_line_not_its_traceback() -> None:
+    from generator.pipeline import builder_failure
+
+    output = ("INFO    -  Building documentation...\nTraceback (most recent call last):\n"
+              '  File "x.py", line 1, in <module>\n'
+              "OSError: [Errno 28] No space left on device: 'docs/a.js' -> 'site/a.js'\n")
+    assert builder_failure(output) == " [Errno 28] No space left on device: 'docs/a.js' -> 'site/a.js'"
+    assert builder_failure("ERROR   -  a page is missing\n") == "\nERROR   -  a page is missing\n"
+
+
+def test_generate_says_it_waits_for_another_build(template: Path, tmp_path: Path) -> None:
+    import fcntl
+    import select
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    (root / "build").mkdir(exist_ok=True)
+    with (root / "build/.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write("4242\n")
+        lock.flush()
+        process = start(root, "generate")
+        assert process.stderr is not None
+        ready, _, _ = select.select([process.stderr], [], [], TIME_LIMIT)
+        assert ready, "generate waited without saying so"
+        line = process.stderr.readline()  # printed before it waits
+        assert line.startswith("waiting for another build in this checkout to finish (process "
+                               "4242 holds "), line
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    result = finish(process)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("generated ")
