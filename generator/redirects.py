@@ -21,7 +21,8 @@ def published_pages(documents: list[m.Document], municipalities: Mapping[str, m.
                     themes: Collection[str], organisations: Collection[str]) -> set[str]:
     """The URLs of the generated pages a redirect may lead to (urls.page_url form)."""
     paths = [urls.home(), urls.municipalities_index(), urls.theme_index(),
-             urls.organisations_index(), urls.open_data_page()]
+             urls.organisations_index(), urls.open_data_page(), urls.concreteness_page(),
+             urls.comparisons_index()]
     paths += [urls.municipality_page(mid) for mid in municipalities]
     paths += [urls.theme_page(t) for t in themes]
     paths += [urls.theme_province_page(t, p)
