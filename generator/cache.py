@@ -148,14 +148,17 @@ class SourceCache:
         target = self.directory / FILE
         temporary = self.directory / f".{FILE}.{os.getpid()}"
         try:
-            encoded = json.dumps(
-                {"version": code_version(),
-                 "entries": {key.hex(): _encode(entry) for key, entry in self.new.items()}},
-                ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                default=lambda value: value.isoformat())
             self.directory.mkdir(parents=True, exist_ok=True)
             with temporary.open("w", encoding="utf-8") as handle:
-                handle.write(encoded)
+                # Entry by entry: the whole cache as one string would add its size
+                # twice to the peak memory (national: 100 MB of JSON).
+                handle.write(f'{{"version":{json.dumps(code_version())},"entries":{{')
+                for i, (key, entry) in enumerate(self.new.items()):
+                    handle.write(f'{"," if i else ""}"{key.hex()}":')
+                    handle.write(json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False,
+                                            separators=(",", ":"),
+                                            default=lambda value: value.isoformat()))
+                handle.write("}}")
             os.replace(temporary, target)
         except OSError as exc:
             with contextlib.suppress(OSError):  # no directory, or not writable: nothing left
