@@ -260,8 +260,10 @@ def describe_character(char: str) -> str:
         kind = "a bidirectional control: it changes the order in which text is shown"
     elif 0xd800 <= code <= 0xdfff:
         name, kind = "SURROGATE", "half of a UTF-16 pair, not a character"
-    elif not name:
+    elif 0xfdd0 <= code <= 0xfdef or code & 0xfffe == 0xfffe:
         name, kind = "NONCHARACTER", "not a character for text"
+    elif not name:
+        name, kind = "UNASSIGNED", "an invisible character"
     else:
         kind = "an invisible character"
     return f"U+{code:04X} {name} ({kind})"

@@ -93,6 +93,7 @@ def test_every_string_is_checked_for_characters_also_in_a_field_the_model_does_n
     ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE (a bidirectional control: it changes the order in "
                "which text is shown)"),
     ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE (an invisible character)"),
+    ("\u2065", "U+2065 UNASSIGNED (an invisible character)"),
 ])
 def test_a_forbidden_character_is_named(char: str, name: str) -> None:
     assert sources._FORBIDDEN.fullmatch(char)
