@@ -269,6 +269,12 @@ _C0_NAMES = ("NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF
              "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE")
 
 
+def forbidden_character(value: str) -> str | None:
+    """The first character a data file may not hold in `value`, described, or None."""
+    found = _FORBIDDEN_IN_VALUE.search(value)
+    return describe_character(found.group()) if found else None
+
+
 def describe_character(char: str) -> str:
     """'U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control)': the code point, the
     Unicode name and what kind of character it is, for a maintainer who cannot see it."""

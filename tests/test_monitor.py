@@ -21,7 +21,7 @@ from generator import cli
 from generator.model import Document, StatusEntry, StatusSource
 from generator.monitor import insert_statuses, read_date, read_number, targets, yaml_scalar
 from generator.pipeline import Settings, build
-from generator.sources import load_text
+from generator.sources import forbidden_character, load_text
 from generator.validate import load_corpus
 
 from .htmltext import Page
@@ -282,9 +282,25 @@ def test_a_status_can_be_inserted_after_every_commitment_in_data() -> None:
             t.commitment.status for t in targets(corpus, after)]
 
 
-@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1))
+# Any text the data format allows (a character it refuses is reported at its cell).
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1)
+       .filter(lambda t: forbidden_character(t) is None))
 def test_any_text_from_a_cell_is_written_as_yaml_that_reads_back_the_same(text: str) -> None:
     for written in (f"k: {yaml_scalar(text)}\n", f"k: [{{title: {yaml_scalar(text)}}}]\n"):
         source, problems = load_text(written, "x.yaml")
         assert problems == [] and source is not None
         assert source.data["k"] in (text, [{"title": text}])
+
+
+def test_a_character_the_data_refuses_is_reported_at_its_cell(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / YAML
+    before = path.read_bytes()
+    filled = fill(export(project, tmp_path / "out"), {
+        3: {STATUS: "gereed", DATE: "2025-07-01", TITLE: "Monitor\u202e 2025"}})
+    capsys.readouterr()
+    assert run(project, "monitor", "import", str(filled)) == 1
+    err = capsys.readouterr().err
+    assert (f"{filled}:3:10: sheet 'Monitoring', row 3, column J 'bron (titel)': the character "
+            "U+202E RIGHT-TO-LEFT OVERRIDE") in err
+    assert path.read_bytes() == before
