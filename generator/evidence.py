@@ -44,7 +44,9 @@ class SecondarySource(_Model):
 
     title: Annotated[StrictStr, Field(min_length=1)]
     # Linked as it is (formatting.url_link): no spaces, quotes or angle brackets.
-    url: Annotated[StrictStr, Field(pattern=r"^https?://[^\s<>\"']+$")] | None = None
+    # Written so that ECMA-262 in unicode mode (the JSON Schema's validators) reads it too:
+    # no needless escape before the double quote.
+    url: Annotated[StrictStr, Field(pattern="^https?://[^\\s<>\"']+$")] | None = None
     kind: Annotated[StrictStr, Field(min_length=1)] | None = None  # raadsbrief, persbericht, ...
     date: dt.date | None = None
 
