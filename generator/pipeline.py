@@ -137,7 +137,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     downloads = export_all(corpus)
     downloads.update(export_comparisons(corpus))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
-    downloads.update(export_register(corpus, downloads, queries.records))
+    downloads.update(export_register(corpus, downloads, queries.records, os.environ.get("SITE_URL", "")))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the

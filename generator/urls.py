@@ -100,6 +100,11 @@ def document_download(doc: m.Document) -> str:
     return f"{DOWNLOADS}/{doc.municipality}/{doc.municipality}-{doc.slug}.json"
 
 
+def document_tables_xlsx(doc: m.Document) -> str:
+    """Every table and indicator of a document as one spreadsheet, a sheet each."""
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.municipality}-{doc.slug}-tabellen.xlsx"
+
+
 def theme_index() -> str:
     """One page with a section per common theme (anchor: the theme's id), linking to its page."""
     return "themas.md"
@@ -252,7 +257,8 @@ def theme_filter_id(key: str) -> str:
 # Fixed anchors of the home, open-data and comparison pages (no data id is an anchor
 # there, so they need not be reserved; tests/test_hostile.py keeps the templates to this list).
 OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
-                              "licentie", "verwijzen", "per-gemeente-en-jaar", "per-provincie"})
+                              "licentie", "verwijzen", "per-gemeente-en-jaar", "per-provincie",
+                              "welk-bestand"})
 
 
 def open_data_page() -> str:
