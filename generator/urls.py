@@ -213,12 +213,23 @@ def chart_embed_url(doc: m.Document, chart_id: str) -> str:
 
 
 PREVIEWS = "afspraak"
+SHARE_IMAGES = "deelbeeld"  # the link-preview images (og:image), one per document
 
 
 def commitment_preview(doc: m.Document, commitment_id: str) -> str:
     """A commitment's own small page, whose link previews its text (previews.py):
     afspraak/<municipality>/<doc>/<commitment id>/index.html."""
     return f"{PREVIEWS}/{doc.municipality}/{doc.slug}/{commitment_id}/index.html"
+
+
+def share_image(doc: m.Document) -> str:
+    """The document's link-preview image (share.py), also shown for its commitments."""
+    return f"{SHARE_IMAGES}/{doc.municipality}/{doc.slug}.png"
+
+
+def absolute(site_url: str, path: str) -> str:
+    """A site-relative path under the site's address (SITE_URL, with or without '/')."""
+    return site_url.rstrip("/") + "/" + path
 
 
 def commitment_preview_url(doc: m.Document, commitment_id: str) -> str:
