@@ -208,6 +208,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_text(value: Any) -> str:
+    if isinstance(value, bool):  # in Dutch, as the yes/no columns of the tables
+        return "ja" if value else "nee"
     if isinstance(value, str):
         return "'" + value if value.startswith(_FORMULA_START) else value
     return _plain(value)

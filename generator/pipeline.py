@@ -135,7 +135,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
-    downloads.update(export_comparisons(corpus))
+    downloads.update(export_comparisons(corpus, os.environ.get("SITE_URL", "")))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
     downloads.update(export_register(corpus, downloads, queries.records, os.environ.get("SITE_URL", "")))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working

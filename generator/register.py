@@ -308,8 +308,8 @@ def _schema(fields: tuple[FieldSpec, ...], primary_key: str | None = None) -> di
 
 _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
-# Yes/no columns of the downloads: export.py writes ja/nee, comparison_views.py True/False.
-_BOOLEANS = ({"ja", "nee"}, {"True", "False"})
+# Yes/no columns of the downloads: export.py writes ja and nee.
+_BOOLEANS = {"ja", "nee"}
 
 
 def csv_fields(data: bytes) -> list[dict[str, Any]]:
@@ -326,10 +326,8 @@ def csv_fields(data: bytes) -> list[dict[str, Any]]:
             field["type"] = "integer"
         elif cells and all(_NUMBER.fullmatch(c) for c in cells):
             field["type"] = "number"
-        elif cells and cells <= _BOOLEANS[0]:
+        elif cells and cells <= _BOOLEANS:
             field.update(type="boolean", trueValues=["ja"], falseValues=["nee"])
-        elif cells and cells <= _BOOLEANS[1]:
-            field.update(type="boolean", trueValues=["True"], falseValues=["False"])
         fields.append(field)
     return fields
 

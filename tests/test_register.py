@@ -20,6 +20,7 @@ import pytest
 
 from generator import model as m
 from generator import urls
+from generator.comparison_views import export_comparisons
 from generator.export import export_all
 from generator.queries import current_status, responsible
 from generator.register import (
@@ -310,3 +311,20 @@ def test_spreadsheet_text_is_never_a_formula() -> None:
     assert [(c[0].value, c[0].data_type) for c in cells] == [
         ('=HYPERLINK("http://x")', "s"), ("@SUM(A1)", "s"), ("ja", "s")]
     assert [c[1].value for c in cells] == [3, -2, None]
+
+
+def test_comparison_pages_are_absolute_with_the_site_address() -> None:
+    if not CORPUS.comparables:
+        pytest.skip("no comparisons in data/")
+    relative, absolute = export_comparisons(CORPUS), export_comparisons(CORPUS, "https://example.org/pa")
+    for path in relative:
+        if path.endswith(".json"):
+            before, after = json.loads(relative[path])["values"], json.loads(absolute[path])["values"]
+            assert [f"https://example.org/pa/{v['pagina']}" for v in before] == [v["pagina"] for v in after]
+
+
+def test_yes_and_no_are_dutch_in_every_csv() -> None:
+    for path, data in ALL.items():
+        if path.endswith(".csv"):
+            cells = {cell for row in csv.reader(io.StringIO(data.decode("utf-8"))) for cell in row}
+            assert not cells & {"True", "False"}, path
