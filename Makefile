@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Front-end files the site serves itself (plotly.js), pinned in package-lock.json.
+# Front-end files the site serves itself (plotly.js) and the font the link-preview
+# images are drawn with, pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@

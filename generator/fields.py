@@ -25,7 +25,9 @@ LINE_PATTERN = r"^[^\n\t]*\S[^\n\t]*$"
 TEXT_PATTERN = r"\S"
 # A web address that can be linked as it is (formatting.url_link checks it again
 # before it prints a link): no spaces, quotes or angle brackets.
-URL_PATTERN = r"^https?://[^\s<>\"']+$"
+# Written so that ECMA-262 in unicode mode (the JSON Schema's validators) reads it too:
+# no needless escape before the double quote.
+URL_PATTERN = "^https?://[^\\s<>\"']+$"
 
 Line = Annotated[StrictStr, Field(min_length=1, max_length=MAX_LINE, pattern=LINE_PATTERN)]
 Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT, pattern=TEXT_PATTERN)]

@@ -372,7 +372,8 @@ class Commitment(Model):
     # The goals it serves are the editors' reading: the source prints no such link.
     serves_provenance: Provenance | None = None
 
-    @field_validator("number", mode="before")
+    # The schema says what the validator takes: a text or a whole number.
+    @field_validator("number", mode="before", json_schema_input_type=Text | int | None)
     @classmethod
     def _number_as_text(cls, value: object) -> object:
         # "7" and 7 mean the same printed number; keep it as text.
@@ -452,7 +453,8 @@ class Chapter(Model):
     page: Page | None = None  # the source page it starts on (evidence.py)
     provenance: Provenance | None = None  # title, order or grouping not as printed
 
-    @field_validator("number", mode="before")
+    # The schema says what the validator takes: a text or a whole number.
+    @field_validator("number", mode="before", json_schema_input_type=Text | int | None)
     @classmethod
     def _number_as_text(cls, value: object) -> object:
         if isinstance(value, int) and not isinstance(value, bool):

@@ -33,7 +33,7 @@ from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
-from .share import SITE_NAME, plan_share, render_share
+from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
 from .write import MANIFEST, collect_content, merge, write_file, write_tree, write_tree_by_manifest
 
@@ -138,14 +138,15 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
-    downloads.update(export_comparisons(corpus))
+    downloads.update(export_comparisons(corpus, os.environ.get("SITE_URL", "")))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
-    downloads.update(export_register(corpus, downloads, queries.records))
+    downloads.update(export_register(corpus, downloads, queries.records, os.environ.get("SITE_URL", "")))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", ""), queries))
+                  render_share(corpus, os.environ.get("SITE_URL", ""), queries),
+                  render_share_images(corpus, os.environ.get("SITE_URL", ""), settings.root))
     changed = write_tree(settings.docs_dir, files)
     # A page per commitment whose link previews its text, kept apart (previews_dir).
     previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""), queries)
@@ -157,7 +158,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
-                         (settings.share_file, plan_share(corpus))):
+                         (settings.share_file, plan_share(corpus, os.environ.get("SITE_URL", "")))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:

@@ -64,7 +64,7 @@ def test_downloads_hold_exactly_the_data(project: Path) -> None:
                                        .read_text(encoding="utf-8"))))
     assert rows[0] == ["Partij", "Bijdrage [EUR]", "Energie-index", "Energie-index onzeker",
                        "totaalrij", "opmerking", "bron"]
-    assert rows[1][:4] == ["Gemeente", "25000", "1.4", ""]
+    assert rows[1][:4] == ["Gemeente", "25000", "1.4", "nee"]
     assert rows[2][:4] == ["Woonborg", "3571", "1.34", "ja"]
 
 
