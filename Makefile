@@ -1,6 +1,10 @@
 # Two commands for a fresh machine with Python 3.11 (see README.md):
-#   make site   create .venv if needed, install the pinned dependencies, build site/
+#   make site   create .venv if needed, install what the site needs, build site/
 #   make test   the whole test suite (model, generator, full build, browser)
+# `make site` installs only what the build needs (requirements.lock, plotly.js), so a
+# first run does not wait for the test tools; `make test` adds them
+# (requirements-test.lock, the npm devDependencies). Each install has its stamp file,
+# so `make test` after `make site` installs only the rest.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,18 +18,31 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Front-end files the site serves itself (plotly.js), pinned in package-lock.json.
-node_modules/.installed: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# The test tools on top (requirements-test.lock starts with -r requirements.lock).
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	touch $@
+
+# Front-end files the site serves itself (plotly.js), pinned in package-lock.json;
+# without the devDependencies, which only the tests use (vnu.jar, axe-core).
+NPM_CI := npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+node_modules/.installed: package.json package-lock.json
+	$(NPM_CI) --omit=dev
+	touch $@
+
+# Everything in package-lock.json. npm ci starts from an empty node_modules, which
+# removes both stamps; the full install is also the site's.
+node_modules/.installed-test: package.json package-lock.json
+	$(NPM_CI)
+	touch node_modules/.installed $@
 
 site: $(VENV)/.installed node_modules/.installed
 	$(PY) -m generator build
 
-test: $(VENV)/.installed node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed-test
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.installed node_modules/.installed
+test-fast: $(VENV)/.installed-test node_modules/.installed-test
 	$(PY) -m pytest -m "not slow and not browser"
 
 check: $(VENV)/.installed
