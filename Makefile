@@ -12,15 +12,22 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test test-fast check serve schema clean
 
+# --no-compile: pip would byte-compile every module of every package (plotly alone has
+# thousands), the larger part of the install's time; Python compiles the modules a
+# command imports when it first imports them. The commands run from this directory
+# (`python -m generator`), so the site needs no install of the project itself.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
-# The test tools on top (requirements-test.lock starts with -r requirements.lock).
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+# The test tools on top (requirements-test.lock starts with -r requirements.lock), and
+# the project itself (editable): tests build copies of the project in other directories,
+# whose hook imports `generator`.
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements-test.lock
+	$(PIP_INSTALL) -r requirements-test.lock
+	$(PIP_INSTALL) --no-deps -e .
 	touch $@
 
 # Front-end files the site serves itself (plotly.js), pinned in package-lock.json;

@@ -105,11 +105,13 @@ def test_make_site_installs_the_site_part_and_make_test_the_rest(tmp_path: Path)
 
     site = "\n".join(dry("site"))
     assert "-r requirements.lock" in site and "requirements-test.lock" not in site
+    assert " -e ." not in site  # the build runs from the project directory
     assert re.search(r"npm ci .*--omit=dev", site)
     touch(".venv/.installed", "node_modules/.installed")
     assert dry("site")[-1].endswith("-m generator build") and len(dry("site")) == 1
     rest = "\n".join(dry("test"))  # after `make site`: only the test tools
     assert "-r requirements-test.lock" in rest and "-r requirements.lock" not in rest
+    assert "--no-deps -e ." in rest  # tests build copies of the project elsewhere
     assert "python3 -m venv" not in rest and "-m venv" not in rest
     assert re.search(r"npm ci (?!.*--omit=dev)", rest)
     touch(".venv/.installed-test", "node_modules/.installed-test")
