@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import itertools
 import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -1015,28 +1016,29 @@ def _check_marks(doc: m.Document, report: Any) -> None:
     names, in its note, a publication the document lists under `sources`, so a
     reader can find where the text comes from."""
     titles = [s.title.casefold() for s in doc.sources]
-    texts: list[tuple[PathKey, TextProvenance | None]] = []
     for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
         if chapter.parties_provenance is not None and chapter.parties is None:
             report((*loc, "parties_provenance"), "marks the chapter's 'parties', but the chapter "
                    "has none; give 'parties' (the parties it binds) or remove the mark")
-        texts += [((*loc, "context", i), b.provenance) for i, b in enumerate(chapter.context)]
-        texts += [((*loc, "boxes", i), b.provenance) for i, b in enumerate(chapter.boxes)]
-        texts += [((*loc, "goals", i), g.provenance) for i, g in enumerate(chapter.goals)]
-        texts += [((*loc, "groups", g, "commitments", c), commitment.provenance)
-                  for g, group in enumerate(chapter.groups)
-                  for c, commitment in enumerate(group.commitments)]
-    for loc, mark in texts:
-        if mark is None or mark.kind != "secondary":
-            continue
-        if not titles:
-            report((*loc, "provenance", "note"), "a text marked 'secondary' comes from another "
-                   "publication: list it under the document's 'sources' (title, and where known "
-                   "kind, date, url) and name its title in this note")
-        elif not any(title in mark.note.casefold() for title in titles):
-            report((*loc, "provenance", "note"), "a text marked 'secondary' names the publication "
-                   "it comes from: put the title of one of the document's 'sources' in this note ("
-                   + ", ".join(f"'{s.title}'" for s in doc.sources) + ")")
+        texts: Iterator[tuple[PathKey, TextProvenance | None]] = itertools.chain(
+            (((*loc, "context", i), b.provenance) for i, b in enumerate(chapter.context)),
+            (((*loc, "boxes", i), b.provenance) for i, b in enumerate(chapter.boxes)),
+            (((*loc, "goals", i), g.provenance) for i, g in enumerate(chapter.goals)),
+            (((*loc, "groups", g, "commitments", c), commitment.provenance)
+             for g, group in enumerate(chapter.groups)
+             for c, commitment in enumerate(group.commitments)))
+        for at, mark in texts:
+            if mark is None or mark.kind != "secondary":
+                continue
+            if not titles:
+                report((*at, "provenance", "note"), "a text marked 'secondary' comes from another "
+                       "publication: list it under the document's 'sources' (title, and where "
+                       "known kind, date, url) and name its title in this note")
+            elif not any(title in mark.note.casefold() for title in titles):
+                report((*at, "provenance", "note"), "a text marked 'secondary' names the "
+                       "publication it comes from: put the title of one of the document's "
+                       "'sources' in this note ("
+                       + ", ".join(f"'{s.title}'" for s in doc.sources) + ")")
 
 
 def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
