@@ -958,7 +958,7 @@ def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> l
                        + (f"'{other.id}' as its successor" if other else "no successor")
                        + f"; add to '{pre.id}': successor: {_succession_yaml(org.id, pre)}")
             elif (other.date, other.event) != (pre.date, pre.event):
-                report(loc, f"'{pre.id}' names '{org.id}' as successor on {other.date} "
+                report(loc, f"'{pre.id}' names '{org.id}' as successor {_on(other.date)} "
                        f"({other.event}), but here it is {pre.date} ({pre.event}); "
                        f"the two records must agree")
             elif other.date_note != pre.date_note:
@@ -968,8 +968,8 @@ def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> l
             # Reported only when certain: a month or a year is every day in it.
             if org.successor and m.date_span(pre.date)[0] > m.date_span(org.successor.date)[1]:
                 report((*here, "predecessors", j, "date"),
-                       f"the {pre.event} on {pre.date} is after '{org.id}' itself went over "
-                       f"into '{org.successor.id}' on {org.successor.date}")
+                       f"the {pre.event} {_on(pre.date)} is after '{org.id}' itself went over "
+                       f"into '{org.successor.id}' {_on(org.successor.date)}")
             _partial_date_note(pre, (*here, "predecessors", j), report)
         succ = org.successor
         if succ is not None:
@@ -997,6 +997,11 @@ def _succession_yaml(other: str, event: m.Predecessor | m.Successor) -> str:
     date = f'"{event.date}"' if isinstance(event.date, str) else str(event.date)
     note = f", date_note: {json.dumps(event.date_note, ensure_ascii=False)}" if event.date_note else ""
     return f"{{id: {other}, date: {date}, event: {event.event}{note}}}"
+
+
+def _on(date: dt.date | int | str) -> str:
+    """'on 2023-07-01', or for a month or a year 'in 2023-07', 'in 2023'."""
+    return f"on {date}" if isinstance(date, dt.date) else f"in {date}"
 
 
 def _shown_note(note: str | None) -> str:
@@ -1178,17 +1183,16 @@ def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisati
             continue
         went = "merged into" if succ.event == "fusie" else "was renamed to"
         first, last = m.date_span(succ.date)
-        on = "on" if first == last else "in"
         if signed is not None and last <= signed:
             when = "the day" if succ.date == signed else "before"
-            report(loc, f"'{ref}' {went} '{succ.id}' {on} {succ.date}, {when} this document was "
+            report(loc, f"'{ref}' {went} '{succ.id}' {_on(succ.date)}, {when} this document was "
                    f"signed ({signed}); name its successor '{succ.id}' here")
         elif signed is not None and first <= signed:
             note(loc, f"cannot tell whether '{ref}' still existed when this document was signed "
                  f"({signed}): it {went} '{succ.id}' in {succ.date}, and the date names no day; "
                  f"if the source gives the day, write it in data/organisations.yaml")
         elif signed is None and last < dt.date(doc.period.start, 1, 1):
-            report(loc, f"'{ref}' {went} '{succ.id}' {on} {succ.date}, before this document's "
+            report(loc, f"'{ref}' {went} '{succ.id}' {_on(succ.date)}, before this document's "
                    f"period began ({doc.period.start}); name its successor '{succ.id}' here, "
                    f"or, if the document was signed before that day, give signing.date")
 

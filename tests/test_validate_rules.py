@@ -341,7 +341,7 @@ def test_both_records_of_a_partial_date_must_agree(corpus_dir: Path) -> None:
          'successor: {id: woonborg, date: 2023, event: fusie, date_note: "Jaarverslag 2023"}', file=ORGS_FILE)
     assert problems(corpus_dir) == [
         f"data/{ORGS_FILE}:3:102: organisations[1].predecessors[0].id: 'woonstichting-oost' names "
-        "'woonborg' as successor on 2023 (fusie), but here it is 2023-07 (fusie); the two records "
+        "'woonborg' as successor in 2023 (fusie), but here it is 2023-07 (fusie); the two records "
         "must agree"]
 
 
