@@ -1,7 +1,7 @@
 # Two commands for a fresh machine with Python 3.11 (see README.md):
 #   make site   create .venv if needed, install what the site needs, build site/
 #   make test   the whole test suite (model, generator, full build, browser)
-# `make site` installs only what the build needs (requirements.lock, plotly.js), so a
+# `make site` installs only what the build needs (requirements.lock, npm's dependencies), so a
 # first run does not wait for the test tools; `make test` adds them
 # (requirements-test.lock, the npm devDependencies). Each install has its stamp file,
 # so `make test` after `make site` installs only the rest.
@@ -30,8 +30,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements-test.loc
 	$(PIP_INSTALL) --no-deps -e .
 	touch $@
 
-# Front-end files the site serves itself (plotly.js), pinned in package-lock.json;
-# without the devDependencies, which only the tests use (vnu.jar, axe-core).
+# Front-end files the site serves itself (plotly.js) and the font the link-preview
+# images are drawn with, pinned in package-lock.json; without the devDependencies,
+# which only the tests use (vnu.jar, axe-core).
 NPM_CI := npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 node_modules/.installed: package.json package-lock.json
 	$(NPM_CI) --omit=dev

@@ -7,13 +7,19 @@
 # of Python, PyYAML and pydantic, so an entry can never outlive the code that read it.
 # A file with a problem is never cached: it is read again, the careful way, every
 # time. Entries are validated again on every run (the model and the checks across
-# files), so the cache only saves reading YAML and comparing with source texts. It is
-# a pickle, as trusted as the code next to it.
+# files), so the cache only saves reading YAML and comparing with source texts.
+# The cache is JSON, data only: build/ may come from elsewhere (a CI cache restored
+# from another run), and loading it must not be able to run code, as a pickle can.
+# An entry that is not what this code writes is ignored, and a cache that cannot be
+# written is skipped with one warning: a build never fails because of its cache.
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
+import json
+import logging
 import os
-import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,8 +27,15 @@ from typing import Any
 import pydantic
 import yaml
 
-FILE = "sources.pickle"
+FILE = "sources.json"
 _version: str | None = None
+_warned = False
+log = logging.getLogger("generator")
+
+# Where in a file's data its dates stand: JSON has no dates, so they are stored as
+# their ISO text and this list of field paths, and turned back on loading.
+PathKey = tuple[str | int, ...]
+_REF_KINDS = ("organisation", "theme")
 
 
 def code_version() -> str:
@@ -42,6 +55,56 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def _dates(value: Any, loc: PathKey, found: list[PathKey]) -> None:
+    if type(value) is dict:
+        for key, item in value.items():
+            _dates(item, (*loc, key), found)
+    elif type(value) is list:
+        for i, item in enumerate(value):
+            _dates(item, (*loc, i), found)
+    elif type(value) is datetime.date:
+        found.append(loc)
+
+
+def _encode(entry: tuple[Any, list[tuple[PathKey, str, str]]]) -> dict[str, Any]:
+    data, refs = entry
+    dates: list[PathKey] = []
+    _dates(data, (), dates)
+    return {"data": data, "dates": dates, "refs": refs}
+
+
+def _decode(stored: Any) -> tuple[Any, list[tuple[PathKey, str, str]]]:
+    """An entry as the cache holds it, or ValueError for anything else."""
+    if not (isinstance(stored, dict) and set(stored) == {"data", "dates", "refs"}
+            and isinstance(stored["data"], dict | list) and isinstance(stored["dates"], list)
+            and isinstance(stored["refs"], list)):
+        raise ValueError("not a cache entry")
+
+    def path(value: Any) -> PathKey:
+        if type(value) is not list:
+            raise ValueError("not a field path")
+        loc = tuple(value)
+        hash(loc)  # TypeError for a list or mapping inside: a path of anything else is harmless
+        return loc
+
+    data: Any = stored["data"]
+    for loc in map(path, stored["dates"]):
+        if not loc:
+            raise ValueError("a date cannot be the whole file")
+        parent: Any = data
+        for part in loc[:-1]:
+            parent = parent[part]  # KeyError, IndexError, TypeError: not this code's entry
+        parent[loc[-1]] = datetime.date.fromisoformat(parent[loc[-1]])
+    refs = [(path(loc), ref, kind) for loc, ref, kind in stored["refs"]]
+    if not all(type(ref) is str and kind in _REF_KINDS for _, ref, kind in refs):
+        raise ValueError("not a reference")
+    return data, refs
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no value a data file holds")
+
+
 class SourceCache:
     """Entries read from build/cache/ at the start, written back at the end with
     only the entries this run used (so removed files do not stay)."""
@@ -55,11 +118,17 @@ class SourceCache:
             return
         try:
             with (directory / FILE).open("rb") as handle:
-                stored = pickle.load(handle)
-            if isinstance(stored, dict) and stored.get("version") == code_version():
-                self.old = stored["entries"]
-        except Exception:
-            self.old = {}
+                stored = json.load(handle, parse_constant=_reject_constant)
+        except (OSError, ValueError, RecursionError):
+            return  # no cache yet, or not one this code can read: start afresh
+        if not (isinstance(stored, dict) and stored.get("version") == code_version()
+                and isinstance(stored.get("entries"), dict)):
+            return
+        for key, entry in stored["entries"].items():
+            try:
+                self.old[bytes.fromhex(key)] = _decode(entry)
+            except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+                continue  # a damaged or foreign entry: that file is read again
 
     def get(self, key: bytes) -> Any:
         entry = self.old.get(key)
@@ -72,15 +141,31 @@ class SourceCache:
         self.added = True
 
     def save(self) -> None:
-        """Write the cache if it changed; a cache that cannot be written is skipped."""
+        """Write the cache if it changed; one that cannot be written is skipped, with
+        a warning the first time (the run goes on without a cache)."""
+        global _warned
         if self.directory is None or not (self.added or len(self.new) != len(self.old)):
             return
+        target = self.directory / FILE
         temporary = self.directory / f".{FILE}.{os.getpid()}"
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            with temporary.open("wb") as handle:
-                pickle.dump({"version": code_version(), "entries": self.new}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.directory / FILE)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+            with temporary.open("w", encoding="utf-8") as handle:
+                # Entry by entry: the whole cache as one string would add its size
+                # twice to the peak memory (national: 100 MB of JSON).
+                handle.write(f'{{"version":{json.dumps(code_version())},"entries":{{')
+                for i, (key, entry) in enumerate(self.new.items()):
+                    handle.write(f'{"," if i else ""}"{key.hex()}":')
+                    handle.write(json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False,
+                                            separators=(",", ":"),
+                                            default=lambda value: value.isoformat()))
+                handle.write("}}")
+            os.replace(temporary, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # no directory, or not writable: nothing left
+                temporary.unlink(missing_ok=True)
+            if not _warned:
+                _warned = True
+                where = f"{exc.filename}: " if exc.filename else ""
+                log.warning("warning: the cache %s cannot be written (%s%s); going on without "
+                            "it", target, where, exc.strerror or exc)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +34,33 @@ COMMANDS = {
     "schema": "write the JSON Schema of the data format into schema/",
     "monitor": "statuses from the yearly monitoring: export a spreadsheet, import it filled in",
 }
+
+
+def say(message: str) -> None:
+    """A message for the maintainer while a command runs (stderr, at once)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def check_address(addr: str) -> None:
+    """`serve --addr host:port` is one the builder's server can listen on; else a
+    one-line error, not its traceback (a taken port, port 99999: OverflowError)."""
+    host, _, port_text = addr.rpartition(":")
+    host = host.strip("[]")  # [::1]:8000
+    if not host or not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise GeneratorError(f"--addr {addr}: give a host and a port from 1 to 65535, "
+                             f"e.g. 127.0.0.1:8000")
+    try:
+        family = socket.getaddrinfo(host, int(port_text), type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As the server binds: a port in TIME_WAIT is free, one being listened on is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, int(port_text)))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise GeneratorError(f"cannot serve on {addr}: the port is in use (another `serve`?); "
+                                 f"choose another with --addr, e.g. "
+                                 f"{host}:{int(port_text) % 65535 + 1}") from None
+        raise GeneratorError(f"cannot serve on {addr}: {exc.strerror or exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             for note in corpus.notes:  # what the data cannot decide; not a problem
                 print(f"note: {note}")
         elif args.command == "generate":
-            generated = generate(settings)
+            generated = generate(settings, waiting=say)
             print(f"generated {len(generated.files)} files into {settings.docs_dir} "
                   f"({len(generated.changed)} changed)")
         elif args.command == "build":
@@ -85,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{len(new)} new URLs recorded in {list_file.relative_to(settings.root)}; "
                       f"commit it with the data (`git add data/`) so they keep working")
         elif args.command == "serve":
+            check_address(args.addr)  # before generating: a taken port fails at once
             try:
-                generate(settings)
+                generate(settings, waiting=say)
             except DataError as exc:
                 if not settings.nav_file.is_file():
                     raise

@@ -202,20 +202,22 @@ HEADER = ["gemeente", "cbs_code", "jaar", "reikwijdte", "waarde", "minimum", "ma
           "soort", "onzeker", "toelichting", "document", "waar", "pagina", "bron", "bron_url"]
 
 
-def export_comparisons(corpus: Corpus) -> dict[str, bytes]:
-    """Per comparison a CSV and a JSON file: one row per value, with its source."""
+def export_comparisons(corpus: Corpus, site_url: str = "") -> dict[str, bytes]:
+    """Per comparison a CSV and a JSON file: one row per value, with its source; with
+    `site_url` (SITE_URL) the address of the value's page is absolute."""
     files: dict[str, bytes] = {}
     values = all_values(corpus)
     for comparable in corpus.comparables.values():
         rows = []
         for v in values.get(comparable.id, []):
             mun = corpus.municipalities[v.doc.municipality]
+            page = urls.page_url(urls.document_page(v.doc)) + "#" + v.anchor
             rows.append({
                 "gemeente": mun.name, "cbs_code": mun.cbs_code, "jaar": v.year,
                 "reikwijdte": v.scope, "waarde": v.value, "minimum": v.low, "maximum": v.high,
                 "eenheid": comparable.unit, "soort": v.status, "onzeker": v.uncertain,
                 "toelichting": v.note, "document": v.doc.ref, "waar": v.where,
-                "pagina": urls.page_url(urls.document_page(v.doc)) + "#" + v.anchor,
+                "pagina": urls.absolute(site_url, page) if site_url else page,
                 "bron": f"{v.doc.source.title} ({v.doc.source.publisher})",
                 "bron_url": v.doc.source.url,
             })

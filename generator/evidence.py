@@ -2,13 +2,15 @@
 # printed page, secondary sources) and what the editors did to it (repaired,
 # derived, inferred) or where else they took it from (secondary). Model types and
 # the Dutch wording of the markers; model.py uses the types, validate.py checks the
-# pages, formatting.py (filters) and export.py show them. Imports nothing of the package: model.py imports this.
+# pages, formatting.py (filters) and export.py show them. Imports only fields.py of
+# the package: model.py imports this.
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from .fields import Date, Line, Note, Url
 
 # A page of the source as printed (the PDF's page, counted from 1).
 Page = Annotated[StrictInt, Field(ge=1)]
@@ -41,7 +43,7 @@ class Provenance(_Model):
     inferred: not in the source; the editors' reading (say on what it rests)."""
 
     kind: ProvenanceKind
-    note: Annotated[StrictStr, Field(min_length=1)]
+    note: Note
 
 
 class TextProvenance(Provenance):
@@ -55,11 +57,10 @@ class TextProvenance(Provenance):
 class SecondarySource(_Model):
     """Another publication about the document: a council letter, a press release."""
 
-    title: Annotated[StrictStr, Field(min_length=1)]
-    # Linked as it is (formatting.url_link): no spaces, quotes or angle brackets.
-    url: Annotated[StrictStr, Field(pattern=r"^https?://[^\s<>\"']+$")] | None = None
-    kind: Annotated[StrictStr, Field(min_length=1)] | None = None  # raadsbrief, persbericht, ...
-    date: dt.date | None = None
+    title: Line
+    url: Url | None = None  # linked as it is (formatting.url_link)
+    kind: Line | None = None  # raadsbrief, persbericht, ...
+    date: Date | None = None
 
 
 def provenance_text(provenance: Provenance) -> str:

@@ -14,6 +14,26 @@ from .evidence import PROVENANCE_LABELS, provenance_text
 from .queries import NOT_REPORTED
 from .validate import Corpus
 
+# A document's kind in Dutch, beside its code (register.DOCUMENT_KINDS says the same).
+DOCUMENT_KIND_LABELS = {"framework": "kaderafspraken", "yearly": "jaarafspraken",
+                        "multi-year": "meerjarige prestatieafspraken"}
+
+
+def with_labels(record: Any) -> Any:
+    """The JSON for readers: beside each English code of the data format (a document's
+    `kind`, a provenance's `kind`: repaired, derived, inferred, secondary) its Dutch label as
+    `kind_label`; the code stays, for scripts."""
+    if isinstance(record, list):
+        for item in record:
+            with_labels(item)
+    elif isinstance(record, dict):
+        for key, value in record.items():
+            if (key == "provenance" or key.endswith("_provenance")) and isinstance(value, dict):
+                value["kind_label"] = PROVENANCE_LABELS[value["kind"]]
+            else:
+                with_labels(value)
+    return record
+
 
 def export_all(corpus: Corpus) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
@@ -21,17 +41,18 @@ def export_all(corpus: Corpus) -> dict[str, bytes]:
         record = document_record(doc)
         # Whether every text and number was checked against the source text (sourcetext.py).
         record["source_text_checked"] = doc.ref in corpus.source_texts
-        files[urls.document_download(doc)] = _json(record)
+        record = {**record, "kind_label": DOCUMENT_KIND_LABELS[doc.kind]}
+        files[urls.document_download(doc)] = _json(with_labels(record))
         for chapter in m.iter_chapters(doc.chapters):
             for table in chapter.tables:
                 files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)
-                files[urls.table_download(doc, table, "json")] = _json(table_record(doc, table))
+                files[urls.table_download(doc, table, "json")] = _json(with_labels(table_record(doc, table)))
             for goal in chapter.goals:
                 for indicator in goal.indicators:
                     files[urls.indicator_download(doc, indicator, "csv")] = indicator_csv(
                         doc, chapter, goal, indicator)
-                    files[urls.indicator_download(doc, indicator, "json")] = _json(
-                        indicator_record(doc, chapter, goal, indicator))
+                    files[urls.indicator_download(doc, indicator, "json")] = _json(with_labels(
+                        indicator_record(doc, chapter, goal, indicator)))
     return files
 
 
@@ -77,7 +98,7 @@ def indicator_csv(doc: m.Document, chapter: m.Chapter, goal: m.Goal,
               "onzeker", "opmerking", "bron"]
     source = indicator_source(doc, chapter)
     rows = [[p.year, p.kind, _plain(p.value), _plain(p.min), _plain(p.max),
-             "ja" if p.uncertain else "", p.note or "", source] for p in indicator.points]
+             "ja" if p.uncertain else "nee", p.note or "", source] for p in indicator.points]
     # Provenance (evidence.py): a point the editors derived says so in its own column.
     if any(p.provenance for p in indicator.points):
         header.append("herkomst")
@@ -173,10 +194,10 @@ def table_csv(doc: m.Document, table: m.Table) -> bytes:
             if status:
                 values.append(cell_status or "")
             if uncertain:
-                values.append("ja" if doubt else "")
+                values.append("ja" if doubt else "nee")
             if derived:
                 values.append(origin)
-        rows.append([*values, "ja" if row.total else "", " | ".join(notes), source,
+        rows.append([*values, "ja" if row.total else "nee", " | ".join(notes), source,
                      *([provenance_text(table.provenance)] if table.provenance else [])])
     return _csv(header, rows)
 
@@ -187,6 +208,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_text(value: Any) -> str:
+    if isinstance(value, bool):  # in Dutch, as the yes/no columns of the tables
+        return "ja" if value else "nee"
     if isinstance(value, str):
         return "'" + value if value.startswith(_FORMULA_START) else value
     return _plain(value)

@@ -15,6 +15,7 @@ from markupsafe import escape
 from . import evidence as ev
 from . import model as m
 from . import records as rec
+from .fields import URL_PATTERN
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
@@ -163,7 +164,7 @@ def url_link(url: str, text: str | None = None) -> Safe:
     """An external link (a source PDF, a web page). The URL is validated by the model
     (http/https) and HTML-escaped into the attribute; the text is Markdown-escaped.
     A Markdown autolink `<...>` cannot be used: escaping its punctuation breaks it."""
-    if not re.match(r"^https?://[^\s<>\"']+$", url):
+    if not re.match(URL_PATTERN, url):  # the model's rule, so `check` refuses it first
         raise ValueError(f"not a URL that can be linked: {url!r}")
     return Safe(f'<a href="{escape(url)}">{md(text if text is not None else url)}</a>')
 

@@ -23,14 +23,15 @@ from pydantic import (
 )
 
 from .evidence import Page, Provenance, SecondarySource, TextProvenance
+from .fields import MAX_ID, MAX_URL, CellText, Date, Line, Note, Text, Url
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN, max_length=MAX_ID)]
 # A reference to an organisation, theme or municipality by its id.
 Ref = Slug
 # A document is referred to as "<municipality>/<slug>".
-DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")]
-Text = Annotated[StrictStr, Field(min_length=1)]
+DocRef = Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", max_length=2 * MAX_ID + 1)]
+# Text fields: Line, Text, Note and CellText (fields.py), with their limits.
 Number = StrictInt | StrictFloat
 YEARS = (1900, 2100)  # the years a document, a due date or a point may name
 MAX_DECIMALS = 4  # the most decimals a column, indicator or figure shows
@@ -71,24 +72,20 @@ SuccessionEvent = Literal["fusie", "naamswijziging"]
 # whole interval it names: checks against it (validate.py) report only what holds for
 # every day in it.
 YEAR_MONTH_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
-EVENT_DATE_FORMS = 'a day (2023-07-01), a month ("2023-07") or a year (2023)'
+EVENT_DATE_FORMS = 'a date written YYYY-MM-DD (e.g. 2023-07-01), a month ("2023-07") or a year (2023)'
 
 
 def _event_date(value: object) -> object:
-    """A day, a month or a year; a year or a full date in quotes is taken as written
-    unquoted. Anything else gets one message naming the three forms."""
-    if isinstance(value, str) and re.fullmatch(r"\d{4}", value):
-        value = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"'{value}' is not a date that exists") from None
+    """A day, a month or a year, each in one form (a quoted day or year is refused, as
+    Date refuses quoted text, rather than converted); anything else gets one message
+    naming the three forms."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(?:-\d{2}-\d{2})?", value):
+        raise ValueError(f"write the {'year' if len(value) == 4 else 'date'} without quotes: {value}")
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        if not YEARS[0] <= value <= YEARS[1]:
-            raise ValueError(f"the year is not between {YEARS[0]} and {YEARS[1]}")
+        if not YEARS[0] <= value <= YEARS[1]:  # a Unix time, or a typing slip
+            raise ValueError(f"expected {EVENT_DATE_FORMS}; a year is between {YEARS[0]} and {YEARS[1]}")
         return value
     if isinstance(value, str) and re.fullmatch(YEAR_MONTH_PATTERN, value):
         if not YEARS[0] <= int(value[:4]) <= YEARS[1]:
@@ -120,7 +117,7 @@ class _Succession(Model):
     event: SuccessionEvent = "fusie"
     # Where the date comes from; required for a month or a year (validate.py), so a
     # reader learns why the day is not given.
-    date_note: Text | None = None
+    date_note: Note | None = None
 
     @property
     def first_day(self) -> dt.date:
@@ -139,11 +136,11 @@ class Successor(_Succession):
 class Organisation(Model):
     id: Slug
     kind: OrganisationKind
-    name: Text
-    short_name: Text
-    website: StrictStr | None = None
+    name: Line
+    short_name: Line
+    website: Url | None = None
     # The name people look it up by, for sorting ("Volmacht, De"); default: short_name.
-    sort_name: Text | None = None
+    sort_name: Line | None = None
     predecessors: list[Predecessor] = []
     successor: Successor | None = None
 
@@ -154,15 +151,15 @@ class Organisation(Model):
 
 class Theme(Model):
     id: Slug
-    name: Text
+    name: Line
     description: Text
 
 
 class Municipality(Model):
     id: Slug
     cbs_code: Annotated[StrictStr, Field(pattern=r"^GM\d{4}$")]
-    name: Text
-    province: Text | None = None
+    name: Line
+    province: Line | None = None
     # --- issue 11a: the municipality's own gemeente organisation
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
     # Municipalities that merged into this one (herindeling), by id: only their
@@ -187,8 +184,9 @@ class Redirect(Model):
     """An old URL that keeps working: it sends the reader to the page's new URL."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    old: Annotated[StrictStr, Field(alias="from", pattern=URL_PATH)]  # the URL that was published
-    to: Annotated[StrictStr, Field(pattern=URL_PATH)]  # where the page is now (must exist)
+    # the URL that was published
+    old: Annotated[StrictStr, Field(alias="from", pattern=URL_PATH, max_length=MAX_URL)]
+    to: Annotated[StrictStr, Field(pattern=URL_PATH, max_length=MAX_URL)]  # where the page is now (must exist)
 
 
 class RedirectsFile(Model):
@@ -209,10 +207,10 @@ class Comparable(Model):
     """A figure several documents give, compared per municipality and year on one page."""
 
     id: Slug  # stable: the page's URL is vergelijken/<id>/
-    name: Text  # "Sociale huurvoorraad"
-    unit: Text | None = None  # every value compared must have this unit
+    name: Line  # "Sociale huurvoorraad"
+    unit: Line | None = None  # every value compared must have this unit
     description: Text  # what is counted, and when (peildatum), in plain Dutch
-    note: Text | None = None  # where values are not alike, shown above the comparison
+    note: Note | None = None  # where values are not alike, shown above the comparison
 
 
 class ComparablesFile(Model):
@@ -224,7 +222,7 @@ class CompareRef(Model):
 
     id: Slug  # a comparison in data/comparisons.yaml
     year: Year | None = None  # the year the value is for (not on an indicator: its points have years)
-    note: Text | None = None  # what makes this value different: "alleen De Volmacht"
+    note: Note | None = None  # what makes this value different: "alleen De Volmacht"
 
 
 class MunicipalitiesFile(Model):
@@ -238,9 +236,9 @@ Status = Literal["gerealiseerd", "prognose", "doel", "begroot"]
 
 class Column(Model):
     id: Slug
-    title: Text
+    title: Line
     type: Literal["number", "text"] = "number"
-    unit: Text | None = None  # "EUR", "%", "woningen", "ton CO2", ...
+    unit: Line | None = None  # "EUR", "%", "woningen", "ton CO2", ...
     decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     status: Status | None = None  # applies to every cell in the column
     # --- issue 12b: goal -> plan -> realisation
@@ -254,12 +252,12 @@ class Column(Model):
 class Cell(Model):
     """A cell that needs more than a bare value: a range, a status or a doubt."""
 
-    value: Number | StrictStr | None = None
+    value: Number | CellText | None = None
     min: Number | None = None
     max: Number | None = None
     status: Status | None = None
     uncertain: StrictBool = False
-    note: Text | None = None
+    note: Note | None = None
     provenance: Provenance | None = None  # not as printed (evidence.py)
 
     @model_validator(mode="after")
@@ -269,15 +267,15 @@ class Cell(Model):
         return self
 
 
-CellValue = StrictInt | StrictFloat | StrictStr | None | Cell
+CellValue = StrictInt | StrictFloat | CellText | None | Cell
 
 
 class Row(Model):
-    label: Text
+    label: Line
     organisation: Ref | None = None
     total: StrictBool = False  # a total row as printed in the source
     values: list[CellValue]
-    note: Text | None = None
+    note: Note | None = None
 
 
 class ChartSpec(Model):
@@ -299,13 +297,13 @@ class ChartSpec(Model):
 
 class Table(Model):
     id: Slug
-    number: Text | None = None  # as printed: "Tabel 2", "Bijlage 3"
-    title: Text
-    row_header: Text
+    number: Line | None = None  # as printed: "Tabel 2", "Bijlage 3"
+    title: Line
+    row_header: Line
     columns: Annotated[list[Column], Field(min_length=1)]
     rows: Annotated[list[Row], Field(min_length=1)]
-    notes: list[Text] = _EMPTY_LIST
-    source: Text | None = None  # where in the source: "bijlage 3, p. 14"
+    notes: list[Note] = _EMPTY_LIST
+    source: Line | None = None  # where in the source: "bijlage 3, p. 14"
     chart: ChartSpec | None = None
     page: Page | None = None  # the source page it starts on (evidence.py)
     provenance: Provenance | None = None  # the table is not printed as such
@@ -323,7 +321,7 @@ class Point(Model):
     min: Number | None = None
     max: Number | None = None
     uncertain: StrictBool = False
-    note: Text | None = None
+    note: Note | None = None
     provenance: Provenance | None = None  # e.g. a year the source does not print
 
     @model_validator(mode="after")
@@ -337,17 +335,17 @@ class Point(Model):
 
 class Indicator(Model):
     id: Slug
-    name: Text
-    unit: Text | None = None
+    name: Line
+    unit: Line | None = None
     decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     points: Annotated[list[Point], Field(min_length=1)]
-    note: Text | None = None
+    note: Note | None = None
     compare: CompareRef | None = None  # every point is a value of this comparison
 
 
 class Goal(Model):
     id: Slug
-    heading: Text | None = None  # the sub-heading it stands under in the source
+    heading: Line | None = None  # the sub-heading it stands under in the source
     text: Text
     indicators: list[Indicator] = _EMPTY_LIST
     page: Page | None = None  # the source page (evidence.py)
@@ -360,14 +358,14 @@ CommitmentKind = Literal["prestatieafspraak", "procesafspraak"]
 
 
 class Item(Model):
-    label: Text | None = None  # "a", "b", ...
+    label: Line | None = None  # "a", "b", ...
     text: Text
 
 
 class Figure(Model):
-    label: Text
+    label: Line
     value: Number
-    unit: Text | None = None
+    unit: Line | None = None
     decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     uncertain: StrictBool = False
     compare: CompareRef | None = None  # the figure is a value of this comparison
@@ -382,17 +380,17 @@ CommitmentStatus = Literal["niet-gerapporteerd", "op-schema", "gereed", "vertraa
 class StatusSource(Model):
     """Where a status is reported: a monitoring report, a council letter."""
 
-    title: Text
-    url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
+    title: Line
+    url: Url | None = None
 
 
 class StatusEntry(Model):
     """One reported status; a commitment's list runs from old to new, the last is current."""
 
     status: CommitmentStatus
-    date: dt.date  # the date of the report
+    date: Date  # the date of the report
     source: StatusSource
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Continues(Model):
@@ -405,7 +403,7 @@ class Continues(Model):
 
 class Commitment(Model):
     id: Slug  # set once in the data, never derived from position; the anchor
-    number: Text | None = None  # as printed; absent when the source uses bullets
+    number: Line | None = None  # as printed; absent when the source uses bullets
     kind: CommitmentKind | None = None  # None: the source does not say
     text: Text
     items: list[Item] = _EMPTY_LIST
@@ -413,7 +411,7 @@ class Commitment(Model):
     due: Annotated[StrictStr, Field(pattern=DUE_PATTERN)] | None = None
     figures: list[Figure] = _EMPTY_LIST
     serves: list[Slug] = _EMPTY_LIST  # ids of goals in the document's framework
-    note: Text | None = None  # a transcription note, shown to readers
+    note: Note | None = None  # a transcription note, shown to readers
     # Reported statuses, oldest first; none means "niet gerapporteerd" (never stored for it).
     status: list[StatusEntry] = []
     continues: Continues | None = None  # the earlier commitment this one continues
@@ -424,7 +422,8 @@ class Commitment(Model):
     # The goals it serves are the editors' reading: the source prints no such link.
     serves_provenance: Provenance | None = None
 
-    @field_validator("number", mode="before")
+    # The schema says what the validator takes: a text or a whole number.
+    @field_validator("number", mode="before", json_schema_input_type=Text | int | None)
     @classmethod
     def _number_as_text(cls, value: object) -> object:
         # "7" and 7 mean the same printed number; keep it as text.
@@ -461,7 +460,7 @@ def _check_due(value: str) -> None:
 
 
 class Group(Model):
-    title: Text | None = None  # as printed: "Gezamenlijke prestaties 2023"; omit if none is printed
+    title: Line | None = None  # as printed: "Gezamenlijke prestaties 2023"; omit if none is printed
     actors: Annotated[list[Ref], Field(min_length=1)]
     commitments: Annotated[list[Commitment], Field(min_length=1)]
     actors_provenance: Provenance | None = None  # the source does not name these actors so
@@ -476,23 +475,23 @@ ContextKind = Literal["doel", "richtingen", "actualiteit", "ambitie", "toelichti
 
 class Context(Model):
     kind: ContextKind = "tekst"
-    title: Text | None = None  # the printed heading; defaults to the kind's name
+    title: Line | None = None  # the printed heading; defaults to the kind's name
     text: Text
     provenance: TextProvenance | None = None  # the text is not as printed
 
 
 class Box(Model):
-    title: Text
+    title: Line
     text: Text
     provenance: TextProvenance | None = None  # title or text not as printed
 
 
 class Chapter(Model):
     id: Slug
-    number: Text | None = None
-    title: Text | None = None  # the local title as printed; omit if the source prints none
+    number: Line | None = None
+    title: Line | None = None  # the local title as printed; omit if the source prints none
     theme: Ref | None = None
-    note: Text | None = None  # a transcription note, shown to readers under the heading
+    note: Note | None = None  # a transcription note, shown to readers under the heading
     # --- issue 11a: a party bound by some chapters only
     parties: list[Ref] | None = None  # the parties this chapter binds (default: the document's)
     # The list of parties it binds is the editors' reading (the source does not print it
@@ -507,7 +506,8 @@ class Chapter(Model):
     page: Page | None = None  # the source page it starts on (evidence.py)
     provenance: Provenance | None = None  # title, order or grouping not as printed
 
-    @field_validator("number", mode="before")
+    # The schema says what the validator takes: a text or a whole number.
+    @field_validator("number", mode="before", json_schema_input_type=Text | int | None)
     @classmethod
     def _number_as_text(cls, value: object) -> object:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -527,35 +527,35 @@ class Period(Model):
 
 
 class Source(Model):
-    title: Text  # title of the PDF as published
-    publisher: Text  # who published it
-    published: Text | None = None  # where: a web page, a council information system
-    url: Annotated[StrictStr, Field(pattern=r"^https?://")] | None = None
+    title: Line  # title of the PDF as published
+    publisher: Line  # who published it
+    published: Line | None = None  # where: a web page, a council information system
+    url: Url | None = None
     pages: Annotated[StrictInt, Field(ge=1)] | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Signatory(Model):
-    person: Text
-    role: Text
+    person: Line
+    role: Line
     organisation: Ref
 
 
 class Signing(Model):
-    date: dt.date | None = None
-    place: Text | None = None
+    date: Date | None = None
+    place: Line | None = None
     signatories: list[Signatory] = _EMPTY_LIST
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Document(Model):
     municipality: Ref
     slug: Slug
     kind: Literal["framework", "yearly", "multi-year"]  # multi-year: agreements for several years
-    title: Text
+    title: Line
     period: Period
     framework: DocRef | None = None  # a framework document in data/
-    framework_name: Text | None = None  # a framework that is not in data/
+    framework_name: Line | None = None  # a framework that is not in data/
     summary: Text | None = None
     source: Source
     parties: Annotated[list[Ref], Field(min_length=1)]

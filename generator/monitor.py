@@ -22,7 +22,7 @@ import yaml
 from . import model as m
 from .errors import DataError, Diagnostic, GeneratorError
 from .formatting import amount
-from .sources import fast_load, load_text
+from .sources import fast_load, forbidden_character, load_text
 from .validate import Corpus, build_date, load_corpus
 
 SHEET = "Monitoring"
@@ -464,6 +464,10 @@ def check_sheet(corpus: Corpus, sheet: Sheet, today: dt.date | None = None
                                    f"one new status per commitment in one import")
             continue
         seen[str(cid)] = r
+        for key in ("title", "url", "note"):
+            bad = forbidden_character(filled[key]) if isinstance(filled[key], str) else None
+            if bad:  # the YAML would refuse it: say so at the cell, not at the file's line
+                report(r, *here(key), f"the character {bad} is not allowed; remove it")
         status = filled["status"]
         if status is None:
             if any(v is not None for k, v in filled.items()) or values_given:

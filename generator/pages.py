@@ -19,7 +19,7 @@ from .errors import OutputConflict
 from .formatting import Safe
 from .overview import plan_overview
 from .queries import STATUSES, Comparison, Entry, Queries
-from .register import DATAPACKAGE, LICENSE, REGISTER, register_rows
+from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_rows
 from .render import (
     STATUS_LABELS,
     PageContext,
@@ -108,6 +108,9 @@ def plan_document(corpus: Corpus, doc: m.Document, queries: Queries | None = Non
         "signatories_of": lambda org_id: [s for s in signatories if s.organisation == org_id],
         "kind_label": kind_label(doc),
         "period_label": period_label(doc),
+        # A spreadsheet of its tables and indicators exists only when it has some (register.py).
+        "has_tables": any(ch.tables or any(g.indicators for g in ch.goals)
+                          for ch in m.iter_chapters(doc.chapters)),
         "urls": urls,
         "link": ctx.link,
         "ctx": ctx,
@@ -440,8 +443,8 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
 
 # --- open data (issue 12d) ---------------------------------------------------
 
-TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "date": "datum (JJJJ-MM-DD)",
-               "boolean": "ja/nee"}
+TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "number": "getal",
+               "date": "datum (JJJJ-MM-DD)", "boolean": "ja/nee"}
 
 
 def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPage:
@@ -451,7 +454,7 @@ def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPag
     counts = {name: len(rows) for name, rows in register_rows(corpus, records).items()}
     return PlannedPage(path, "open_data.md.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
-        "datapackage": DATAPACKAGE, "license": LICENSE, "urls": urls,
+        "datapackage": DATAPACKAGE, "register_xlsx": REGISTER_XLSX, "license": LICENSE, "urls": urls,
         "link": PageContext(path, corpus).link, "code": _field_code,
         "comparables": bool(corpus.comparables),
     })

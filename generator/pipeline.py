@@ -12,9 +12,11 @@ import gc
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +33,9 @@ from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
 from .search import index_site, plan_search
-from .share import SITE_NAME, plan_share, render_share
+from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, merge, write_tree, write_tree_by_manifest
+from .write import MANIFEST, collect_content, merge, write_file, write_tree, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -109,9 +111,10 @@ class Generated:
     changed: list[str]
 
 
-def generate(settings: Settings) -> Generated:
-    """Write build/docs; waits while a build of the same checkout runs."""
-    with build_lock(settings.build_dir, wait=True):
+def generate(settings: Settings, waiting: Callable[[str], None] | None = None) -> Generated:
+    """Write build/docs; waits while a build of the same checkout runs, after
+    calling waiting(message) (the command line prints it)."""
+    with build_lock(settings.build_dir, wait=True, waiting=waiting):
         return _generate(settings)
 
 
@@ -135,14 +138,15 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
-    downloads.update(export_comparisons(corpus))
+    downloads.update(export_comparisons(corpus, os.environ.get("SITE_URL", "")))
     # Open data of the whole register and its Data Package descriptor (issue 12d).
-    downloads.update(export_register(corpus, downloads, queries.records))
+    downloads.update(export_register(corpus, downloads, queries.records, os.environ.get("SITE_URL", "")))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
                   # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
                   # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", ""), queries))
+                  render_share(corpus, os.environ.get("SITE_URL", ""), queries),
+                  render_share_images(corpus, os.environ.get("SITE_URL", ""), settings.root))
     changed = write_tree(settings.docs_dir, files)
     # A page per commitment whose link previews its text, kept apart (previews_dir).
     previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""), queries)
@@ -154,11 +158,11 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
-                         (settings.share_file, plan_share(corpus))):
+                         (settings.share_file, plan_share(corpus, os.environ.get("SITE_URL", "")))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:
-            target.write_bytes(encoded)
+            write_file(target, encoded)
     return Generated(corpus, files, changed)
 
 
@@ -232,6 +236,9 @@ def _generate_apart(settings: Settings) -> Built:
             send.send(("data", exc.diagnostics))
         except GeneratorError as exc:
             send.send(("error", str(exc)))
+        except OSError as exc:  # of the system (a full disk): the file, not a traceback
+            send.send(("error", f"{exc.strerror or exc}: {exc.filename}" if exc.filename
+                       else str(exc)))
         except KeyboardInterrupt:
             os._exit(130)  # the parent got the same Ctrl-C and reports it
         except Exception as exc:  # a bug: reported by the parent, with its type
@@ -256,6 +263,16 @@ def _generate_apart(settings: Settings) -> Built:
     raise GeneratorError(f"the generator failed: {rest[0]}")
 
 
+def builder_failure(output: str) -> str:
+    """What the builder printed when it failed; for an error of the system (a full
+    disk, a permission) only its last line, which names the file: the builder's
+    traceback would bury it."""
+    lines = [line for line in output.splitlines() if line.strip()]
+    if lines and re.match(r"^[A-Za-z.]*(Error|Exception): \[Errno \d+\] ", lines[-1]):
+        return f" {lines[-1].split(': ', 1)[1]}"
+    return f"\n{output}"
+
+
 def build(settings: Settings, site_dir: Path, strict: bool = True,
           hold_ctrl_c_to_exit: bool = False) -> Built:
     """Generate, build the site next to site_dir, and swap it in only on success.
@@ -275,7 +292,7 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
             result = subprocess.run(command, cwd=settings.root, env=mkdocs_env(),
                                     capture_output=True, text=True, check=False)
             if result.returncode != 0:
-                raise GeneratorError(f"{BUILDER} build failed:\n{result.stdout}{result.stderr}")
+                raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
             link_tree(settings.previews_dir, staging.path)
             index_site(staging.path)
             staging.publish()

@@ -15,6 +15,7 @@ import re
 from . import csp, urls
 from .queries import Queries
 from .records import CommitmentRecord
+from .share import share_image_meta
 from .validate import Corpus
 
 DESCRIPTION_LIMIT = 200  # characters of the commitment's text in og:description
@@ -44,7 +45,7 @@ PAGE = """<!doctype html>
 <meta property="og:description" content="{description}">
 <meta property="og:type" content="article">
 <meta property="og:locale" content="nl_NL">
-{own}<meta name="twitter:card" content="summary">
+{own}<meta name="twitter:card" content="{card}">
 <link rel="icon" href="{root}assets/images/favicon.png">
 <link rel="stylesheet" href="{root}assets/stylesheets/embed.css">
 <script src="{root}assets/javascripts/forward.js"></script>
@@ -89,18 +90,27 @@ def render_previews(corpus: Corpus, site_name: str, site_url: str = "",
                 if r.due.value else "") + "."
         # The citation's title: the same in <title>, og:title and the heading.
         title = r.citation.title
-        # og:url must be absolute: given only where the site's address is known.
-        own = (f'<meta property="og:url" content="'
-               f'{html.escape(site_url + urls.commitment_preview_url(doc, r.id))}">\n'
-               if site_url else "")
+        # og:url and og:image must be absolute: given only where the site's address is
+        # known. The image is the document's (share.py says why not one per commitment).
+        own = ""
+        image = share_image_meta(corpus, doc, site_url)
+        if site_url and image:
+            own = (f'<meta property="og:url" content="'
+                   f'{html.escape(urls.absolute(site_url, urls.commitment_preview_url(doc, r.id)))}">\n'
+                   f'<meta property="og:image" content="{html.escape(image["url"])}">\n'
+                   '<meta property="og:image:type" content="image/png">\n'
+                   f'<meta property="og:image:width" content="{image["width"]}">\n'
+                   f'<meta property="og:image:height" content="{image["height"]}">\n'
+                   f'<meta property="og:image:alt" content="{html.escape(image["alt"])}">\n')
         # The marks first: a link preview shows only the first words of a long text.
         labels = r.marks_labels()
         description = _description(f"[{labels}] {r.text.value}" if labels else r.text.value)
         files[path] = PAGE.format(
             title=html.escape(title), description=html.escape(description),
             site=html.escape(site_name), root=root,
-            canonical=html.escape(site_url + doc_url if site_url else root + doc_url),
-            own=own, forward=html.escape(root + doc_url + "#" + r.id), csp=csp.META,
+            canonical=html.escape(urls.absolute(site_url, doc_url) if site_url else root + doc_url),
+            own=own, card="summary_large_image" if own else "summary",
+            forward=html.escape(root + doc_url + "#" + r.id), csp=csp.META,
             municipality=html.escape(mun.name), document=html.escape(doc.title),
             paragraphs="\n".join(f"<p>{html.escape(p.strip())}</p>"
                                  for p in r.text.value.split("\n\n") if p.strip()),

@@ -13,7 +13,7 @@ import os
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -77,14 +77,16 @@ def is_previous_build(path: Path) -> bool:
 
 
 @contextmanager
-def build_lock(build_dir: Path, wait: bool) -> Iterator[None]:
+def build_lock(build_dir: Path, wait: bool,
+               waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold build/.lock: one build (or generate) per checkout at a time.
 
     A build refuses at once when another holds the lock (wait=False), so two
     builds never publish over each other and a script finds out immediately;
     generate() (used by `serve` on every edit) waits for a running build instead.
     The lock is an fcntl lock, released by the kernel when the process ends,
-    however it ends, so a killed build never leaves a stale lock.
+    however it ends, so a killed build never leaves a stale lock. Before waiting,
+    waiting(message) is called, so a maintainer knows why nothing happens.
     """
     try:
         build_dir.mkdir(parents=True, exist_ok=True)
@@ -93,12 +95,18 @@ def build_lock(build_dir: Path, wait: bool) -> Iterator[None]:
         raise PublishError(f"cannot create the lock file in {build_dir}: {exc.strerror}") from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise PublishError(f"another build is running in this checkout (process {holder} holds "
-                               f"{build_dir / LOCK_NAME}); wait for it to finish, then build "
-                               f"again") from None
+            if wait:
+                if waiting is not None:
+                    waiting(f"waiting for another build in this checkout to finish (process "
+                            f"{holder} holds {build_dir / LOCK_NAME})")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            else:
+                raise PublishError(f"another build is running in this checkout (process {holder} "
+                                   f"holds {build_dir / LOCK_NAME}); wait for it to finish, then "
+                                   f"build again") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield

@@ -20,7 +20,8 @@ def published_pages(documents: list[m.Document], municipalities: Mapping[str, m.
                     themes: Collection[str], organisations: Collection[str]) -> set[str]:
     """The URLs of the generated pages a redirect may lead to (urls.page_url form)."""
     paths = [urls.home(), urls.municipalities_index(), urls.theme_index(),
-             urls.organisations_index(), urls.open_data_page()]
+             urls.organisations_index(), urls.open_data_page(), urls.concreteness_page(),
+             urls.comparisons_index()]
     paths += [urls.municipality_page(mid) for mid in municipalities]
     paths += [urls.theme_page(t) for t in themes]
     paths += [urls.theme_province_page(t, p)
@@ -51,6 +52,9 @@ def check_redirects(parsed: m.RedirectsFile, source: Source, pages: set[str]) ->
         if r.old in pages:
             report(("redirects", i, "from"), f"'{r.old}' is a page of the site; a redirect "
                    "would hide it")
+        elif r.old.startswith(f"{urls.PREVIEWS}/"):  # the build would stop on it (pipeline.py)
+            report(("redirects", i, "from"), f"'{r.old}' lies in {urls.PREVIEWS}/, the directory "
+                   "of the commitments' preview pages; no redirect can be there")
         if r.to == r.old:
             report(("redirects", i, "to"), "a redirect cannot lead to itself")
         elif r.to in olds:

@@ -8,21 +8,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
-from . import urls
+from . import urls, xlsx
 from .evidence import PROVENANCE_LABELS
+from .export import DOCUMENT_KIND_LABELS
 from .records import MARKED_FIELDS, CommitmentRecord, MarkedField, corpus_records
 from .validate import Corpus
 
 DATAPACKAGE = f"{urls.DOWNLOADS}/datapackage.json"
 REGISTER_DIR = f"{urls.DOWNLOADS}/register"
+REGISTER_XLSX = f"{REGISTER_DIR}/register.xlsx"
 PACKAGE_NAME = "prestatieafspraken"
 # Table Schema (https://specs.frictionlessdata.io/table-schema/) types used here.
-TYPES = ("string", "integer", "date", "boolean")
+TYPES = ("string", "integer", "number", "date", "boolean")
 # Multi-valued cells (parties) are joined with this separator in CSV.
 SEPARATOR = "; "
 LICENSE = {  # to be confirmed by the maintainers: mkdocs.yml says "vrij te hergebruiken"
@@ -38,6 +41,7 @@ class FieldSpec:
     type: str  # a Table Schema type (TYPES)
     nl: str  # description in Dutch (the site's language)
     en: str
+    link: bool = False  # the address of a page on the site: absolute when the site's is known
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class Resource:
 
 
 F = FieldSpec
+_ADDRESS = (": het volledige adres (https://...), of ten opzichte van het adres van de site als "
+            "dat bij het maken niet bekend was")
+_ADDRESS_EN = ": absolute, or relative to the site's address if that was not known at build time"
+# A document's kind in the downloads: the Dutch words a reader knows, beside the code.
+DOCUMENT_KINDS = DOCUMENT_KIND_LABELS
 
 
 def _provenance_nl(f: MarkedField) -> str:
@@ -76,12 +85,14 @@ COMMITMENTS = Resource(
         F("document_titel", "string", "Titel van het document", "Document title"),
         F("hoofdstuk", "string", "Hoofdstuk waarin de afspraak staat, met nummer en titel zoals "
           "gedrukt (subhoofdstukken na ›)", "Chapter, as printed"),
-        F("nummer", "string", "Nummer van de afspraak zoals gedrukt; leeg als het document "
-          "opsommingstekens gebruikt", "Number as printed; empty for bullets"),
+        F("nummer", "string", "Nummer van de afspraak zoals gedrukt, als tekst (1.10 is niet 1.1: "
+          "lees de kolom niet als getal); leeg als het document opsommingstekens gebruikt",
+          "Number as printed, a text (1.10 is not 1.1: do not read it as a number); "
+          "empty for bullets"),
         F("id", "string", "Vaste id van de afspraak in het document (het anker van de permalink)",
           "Stable id of the commitment within its document"),
-        F("permalink", "string", "Adres van de afspraak op deze site, ten opzichte van het "
-          "adres van de site", "Permanent link, relative to the site's address"),
+        F("permalink", "string", "Adres van de afspraak op deze site" + _ADDRESS,
+          "Permanent link" + _ADDRESS_EN, link=True),
         F("tekst", "string", "Tekst van de afspraak zoals ondertekend", "Text as signed"),
         F("soort", "string", "prestatieafspraak of procesafspraak; leeg als het document het "
           "niet zegt", "Kind: result or process; empty if the source does not say"),
@@ -103,16 +114,18 @@ COMMITMENTS = Resource(
 
 def _page_field(what: str) -> FieldSpec:
     """The field with the address of a register entry's own page on the site."""
-    return FieldSpec("pagina", "string", f"Adres van {what} op deze site, ten opzichte van het "
-                     "adres van de site", "Page, relative to the site's address")
+    return FieldSpec("pagina", "string", f"Adres van {what} op deze site" + _ADDRESS,
+                     "Page" + _ADDRESS_EN, link=True)
 
 
 DOCUMENTS = Resource(
     "documenten", "Documenten", "Elk document met zijn periode, raamwerk en bron.", (
         F("document", "string", "Id van het document: <gemeente>/<slug>", "Document reference"),
         F("gemeente", "string", "Id van de gemeente", "Municipality id"),
-        F("soort", "string", "framework (kader), yearly (jaarafspraken) of multi-year "
-          "(meerjarig)", "Document kind"),
+        F("soort", "string", "Soort document: " + ", ".join(DOCUMENT_KINDS.values()),
+          "Document kind, in Dutch"),
+        F("soort_code", "string", "Dezelfde soort als vaste code voor scripts: " + ", ".join(
+          f"{code} ({label})" for code, label in DOCUMENT_KINDS.items()), "Document kind, as a code"),
         F("titel", "string", "Titel van het document", "Title"),
         F("begin", "integer", "Eerste jaar van de looptijd", "First year in force"),
         F("eind", "integer", "Laatste jaar van de looptijd", "Last year in force"),
@@ -193,7 +206,8 @@ def _count(doc: m.Document) -> int:
 def document_rows(corpus: Corpus) -> Iterator[Row]:
     for doc in corpus.documents:
         yield {
-            "document": doc.ref, "gemeente": doc.municipality, "soort": doc.kind,
+            "document": doc.ref, "gemeente": doc.municipality,
+            "soort": DOCUMENT_KINDS[doc.kind], "soort_code": doc.kind,
             "titel": doc.title, "begin": doc.period.start, "eind": doc.period.end,
             "raamwerk": doc.framework,
             "ondertekend": doc.signing.date.isoformat() if doc.signing and doc.signing.date else None,
@@ -227,15 +241,25 @@ def theme_rows(corpus: Corpus, commitments: list[Row]) -> Iterator[Row]:
 
 
 def register_rows(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
-                  ) -> dict[str, list[Row]]:
+                  site_url: str = "") -> dict[str, list[Row]]:
+    """Every table's rows; with `site_url` (SITE_URL) the addresses of pages are absolute,
+    so that a link copied from a spreadsheet works."""
     commitments = list(commitment_rows(corpus, records))
-    return {
+    rows = {
         COMMITMENTS.name: commitments,
         DOCUMENTS.name: list(document_rows(corpus)),
         ORGANISATIONS.name: list(organisation_rows(corpus)),
         MUNICIPALITIES.name: list(municipality_rows(corpus)),
         THEMES.name: list(theme_rows(corpus, commitments)),
     }
+    if site_url:
+        base = site_url.rstrip("/") + "/"
+        for resource in REGISTER:
+            for f in resource.fields:
+                if f.link:
+                    for row in rows[resource.name]:
+                        row[f.name] = base + row[f.name]
+    return rows
 
 
 # A cell starting with one of these is run as a formula by spreadsheet programs
@@ -282,6 +306,32 @@ def _schema(fields: tuple[FieldSpec, ...], primary_key: str | None = None) -> di
     return schema
 
 
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
+# Yes/no columns of the downloads: export.py writes ja and nee.
+_BOOLEANS = {"ja", "nee"}
+
+
+def csv_fields(data: bytes) -> list[dict[str, Any]]:
+    """Each column of a download CSV with the Table Schema type its cells have, as
+    written: integer or number only when every cell reads back as the same text (no
+    leading zero, no trailing decimal zero: 1.10 stays text), boolean for yes/no
+    columns, else string. An empty cell is a missing value and fits every type."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    fields: list[dict[str, Any]] = []
+    for i, name in enumerate(rows[0]):
+        cells = {row[i] for row in rows[1:]} - {""}
+        field: dict[str, Any] = {"name": name, "type": "string"}
+        if cells and all(_INTEGER.fullmatch(c) for c in cells):
+            field["type"] = "integer"
+        elif cells and all(_NUMBER.fullmatch(c) for c in cells):
+            field["type"] = "number"
+        elif cells and cells <= _BOOLEANS:
+            field.update(type="boolean", trueValues=["ja"], falseValues=["nee"])
+        fields.append(field)
+    return fields
+
+
 def _relative(path: str) -> str:
     """A path in downloads/, relative to datapackage.json."""
     return path.removeprefix(f"{urls.DOWNLOADS}/")
@@ -301,13 +351,12 @@ def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
     resources = [_csv_resource(r.name, r.csv_path, r.title, r.description,
                                _schema(r.fields, r.primary_key)) for r in REGISTER]
     for path in sorted(tables):
-        header = next(csv.reader(io.StringIO(tables[path].decode("utf-8"))))
         name = path.rsplit("/", 1)[1].removesuffix(".csv")
         # Kept small (national size: thousands of files): names and types only; what a
         # column means is said by the table on its document's page.
         resources.append({"name": name, "path": _relative(path), "description": describe(path),
                           "format": "csv", "profile": "tabular-data-resource",
-                          "schema": {"fields": [{"name": h, "type": "string"} for h in header]}})
+                          "schema": {"fields": csv_fields(tables[path])}})
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -321,16 +370,18 @@ def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
 
 
 def export_register(corpus: Corpus, downloads: dict[str, bytes],
-                    records: dict[tuple[str, str], CommitmentRecord] | None = None) -> dict[str, bytes]:
+                    records: dict[tuple[str, str], CommitmentRecord] | None = None,
+                    site_url: str = "") -> dict[str, bytes]:
     """The register's files and the descriptor. `downloads` are the other open-data
     files (export.export_all), whose CSVs the descriptor lists too; `records` are the
     build's (queries.Queries.records), built here without them."""
-    rows = register_rows(corpus, records)
+    rows = register_rows(corpus, records, site_url)
     files: dict[str, bytes] = {}
     for resource in REGISTER:
         files[resource.csv_path] = register_csv(resource, rows[resource.name])
     files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
     names = {d.ref: d.title for d in corpus.documents}
+    docs = {d.ref: d for d in corpus.documents}
     by_folder = {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d.ref for d in corpus.documents}
 
     compared = {urls.comparison_download(c.id, "csv"): c.name for c in corpus.comparables.values()}
@@ -343,6 +394,24 @@ def export_register(corpus: Corpus, downloads: dict[str, bytes],
 
     tables = {p: data for p, data in downloads.items() if p.endswith(".csv")}
     package = datapackage(files, tables, describe)
+    # The same tables for spreadsheet programs: the register in one workbook, a sheet
+    # per table; a document's tables and indicators in one workbook, a sheet each (one
+    # file per table would cost a national build minutes: openpyxl takes some 25 ms a
+    # file); a comparison's values in a workbook beside its CSV.
+    files[REGISTER_XLSX] = xlsx.workbook([(r.name, files[r.csv_path], [f.type for f in r.fields])
+                                          for r in REGISTER])
+    books: dict[str, list[tuple[str, bytes, list[str]]]] = {}
+    for resource in package["resources"][len(REGISTER):]:
+        path = f"{urls.DOWNLOADS}/{resource['path']}"
+        ref = by_folder.get(path.rsplit("/", 1)[0] + "/")
+        book = urls.document_tables_xlsx(docs[ref]) if ref else path.removesuffix(".csv") + ".xlsx"
+        # A sheet is named by the table's id: the file's name repeats the document's.
+        sheet = resource["name"].removeprefix(f"{docs[ref].municipality}-{docs[ref].slug}-") if ref \
+            else resource["name"]
+        books.setdefault(book, []).append(
+            (sheet, tables[path], [f["type"] for f in resource["schema"]["fields"]]))
+    for book, sheets in books.items():
+        files[book] = xlsx.workbook(sheets)
     # The register's resources indented, the (many) table resources one per line.
     head = json.dumps({k: v for k, v in package.items() if k != "resources"},
                       ensure_ascii=False, indent=2)[:-2]

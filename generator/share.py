@@ -11,6 +11,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import csp, urls
@@ -20,6 +21,7 @@ from .evidence import PROVENANCE_LABELS
 from .formatting import date_nl
 from .queries import Queries
 from .render import STATUS_LABELS, count_commitments, kind_label, period_label
+from .shareimage import HEIGHT, WIDTH, Card, render_card
 from .validate import Corpus
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -73,9 +75,47 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def plan_share(corpus: Corpus) -> dict[str, dict[str, Any]]:
+# --- link-preview images ------------------------------------------------------
+# One image per document, shown for the document page and for each of its
+# commitments' previews. An image per commitment is too costly nationally: measured on
+# bench/national.py's corpus an image takes 11 ms and 29 kB, so its 79,481 commitments
+# would add some 15 minutes and 2.3 GB to every build; its 2,394 documents take 26 s
+# and 70 MB. And since og:image must be an absolute URL, the images are made only where
+# the site's address (SITE_URL) is known: the publishing builds, not every local one.
+
+
+def document_card(corpus: Corpus, doc: m.Document) -> Card:
+    """The image says what the description says, under the municipality and title."""
+    mun = corpus.municipalities[doc.municipality]
+    return Card(kicker=f"Gemeente {mun.name}", title=doc.title,
+                body=document_description(corpus, doc), site=SITE_NAME)
+
+
+def image_alt(card: Card) -> str:
+    """The image's text alternative: what it says, in reading order."""
+    return f"{card.kicker}: {card.title}. {card.body} {card.site}."
+
+
+def share_image_meta(corpus: Corpus, doc: m.Document, site_url: str) -> dict[str, Any] | None:
+    """og:image and its size and text alternative (absolute URL), or None without SITE_URL."""
+    if not site_url:
+        return None
+    return {"url": urls.absolute(site_url, urls.share_image(doc)), "width": WIDTH, "height": HEIGHT,
+            "alt": image_alt(document_card(corpus, doc))}
+
+
+def render_share_images(corpus: Corpus, site_url: str, root: Path) -> dict[str, bytes]:
+    """The documents' link-preview PNGs (fonts under `root`, the project's), only with SITE_URL."""
+    if not site_url:
+        return {}
+    return {urls.share_image(doc): render_card(document_card(corpus, doc), root)
+            for doc in corpus.documents}
+
+
+def plan_share(corpus: Corpus, site_url: str = "") -> dict[str, dict[str, Any]]:
     """Page path -> what the theme prints in the head (site_theme/main.html): a
-    description, the Open Graph type and the page's Atom feeds (site-relative)."""
+    description, the Open Graph type, the page's Atom feeds (site-relative) and, for a
+    document with SITE_URL, its link-preview image."""
     out: dict[str, dict[str, Any]] = {}
     for doc in corpus.documents:
         mun = corpus.municipalities[doc.municipality]
@@ -84,6 +124,10 @@ def plan_share(corpus: Corpus) -> dict[str, dict[str, Any]]:
             "type": "article",
             "feeds": [{"href": urls.municipality_feed(mun.id), "title": f"Nieuw in {mun.name}"}],
         }
+        image = share_image_meta(corpus, doc, site_url)
+        if image:
+            image["alt"] = html.escape(image["alt"], quote=True)
+            out[urls.document_page(doc)]["image"] = image
     for mun in corpus.municipalities.values():
         docs = corpus.documents_of(mun.id)
         out[urls.municipality_page(mun.id)] = {

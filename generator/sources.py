@@ -20,6 +20,7 @@ import datetime
 import math
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,10 +238,71 @@ def list_data_files(data_dir: Path, root: Path) -> DataFiles:
 
 # --- reading one file -----------------------------------------------------------
 
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters no string in data/ may hold, written or escaped (a double-quoted
+# "\u202e"): control characters (tab and line break aside, and carriage return in
+# the file itself: which fields may hold several lines is the model's rule),
+# noncharacters, and invisible characters that change how a text reads: a
+# bidirectional control shows "Prestatieafspraken 3202" as "...2023", a zero-width
+# character makes an empty-looking title, and U+2028/U+2029 are line breaks to YAML
+# (libyaml counts lines by them) but not to editors, so every line number after one
+# would be wrong. YAML itself forbids only some of them in a file.
+_INVISIBLE_BMP = ("\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                  "\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff")
+_INVISIBLE = _INVISIBLE_BMP + "".join(f"{chr(plane * 0x10000 + 0xfffe)}{chr(plane * 0x10000 + 0xffff)}"
+                                      for plane in range(1, 17))
+_FORBIDDEN = re.compile(f"[\x00-\x08{_INVISIBLE}]")  # in the file's text
+# The same without the characters beyond U+FFFF: 10x faster to search (a national
+# `check` reads 100 MB), and enough for a file with none of them (no UTF-8 byte F0-F4).
+_FORBIDDEN_BMP = re.compile(f"[\x00-\x08{_INVISIBLE_BMP}]")
+_ASTRAL_LEAD_BYTES = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+_FORBIDDEN_IN_VALUE = re.compile(f"[\x00-\x08\r{_INVISIBLE}]")  # in a value, after escapes
+MAX_FORBIDDEN = 20  # characters reported per file; more would bury the other files
+MAX_STRING = 20_000  # characters in any string: the longest text a field allows (model.py)
+
+_C0_NAMES = ("NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION",
+             "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED",
+             "LINE TABULATION", "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN",
+             "DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO",
+             "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE",
+             "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM",
+             "SUBSTITUTE", "ESCAPE", "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE",
+             "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE")
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first character a data file may not hold in `value`, described, or None."""
+    found = _FORBIDDEN_IN_VALUE.search(value)
+    return describe_character(found.group()) if found else None
+
+
+def describe_character(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control)': the code point, the
+    Unicode name and what kind of character it is, for a maintainer who cannot see it."""
+    code = ord(char)
+    name = unicodedata.name(char, "")
+    if code < 0x20:
+        name, kind = _C0_NAMES[code], "a control character"
+    elif code == 0x7f:
+        name, kind = "DELETE", "a control character"
+    elif code <= 0x9f:
+        name, kind = ("NEXT LINE" if code == 0x85 else "C1 CONTROL"), "a control character"
+    elif code in (0x2028, 0x2029):
+        kind = "a line break to YAML, but not to editors and browsers"
+    elif 0x202a <= code <= 0x202e or 0x2066 <= code <= 0x2069 or code in (0x200e, 0x200f, 0x61c):
+        kind = "a bidirectional control: it changes the order in which text is shown"
+    elif 0xd800 <= code <= 0xdfff:
+        name, kind = "SURROGATE", "half of a UTF-16 pair, not a character"
+    elif 0xfdd0 <= code <= 0xfdef or code & 0xfffe == 0xfffe:
+        name, kind = "NONCHARACTER", "not a character for text"
+    elif not name:
+        name, kind = "UNASSIGNED", "an invisible character"
+    else:
+        kind = "an invisible character"
+    return f"U+{code:04X} {name} ({kind})"
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
+    """Line and column as an editor counts them: lines end at '\n' only."""
     line_start = text.rfind("\n", 0, index) + 1
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
@@ -266,12 +328,60 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, list[Diagnostic]]:
         return problem(line, col, f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read "
                                   f"here; save the file as UTF-8")
     text = text.removeprefix("\ufeff")
-    bad = _FORBIDDEN.search(text)
-    if bad:
-        line, col = _line_col(text, bad.start())
-        return problem(line, col, f"the character U+{ord(bad.group()):04X} (a control character) "
-                                  f"is not allowed in YAML; remove it")
+    if _FORBIDDEN_BMP.search(text) or (any(lead in data for lead in _ASTRAL_LEAD_BYTES)
+                                       and _FORBIDDEN.search(text)):
+        return None, _forbidden_characters(text, shown_as)
     return text, []
+
+
+def _forbidden_characters(text: str, shown_as: str) -> list[Diagnostic]:
+    """Every forbidden character written in the file, at its line and column as an
+    editor shows them and with the field it stands in. The field comes from the
+    file's node tree with each such character replaced by a harmless one, so that
+    libyaml neither refuses the file nor counts U+2028 as a line break."""
+    found = list(_FORBIDDEN.finditer(text))
+    cleaned = _FORBIDDEN.sub("\ue000", text)
+    fields = _fields_at(cleaned, [match.start() for match in found[:MAX_FORBIDDEN]])
+    problems = []
+    for match, where in zip(found, fields, strict=False):
+        line, col = _line_col(text, match.start())
+        problems.append(Diagnostic(shown_as, line, col, where,
+                                   f"the character {describe_character(match.group())} is not "
+                                   f"allowed in data files; remove it"))
+    if len(found) > MAX_FORBIDDEN:
+        problems.append(Diagnostic(shown_as, 0, 0, "", f"{len(found) - MAX_FORBIDDEN} more "
+                                   f"characters that are not allowed, not listed"))
+    return problems
+
+
+def _fields_at(text: str, indexes: list[int]) -> list[str]:
+    """The field path of the value (or key) at each character index, '' where the
+    text is not YAML that libyaml can read into a tree."""
+    if check_events(text, ""):
+        return [""] * len(indexes)
+    loader = yaml.CSafeLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return [""] * len(indexes)
+    finally:
+        loader.dispose()
+
+    def find(node: yaml.Node, index: int, loc: PathKey) -> PathKey:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                if key.start_mark.index <= index < key.end_mark.index:
+                    return (*loc, name)
+                if value.start_mark.index <= index < value.end_mark.index:
+                    return find(value, index, (*loc, name))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                if item.start_mark.index <= index < item.end_mark.index:
+                    return find(item, index, (*loc, i))
+        return loc
+
+    return [format_path(find(root, index, ())) if root is not None else "" for index in indexes]
 
 
 def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -429,6 +539,13 @@ def _build(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoad
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                problems.append(Diagnostic(source.path, line, col, format_path((*loc, "<<")),
+                                           "merge keys ('<<') are not supported; write the "
+                                           "fields out (an alias '*name' can repeat a whole "
+                                           "value, not merge mappings)"))
+                continue
             key = _scalar(key_node, loc, source, loader, problems)
             if key is None and not isinstance(key_node, yaml.ScalarNode):
                 continue  # reported: a key must be text
@@ -451,6 +568,7 @@ _PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _PLAIN_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _PLAIN_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _PLAIN_BOOL = ("true", "false")
+_MERGE_TAG = "tag:yaml.org,2002:merge"  # a plain '<<' key
 
 
 def _scalar(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoader,
@@ -471,6 +589,15 @@ def _scalar(node: yaml.Node, loc: PathKey, source: Source, loader: yaml.CSafeLoa
         else:
             refuse(f"cannot read value '{node.value}': {exc}")
         return None
+    if isinstance(value, str):
+        if node.style == '"':  # the only style with escapes: the file's text was checked
+            for match in list(_FORBIDDEN_IN_VALUE.finditer(value))[:MAX_FORBIDDEN]:
+                refuse(f"the character {describe_character(match.group())}, written as an "
+                       f"escape, is not allowed in data files; remove it")
+        if len(value) > MAX_STRING:
+            refuse(f"the text is {len(value):,} characters long; no field allows more than "
+                   f"{MAX_STRING:,}")
+            return None
     if node.style or isinstance(value, str) or value is None:
         return value  # quoted text, or plain text YAML read as text
     problem = _reinterpreted(node.value, value)
@@ -558,6 +685,9 @@ def fast_load(text: str) -> Any:
                 if event.tag is not None:
                     return _UNSURE
                 text_value: str = event.value
+                if len(text_value) > MAX_STRING or (
+                        event.style == '"' and _FORBIDDEN_IN_VALUE.search(text_value)):
+                    return _UNSURE
                 if event.style:
                     value: Any = text_value  # quoted or block: text
                 elif text_value[:1] not in _RESOLVED_FIRST and text_value:

@@ -100,6 +100,11 @@ def document_download(doc: m.Document) -> str:
     return f"{DOWNLOADS}/{doc.municipality}/{doc.municipality}-{doc.slug}.json"
 
 
+def document_tables_xlsx(doc: m.Document) -> str:
+    """Every table and indicator of a document as one spreadsheet, a sheet each."""
+    return f"{DOWNLOADS}/{doc.municipality}/{doc.municipality}-{doc.slug}-tabellen.xlsx"
+
+
 def theme_index() -> str:
     """One page with a section per common theme (anchor: the theme's id), linking to its page."""
     return "themas.md"
@@ -208,12 +213,23 @@ def chart_embed_url(doc: m.Document, chart_id: str) -> str:
 
 
 PREVIEWS = "afspraak"
+SHARE_IMAGES = "deelbeeld"  # the link-preview images (og:image), one per document
 
 
 def commitment_preview(doc: m.Document, commitment_id: str) -> str:
     """A commitment's own small page, whose link previews its text (previews.py):
     afspraak/<municipality>/<doc>/<commitment id>/index.html."""
     return f"{PREVIEWS}/{doc.municipality}/{doc.slug}/{commitment_id}/index.html"
+
+
+def share_image(doc: m.Document) -> str:
+    """The document's link-preview image (share.py), also shown for its commitments."""
+    return f"{SHARE_IMAGES}/{doc.municipality}/{doc.slug}.png"
+
+
+def absolute(site_url: str, path: str) -> str:
+    """A site-relative path under the site's address (SITE_URL, with or without '/')."""
+    return site_url.rstrip("/") + "/" + path
 
 
 def commitment_preview_url(doc: m.Document, commitment_id: str) -> str:
@@ -252,7 +268,8 @@ def theme_filter_id(key: str) -> str:
 # Fixed anchors of the home, open-data and comparison pages (no data id is an anchor
 # there, so they need not be reserved; tests/test_hostile.py keeps the templates to this list).
 OVERVIEW_ANCHORS = frozenset({"laatst-ondertekend", "per-thema", "stand", "pakket", "tabellen",
-                              "licentie", "verwijzen", "per-gemeente-en-jaar", "per-provincie"})
+                              "licentie", "verwijzen", "per-gemeente-en-jaar", "per-provincie",
+                              "welk-bestand"})
 
 
 def open_data_page() -> str:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import comparisons, sourcetext, urls
+from . import comparisons, fields, sourcetext, urls
 from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
@@ -253,7 +253,8 @@ def check_source_texts(documents: list[tuple[m.Document, Source]],
         sourcetext.check_document(doc, sourcetext.SourceText(shown(text_path), raw), report)
         problems += found
         if key and not found:
-            cache.put(key, True)
+            # An entry of the cache's one shape (data, references): only its presence counts.
+            cache.put(key, ({"source_text": "passed"}, []))
     return checked
 
 
@@ -334,9 +335,9 @@ _EXPECTED = {
     "model_attributes_type": "a mapping",
     "bool_type": "true or false",
     "list_type": "a list",
-    "date_type": "a date (YYYY-MM-DD)",
+    "date_type": "a date written YYYY-MM-DD (e.g. 2023-12-31)",
 }
-_UNION_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "date"}
+_UNION_TAGS = {"int", "float", "str", "bool", "none", "list", "dict", "date", "constrained-str"}
 _FIELD_NAMES = sorted({name for cls in vars(m).values()
                        if isinstance(cls, type) and issubclass(cls, BaseModel)
                        for name in cls.model_fields})
@@ -407,6 +408,12 @@ def _yaml_kind(value: Any) -> str:
 def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
     first = errors[0]
     value = first.get("input")
+    text_rules = [e for e in errors if e["type"] in ("string_pattern_mismatch", "string_too_long")]
+    if isinstance(value, str) and text_rules:
+        # Text where a cell takes a number or text: the text rule it breaks, not
+        # "expected a whole number".
+        first = text_rules[0]
+        errors = text_rules
     if first["type"] == "missing":
         return f"required field '{loc[-1]}' is missing"
     if first["type"] == "extra_forbidden":
@@ -420,6 +427,8 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
         return dutch_number_hint(value)
     if first["type"] in {"model_type", "model_attributes_type", "dict_type"} and loc[-1:] == ("period",):
         return f"expected a mapping, got {_show(value)}; write for example {{start: 2024, end: 2027}}"
+    if first["type"] == "date_type" and isinstance(value, str):
+        return f"expected a date, got {_show(value)}; write the date without quotes: {value}"
     kinds = [e["type"] for e in errors]
     if len(errors) > 1 and all(k in _EXPECTED for k in kinds):
         expected = " or ".join(dict.fromkeys(_EXPECTED[k] for k in kinds))
@@ -430,8 +439,18 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
         return ("'secondary' marks a text taken from another publication (on a commitment, "
                 "a context block, a box or a goal); what the editors did here is repaired, "
                 "derived or inferred")
-    if first["type"] == "string_pattern_mismatch":
-        return f"{_show(value)} does not have the expected form: {_form(loc, first['ctx']['pattern'])}"
+    if first["type"] == "string_pattern_mismatch" and isinstance(value, str):
+        pattern = first["ctx"]["pattern"]
+        if pattern in (fields.LINE_PATTERN, fields.TEXT_PATTERN) and not value.strip():
+            return "the text is empty or only spaces (an optional field can be left out instead)"
+        if pattern in (fields.LINE_PATTERN, r"^[^\n\t]*$"):
+            what = "a line break" if "\n" in value else "a tab"
+            return (f"{_show(value)} holds {what}; this field is one line of text (only "
+                    f"texts, descriptions and notes may hold several lines)")
+        return f"{_show(value)} does not have the expected form: {_form(loc, pattern)}"
+    if first["type"] == "string_too_long" and isinstance(value, str):
+        return (f"the text is {len(value):,} characters long; this field allows at most "
+                f"{first['ctx']['max_length']:,} (limits: data/README.md)")
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"{message} (got {_show(value)})" if not isinstance(value, dict | list) else message
 
@@ -441,7 +460,8 @@ _FORMS = {
     m.SLUG_PATTERN: "a lower-case id of letters a-z and digits, words joined by '-' (e.g. 'woonborg')",
     m.DUE_PATTERN: m.DUE_FORMS,
     r"^GM\d{4}$": "'GM' and four digits, the CBS code (e.g. 'GM1730')",
-    r"^https?://": "a web address starting with https:// or http://",
+    fields.URL_PATTERN: "a web address starting with https:// or http://, without spaces, "
+                        "quotes or angle brackets (write a space as %20)",
     r"^[a-z0-9-]+/[a-z0-9-]+$": "'<municipality>/<slug>' (e.g. 'groningen/ambitiekader-2021-2025')",
 }
 

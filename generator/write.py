@@ -4,12 +4,13 @@
 # stale files left by an earlier run.
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
 
-from .errors import OutputConflict
+from .errors import GeneratorError, OutputConflict
 
 
 def collect_content(content_dir: Path) -> dict[str, bytes]:
@@ -32,6 +33,21 @@ def merge(*trees: dict[str, bytes]) -> dict[str, bytes]:
     return out
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a temporary file, then a rename). A failure
+    (a full disk: the error of write() names no file) names the file and leaves no
+    half-written temporary behind."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> list[str]:
     """Make out_dir hold exactly `files`; return the paths that changed."""
     changed: list[str] = []
@@ -40,10 +56,7 @@ def write_tree(out_dir: Path, files: dict[str, bytes]) -> list[str]:
         target = out_dir / rel
         if target.is_file() and target.read_bytes() == data:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        write_file(target, data)
         changed.append(rel)
     for path in sorted(out_dir.rglob("*"), reverse=True):
         rel = path.relative_to(out_dir).as_posix()
@@ -73,11 +86,7 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
     for rel in changed:
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(files[rel])
-        os.replace(tmp, target)
+        write_file(out_dir / rel, files[rel])
     gone = sorted(set(known) - set(files), reverse=True)
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)
@@ -85,14 +94,14 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
         while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    manifest_path.write_text(json.dumps(hashes, sort_keys=True), encoding="utf-8")
+    write_file(manifest_path, json.dumps(hashes, sort_keys=True).encode("utf-8"))
     return changed + gone
 
 
 def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> list[str]:
     manifest_path.unlink(missing_ok=True)
     changed = write_tree(out_dir, files)
-    manifest_path.write_text(json.dumps(_hashes(files), sort_keys=True), encoding="utf-8")
+    write_file(manifest_path, json.dumps(_hashes(files), sort_keys=True).encode("utf-8"))
     return changed
 
 

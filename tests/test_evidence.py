@@ -16,6 +16,7 @@ from generator import model as m
 from generator.export import indicator_csv
 from generator.formatting import page_ref, provenance_marker
 from generator.pipeline import Settings, build, generate
+from generator.validate import load_corpus
 
 from .htmltext import Page
 from .test_generate import Elements
@@ -153,6 +154,23 @@ def test_indicator_csv_says_which_points_are_derived() -> None:
 
 
 @pytest.mark.slow
+def _block_marks(node: object) -> list[object]:
+    """Every provenance in a document that the page shows as a block of its own."""
+    from pydantic import BaseModel
+
+    from generator.evidence import Provenance
+
+    if isinstance(node, Provenance):
+        return [node]
+    if isinstance(node, m.Point | m.Cell):
+        return []
+    if isinstance(node, BaseModel):
+        return [p for name in type(node).model_fields for p in _block_marks(getattr(node, name))]
+    if isinstance(node, list):
+        return [p for item in node for p in _block_marks(item)]
+    return []
+
+
 def test_built_page_shows_pages_and_markers(project: Path, tmp_path: Path) -> None:
     """In the HTML: the page link points at the PDF's page, the markers are their own
     styled blocks with the note as text (no markup from the data)."""
@@ -167,5 +185,8 @@ def test_built_page_shows_pages_and_markers(project: Path, tmp_path: Path) -> No
     # The notes' "<b>" and "<lijst>" are text, never elements.
     tags = {tag for tag, _ in Elements(html).tags}
     assert "b" not in tags and "lijst" not in tags
-    assert html.count('<p class="provenance">') == 4
+    # One block per mark of the document, but those of cells and points (said in the
+    # table, "afgeleid, noot 1"), counted from the data.
+    assert html.count('<p class="provenance">') == len(_block_marks(load_corpus(
+        project / "data", project).document("testdorp/prestatieafspraken-2023")))
     assert "https://www.testdorp.nl/raad/brief?id=7&x=y" in page.links

@@ -84,7 +84,8 @@ def test_no_text_cell_can_run_as_a_formula() -> None:
     table = m.Table(
         id="t", title="t", row_header="=kop",
         columns=[m.Column(id="a", title="@a", type="text"), m.Column(id="b", title="b")],
-        rows=[m.Row(label=text, values=[text, -5]) for text in hostile])
+        # The model refuses a tab in a label or cell (fields.py); the CSV is safe all the same.
+        rows=[m.Row.model_construct(label=text, values=[text, -5]) for text in hostile])
     rows = list(csv.reader(io.StringIO(table_csv(doc, table).decode("utf-8"))))
     cells = [cell for row in rows for cell in row]
     assert [c for c in cells if c.startswith(FORMULA) and c != "-5"] == []
@@ -125,7 +126,8 @@ def test_table_downloads_carry_page_and_provenance(doc: m.Document, table: m.Tab
     else:
         assert "page" not in record
     if table.provenance:
-        assert record["provenance"] == table.provenance.model_dump(mode="json")
+        assert record["provenance"] == {**table.provenance.model_dump(mode="json"),
+                                        "kind_label": PROVENANCE_LABELS[table.provenance.kind]}
         assert set(frame["herkomst tabel"]) == {provenance_text(table.provenance)}
     else:
         assert "provenance" not in record and "herkomst tabel" not in frame.columns
@@ -155,5 +157,28 @@ def test_indicator_downloads_carry_provenance(doc: m.Document, indicator: m.Indi
     else:
         assert "herkomst" not in frame.columns
     for point, shown in zip(indicator.points, record["points"], strict=True):
-        assert shown.get("provenance") == (point.provenance.model_dump(mode="json")
+        assert shown.get("provenance") == ({**point.provenance.model_dump(mode="json"),
+                                            "kind_label": PROVENANCE_LABELS[point.provenance.kind]}
                                            if point.provenance else None)
+
+
+def test_json_downloads_give_dutch_labels_beside_the_codes() -> None:
+    labelled = 0
+    for doc in CORPUS.documents:
+        record = json.loads(FILES[urls.document_download(doc)])
+        assert record["kind"] == doc.kind
+        assert record["kind_label"] in {"kaderafspraken", "jaarafspraken", "meerjarige prestatieafspraken"}
+
+        def walk(value: object) -> None:
+            nonlocal labelled
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if key.endswith("provenance"):
+                        assert item["kind_label"] == PROVENANCE_LABELS[item["kind"]]
+                        labelled += 1
+                    walk(item)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item)
+        walk(record)
+    assert labelled

@@ -269,7 +269,8 @@ CASES = [
     Case("non-utf8-byte", "messages", write(DOC, fixture_doc().replace("Testdorp", "Test\udcffdorp", 1).encode("utf-8", "surrogateescape")),
          f"{DOC}:7:47: not UTF-8 text: byte 0xff"),
     Case("nul-character", "messages", edit("Woonborg bouwt", "Woonborg\x00 bouwt"),
-         f"{DOC}:38:27: the character U+0000 (a control character) is not allowed"),
+         f"{DOC}:38:27: chapters[0].groups[0].commitments[1].text: the character U+0000 NULL "
+         f"(a control character) is not allowed"),
     Case("duplicate-registry-id", "messages",
          edit("  - {id: ah-woon", "  - {id: woonborg", file="data/organisations.yaml"),
          "data/organisations.yaml:4:10: organisations[2].id: duplicate id 'woonborg' (already used by organisations[1], line 3)"),
@@ -280,6 +281,66 @@ CASES = [
          f"{DOC}:5:3: a key must be plain text, not a list or mapping"),
     Case("capitalised-key", "messages", edit("title: Prestatieafspraken 2024\n", "Title: Prestatieafspraken 2024\n"),
          f"{DOC}:4:8: Title: unknown field 'Title' (did you mean 'title'?)"),
+    Case("merge-key", "messages", edit("title: Prestatieafspraken 2024\n", "<<: {kind: yearly}\ntitle: Prestatieafspraken 2024\n"),
+         f"{DOC}:4:1: <<: merge keys ('<<') are not supported", forbidden="None"),
+    # Control and invisible characters, written or as YAML escapes, in any text field
+    Case("delete-escape-in-municipality-name", "characters",
+         edit("name: Testdorp}", r'name: "Tyn\x7faarlo"}', file="data/municipalities.yaml"),
+         "data/municipalities.yaml:2:44: municipalities[0].name: the character U+007F DELETE "
+         "(a control character), written as an escape, is not allowed"),
+    Case("c1-escape-in-document-title", "characters",
+         edit("title: Prestatieafspraken 2024\n", r'title: "Prestatieafspraken\x9b 2024"' + "\n"),
+         f"{DOC}:4:8: title: the character U+009B C1 CONTROL (a control character)"),
+    Case("noncharacter-in-comparison-name", "characters",
+         write("data/comparisons.yaml", 'comparisons:\n  - {id: voorraad, name: "Sociale\\uFFFEvoorraad", '
+                                        "description: Woningen.}\n"),
+         "data/comparisons.yaml:2:26: comparisons[0].name: the character U+FFFE NONCHARACTER"),
+    Case("escape-escape-in-place", "characters", edit("place: Testdorp", r'place: "Test\e[31mdorp"'),
+         f"{DOC}:12:10: signing.place: the character U+001B ESCAPE (a control character), written as an escape"),
+    Case("right-to-left-override", "characters",
+         edit("title: Prestatieafspraken 2024\n", "title: Prestatieafspraken \u202e3202\u202c\n"),
+         f"{DOC}:4:27: title: the character U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control"),
+    Case("zero-width-title", "characters", edit("title: Prestatieafspraken 2024\n", r'title: "\u200b"' + "\n"),
+         f"{DOC}:4:8: title: the character U+200B ZERO WIDTH SPACE (an invisible character)"),
+    # libyaml counts U+2028 as a line break; the second one is still on the editor's line 12.
+    Case("line-separator-written", "characters",
+         both(edit("title: Prestatieafspraken 2024\n", "title: Prestatie\u2028afspraken 2024\n"),
+              edit("place: Testdorp", "place: Test\u2028dorp")),
+         f"{DOC}:12:14: signing.place: the character U+2028 LINE SEPARATOR"),
+    Case("title-of-spaces", "characters", edit("title: Prestatieafspraken 2024\n", 'title: "   "\n'),
+         f"{DOC}:4:8: title: the text is empty or only spaces"),
+    Case("line-break-in-name", "characters",
+         edit("name: Woonborg,", r'name: "Woon\nborg",', file="data/organisations.yaml"),
+         "data/organisations.yaml:3:50: organisations[1].name: 'Woon\\nborg' holds a line break; this "
+         "field is one line of text"),
+    # What the build would refuse, `check` refuses first
+    Case("source-url-not-linkable", "check-before-build",
+         edit("  publisher: Gemeente Testdorp\n", "  publisher: Gemeente Testdorp\n  url: https://x hidden inert\n"),
+         f"{DOC}:9:8: source.url: 'https://x hidden inert' does not have the expected form: a web address"),
+    Case("redirect-into-previews", "check-before-build",
+         write("data/redirects.yaml", "redirects:\n  - {from: afspraak/testdorp/, to: gemeenten/}\n"),
+         "data/redirects.yaml:2:12: redirects[0].from: 'afspraak/testdorp/' lies in afspraak/"),
+    # Dates: a number or quoted text is no date
+    Case("signing-date-unix-time", "dates", edit("date: 2023-12-07", "date: 1669852800"),
+         f"{DOC}:11:9: signing.date: expected a date written YYYY-MM-DD (e.g. 2023-12-31), got 1669852800"),
+    Case("merger-date-unix-time", "dates",
+         edit("date: 2023-07-01, event", "date: 1700000000, event", file="data/organisations.yaml"),
+         "data/organisations.yaml:3:128: organisations[1].predecessors[0].date: expected a date written YYYY-MM-DD"),
+    Case("quoted-date", "dates", edit("date: 2023-12-07", 'date: "2023-12-07"'),
+         f"{DOC}:11:9: signing.date: expected a date, got '2023-12-07'; write the date without quotes"),
+    # Field limits: a megabyte title would make the build slow and the site huge
+    Case("title-over-300", "limits", edit("title: Prestatieafspraken 2024\n", f"title: {'x' * 301}\n"),
+         f"{DOC}:4:8: title: the text is 301 characters long; this field allows at most 300"),
+    Case("note-over-5000", "limits", edit("note: slecht leesbaar}", f"note: {'x' * 5001}}}"),
+         f"{DOC}:51:83: chapters[0].tables[0].rows[1].values[1].note: the text is 5,001 characters long; "
+         f"this field allows at most 5,000"),
+    Case("text-of-half-a-megabyte", "limits",
+         edit("text: Woonborg bouwt 48 woningen.", f"text: {'x' * 500_000}"),
+         f"{DOC}:38:19: chapters[0].groups[0].commitments[1].text: the text is 500,000 characters long; "
+         f"no field allows more than 20,000"),
+    Case("id-over-100", "limits", edit("id: afspraak-1\n", f"id: afspraak-{'1' * 100}\n"),
+         f"{DOC}:31:17: chapters[0].groups[0].commitments[0].id: the text is 109 characters long; "
+         f"this field allows at most 100"),
 ]
 
 
@@ -312,7 +373,7 @@ def test_hostile_input_is_reported_and_changes_nothing(case: Case, template: Pat
 def test_every_issue_class_has_a_case() -> None:
     kinds = {c.kind for c in CASES}
     assert kinds == {"yaml-limits", "yaml-1.1", "numbers", "due", "files", "links", "reserved",
-                     "messages"}
+                     "messages", "characters", "check-before-build", "dates", "limits"}
     assert len({c.id for c in CASES}) == len(CASES)
 
 
@@ -375,3 +436,96 @@ def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_
     edit("values: [<b>.nan</b>, 1.4]", "values: [25000, 1.4]")(root)
     config = hook.on_config({})
     assert hook.on_post_page("<body></body>", None, config) == "<body></body>"
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_check_or_build(template: Path,
+                                                                     tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    (root / "build").mkdir(exist_ok=True)
+    shutil.rmtree(root / "build/cache", ignore_errors=True)
+    (root / "build/cache").write_text("a file where the cache belongs\n", encoding="utf-8")
+    for command in ("check", "build"):
+        result = run(root, command)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.count("cannot be written") == 1, result.stderr
+    assert (root / "site/gemeenten/testdorp/index.html").is_file()
+
+
+def test_serve_refuses_a_taken_port_or_one_out_of_range_in_one_line(template: Path,
+                                                                    tmp_path: Path) -> None:
+    import socket
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for addr, message in ((f"127.0.0.1:{port}", f"error: cannot serve on 127.0.0.1:{port}: "
+                                                    "the port is in use"),
+                              ("127.0.0.1:99999", "error: --addr 127.0.0.1:99999: give a host and "
+                                                  "a port from 1 to 65535")):
+            result = run(root, "serve", "--addr", addr)
+            assert result.returncode == 1
+            assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_a_full_disk_names_the_file_and_leaves_no_half_written_file(
+        template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """write() on a full disk raises ENOSPC without a file name; the message names it."""
+    import errno
+
+    from generator.errors import GeneratorError
+    from generator.pipeline import Settings, generate
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    real = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:
+        if path.name.startswith("index.md"):
+            real(path, data[:10])  # a part was written when the disk ran full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(GeneratorError, match=r"cannot write .*/build/docs/.*index\.md: No space "
+                                             r"left on device"):
+        generate(Settings(root))
+    assert not list((root / "build/docs").rglob("*.tmp"))
+
+
+def test_the_builder_on_a_full_disk_gives_its_last_line_not_its_traceback() -> None:
+    from generator.pipeline import builder_failure
+
+    output = ("INFO    -  Building documentation...\nTraceback (most recent call last):\n"
+              '  File "x.py", line 1, in <module>\n'
+              "OSError: [Errno 28] No space left on device: 'docs/a.js' -> 'site/a.js'\n")
+    assert builder_failure(output) == " [Errno 28] No space left on device: 'docs/a.js' -> 'site/a.js'"
+    assert builder_failure("ERROR   -  a page is missing\n") == "\nERROR   -  a page is missing\n"
+
+
+def test_generate_says_it_waits_for_another_build(template: Path, tmp_path: Path) -> None:
+    import fcntl
+    import select
+
+    root = tmp_path / "project"
+    shutil.copytree(template, root, symlinks=True)
+    (root / "build").mkdir(exist_ok=True)
+    with (root / "build/.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write("4242\n")
+        lock.flush()
+        process = start(root, "generate")
+        assert process.stderr is not None
+        ready, _, _ = select.select([process.stderr], [], [], TIME_LIMIT)
+        assert ready, "generate waited without saying so"
+        line = process.stderr.readline()  # printed before it waits
+        assert line.startswith("waiting for another build in this checkout to finish (process "
+                               "4242 holds "), line
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    result = finish(process)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("generated ")

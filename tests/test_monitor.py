@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import html
 import http.server
 import io
 import threading
@@ -21,7 +22,7 @@ from generator import cli
 from generator.model import Document, StatusEntry, StatusSource
 from generator.monitor import insert_statuses, read_date, read_number, targets, yaml_scalar
 from generator.pipeline import Settings, build
-from generator.sources import load_text
+from generator.sources import forbidden_character, load_text
 from generator.validate import load_corpus
 
 from .htmltext import Page
@@ -168,7 +169,11 @@ def test_round_trip_from_a_filled_in_xlsx_to_the_page(project: Path, tmp_path: P
     register = (site / "downloads/register/afspraken.csv").read_text(encoding="utf-8-sig")
     assert any("afspraak-2" in line and "op-schema" in line for line in register.splitlines())
     feed = (site / "feeds/gemeenten/testdorp.xml").read_text(encoding="utf-8")
-    assert "afspraak 2 in Prestatieafspraken 2024 is op schema" in feed
+    # The feed entry is titled with the commitment's citation (records.py), computed.
+    from generator.queries import Queries
+    corpus = load_corpus(project / "data", project)
+    record = next(r for r in Queries.build(corpus).records_of(corpus.document(DOC)) if r.id == "afspraak-2")
+    assert html.escape(f"{record.citation.title} is op schema") in feed
 
 
 def test_every_problem_of_a_sheet_is_reported_and_nothing_is_written(
@@ -282,9 +287,25 @@ def test_a_status_can_be_inserted_after_every_commitment_in_data() -> None:
             t.commitment.status for t in targets(corpus, after)]
 
 
-@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1))
+# Any text the data format allows (a character it refuses is reported at its cell).
+@given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1)
+       .filter(lambda t: forbidden_character(t) is None))
 def test_any_text_from_a_cell_is_written_as_yaml_that_reads_back_the_same(text: str) -> None:
     for written in (f"k: {yaml_scalar(text)}\n", f"k: [{{title: {yaml_scalar(text)}}}]\n"):
         source, problems = load_text(written, "x.yaml")
         assert problems == [] and source is not None
         assert source.data["k"] in (text, [{"title": text}])
+
+
+def test_a_character_the_data_refuses_is_reported_at_its_cell(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / YAML
+    before = path.read_bytes()
+    filled = fill(export(project, tmp_path / "out"), {
+        3: {STATUS: "gereed", DATE: "2025-07-01", TITLE: "Monitor\u202e 2025"}})
+    capsys.readouterr()
+    assert run(project, "monitor", "import", str(filled)) == 1
+    err = capsys.readouterr().err
+    assert (f"{filled}:3:10: sheet 'Monitoring', row 3, column J 'bron (titel)': the character "
+            "U+202E RIGHT-TO-LEFT OVERRIDE") in err
+    assert path.read_bytes() == before

@@ -57,6 +57,13 @@ def test_without_the_file_there_are_no_redirects(corpus_dir: Path) -> None:
      "redirects[1].from: 'gemeenten/testdorp/oud/' is redirected twice"),
     ("  - {from: /gemeenten/testdorp/oud, to: gemeenten/testdorp/}\n",
      "redirects[0].from"),
+    ("  - {from: concreetheid/, to: gemeenten/testdorp/}\n",
+     "redirects[0].from: 'concreetheid/' is a page of the site"),
+    ("  - {from: vergelijken/, to: gemeenten/testdorp/}\n",
+     "redirects[0].from: 'vergelijken/' is a page of the site"),
+    ("  - {from: afspraak/testdorp/, to: gemeenten/testdorp/}\n",
+     "redirects[0].from: 'afspraak/testdorp/' lies in afspraak/, the directory of the "
+     "commitments' preview pages"),
 ])
 def test_bad_redirects_are_reported_with_their_place(corpus_dir: Path, entries: str,
                                                      message: str) -> None:

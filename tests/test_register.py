@@ -12,12 +12,15 @@ import io
 import json
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from generator import model as m
 from generator import urls
+from generator.comparison_views import export_comparisons
 from generator.export import export_all
 from generator.queries import current_status, responsible
 from generator.register import (
@@ -25,10 +28,12 @@ from generator.register import (
     DATAPACKAGE,
     DOCUMENTS,
     REGISTER,
+    REGISTER_XLSX,
     SEPARATOR,
     export_register,
 )
 from generator.validate import load_corpus
+from generator.xlsx import workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = load_corpus(ROOT / "data", ROOT)
@@ -130,12 +135,19 @@ def test_descriptor_lists_every_csv_download() -> None:
     assert listed == {p for p in ALL if p.endswith(".csv")}
 
 
-def _cast(value: str, kind: str) -> object:
+def _cast(value: str, field: dict[str, Any]) -> object:
+    kind = field["type"]
     if value == "":  # Table Schema's default missingValues
         return None
     if kind == "integer":
         assert re.fullmatch(r"-?\d+", value), value
         return int(value)
+    if kind == "number":
+        assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
+        return float(value)
+    if kind == "boolean":
+        assert value in field["trueValues"] + field["falseValues"], value
+        return value in field["trueValues"]
     if kind == "date":
         return dt.date.fromisoformat(value)
     assert kind == "string"
@@ -152,8 +164,167 @@ def test_each_csv_keeps_its_schema(resource: dict[str, object]) -> None:
     for row in rows[1:]:
         assert len(row) == len(rows[0])
         for value, f in zip(row, schema["fields"], strict=True):
-            _cast(value, f["type"])
+            _cast(value, f)
     if "primaryKey" in schema:
         column = rows[0].index(schema["primaryKey"])
         keys = [row[column] for row in rows[1:]]
         assert "" not in keys and len(keys) == len(set(keys))
+
+
+# --- typed columns, Dutch labels, spreadsheets ---------------------------------
+
+def _resource(path: str) -> dict[str, Any]:
+    return next(r for r in PACKAGE["resources"] if f"{urls.DOWNLOADS}/{r['path']}" == path)
+
+
+def _typed_frame(path: str) -> pd.DataFrame:
+    """A download as pandas reads it with the descriptor's types."""
+    dtypes: dict[str, Any] = {}
+    booleans: dict[str, dict[str, bool]] = {}
+    for f in _resource(path)["schema"]["fields"]:
+        if f["type"] == "integer":
+            dtypes[f["name"]] = "Int64"
+        elif f["type"] == "number":
+            dtypes[f["name"]] = "Float64"
+        elif f["type"] == "boolean":
+            booleans[f["name"]] = {**dict.fromkeys(f["trueValues"], True),
+                                   **dict.fromkeys(f["falseValues"], False)}
+            dtypes[f["name"]] = str
+        else:
+            dtypes[f["name"]] = str
+    frame = pd.read_csv(io.BytesIO(ALL[path]), dtype=dtypes, keep_default_na=False, na_values=[""])
+    for f in _resource(path)["schema"]["fields"]:
+        if f["type"] == "date":
+            frame[f["name"]] = frame[f["name"]].map(dt.date.fromisoformat, na_action="ignore")
+    for name, mapping in booleans.items():
+        frame[name] = frame[name].map(mapping, na_action="ignore").astype("boolean")
+    return frame
+
+
+def test_number_columns_are_typed_as_numbers() -> None:
+    # A table column the data holds as plain numbers is a number in the descriptor.
+    checked = 0
+    for path, data in DOWNLOADS.items():
+        if not path.endswith(".json") or not path.startswith(f"{urls.DOWNLOADS}/") or "rows" not in (
+                record := json.loads(data)) or not isinstance(record, dict):
+            continue
+        fields = {f["name"]: f for f in _resource(path.removesuffix(".json") + ".csv")["schema"]["fields"]}
+        for col in record["columns"]:
+            cells = [row["values"][col["id"]] for row in record["rows"]]
+            values = [c.get("value") if isinstance(c, dict) else c for c in cells]
+            ranges = any(isinstance(c, dict) and ("min" in c or "max" in c) for c in cells)
+            if col.get("type", "number") != "number" or ranges or all(v is None for v in values):
+                continue
+            unit = f" [{col['unit']}]" if col.get("unit") else ""
+            expected = "integer" if all(isinstance(v, int) for v in values if v is not None) else "number"
+            assert fields[f"{col['title']}{unit}"]["type"] == expected, (path, col["id"])
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("path", sorted(p for p in ALL if p.endswith(".csv")))
+def test_pandas_reads_every_csv_with_the_descriptor_types(path: str) -> None:
+    frame = _typed_frame(path)
+    rows = list(csv.reader(io.StringIO(ALL[path].decode("utf-8"))))
+    assert list(frame.columns) == rows[0]
+    for f in _resource(path)["schema"]["fields"]:
+        column = rows[0].index(f["name"])
+        read = [None if pd.isna(v) else v for v in frame[f["name"]].tolist()]
+        assert read == [_cast(row[column], f) for row in rows[1:]], (path, f["name"])
+
+
+def test_nummer_is_text_in_the_descriptor_the_files_and_the_guide() -> None:
+    field = next(f for f in _resource(COMMITMENTS.csv_path)["schema"]["fields"] if f["name"] == "nummer")
+    assert field["type"] == "string" and "1.10" in field["description"]
+    frame = _typed_frame(COMMITMENTS.csv_path)
+    assert frame["nummer"].dropna().map(type).eq(str).all()
+    records = json.loads(FILES[COMMITMENTS.json_path])
+    assert all(r["nummer"] is None or isinstance(r["nummer"], str) for r in records)
+
+
+def test_document_kind_in_dutch_beside_its_code() -> None:
+    frame = _frame(DOCUMENTS.csv_path)
+    assert frame["soort_code"].tolist() == [d.kind for d in CORPUS.documents]
+    assert not set(frame["soort"]) & {"framework", "yearly", "multi-year"}
+    assert set(frame["soort"]) <= {"kaderafspraken", "jaarafspraken", "meerjarige prestatieafspraken"}
+    fields = {f["name"]: f for f in _resource(DOCUMENTS.csv_path)["schema"]["fields"]}
+    assert "yearly" in fields["soort_code"]["description"] and "jaarafspraken" in fields["soort"]["description"]
+
+
+def test_page_addresses_are_absolute_with_the_site_address() -> None:
+    files = export_register(CORPUS, DOWNLOADS, site_url="https://example.org/pa/")
+    commitments = pd.read_csv(io.BytesIO(files[COMMITMENTS.csv_path]), dtype=str, keep_default_na=False)
+    relative = _frame(COMMITMENTS.csv_path)["permalink"].tolist()
+    assert commitments["permalink"].tolist() == ["https://example.org/pa/" + p for p in relative]
+    for resource in REGISTER[1:]:
+        frame = pd.read_csv(io.BytesIO(files[resource.csv_path]), dtype=str, keep_default_na=False)
+        assert frame["pagina"].str.startswith("https://example.org/pa/").all(), resource.name
+    assert all(r["permalink"].startswith("https://example.org/pa/")
+               for r in json.loads(files[COMMITMENTS.json_path]))
+
+
+def _sheet_rows(book: bytes, sheet: str) -> list[list[object]]:
+    wb = openpyxl.load_workbook(io.BytesIO(book))
+    return [list(row) for row in wb[sheet].iter_rows(values_only=True)]
+
+
+def _as_in_sheet(value: str, f: dict[str, Any]) -> object:
+    if value == "":
+        return None
+    if f["type"] in ("integer", "number"):
+        return _cast(value, f)
+    return value[1:] if value.startswith(("'=", "'+", "'-", "'@")) else value
+
+
+def test_spreadsheets_hold_what_the_csvs_hold() -> None:
+    books = {p: data for p, data in FILES.items() if p.endswith(".xlsx")}
+    sheets = 0
+    register = books.pop(REGISTER_XLSX)
+    for resource in REGISTER:
+        fields = _resource(resource.csv_path)["schema"]["fields"]
+        rows = list(csv.reader(io.StringIO(FILES[resource.csv_path].decode("utf-8"))))
+        assert _sheet_rows(register, resource.name) == [
+            rows[0], *([_as_in_sheet(v, f) for v, f in zip(row, fields, strict=True)] for row in rows[1:])]
+        sheets += 1
+    for doc in CORPUS.documents:
+        tables = [r for r in PACKAGE["resources"] if r["path"].startswith(f"{doc.municipality}/{doc.slug}/")]
+        if not tables:
+            assert urls.document_tables_xlsx(doc) not in books
+            continue
+        book = books.pop(urls.document_tables_xlsx(doc))
+        for resource in tables:
+            fields = resource["schema"]["fields"]
+            rows = list(csv.reader(io.StringIO(ALL[f"{urls.DOWNLOADS}/{resource['path']}"].decode("utf-8"))))
+            sheet = resource["name"].removeprefix(f"{doc.municipality}-{doc.slug}-")[:31]
+            assert _sheet_rows(book, sheet) == [rows[0], *(
+                [_as_in_sheet(v, f) for v, f in zip(row, fields, strict=True)] for row in rows[1:])]
+            sheets += 1
+    assert sheets > len(REGISTER)
+    assert export_register(CORPUS, DOWNLOADS)[REGISTER_XLSX] == register  # the same bytes every build
+
+
+def test_spreadsheet_text_is_never_a_formula() -> None:
+    data = "tekst,getal\n'=HYPERLINK(\"http://x\"),3\n'@SUM(A1),-2\nja\u0007,\n".encode()
+    book = workbook([("t", data, ["string", "integer"])])
+    wb = openpyxl.load_workbook(io.BytesIO(book))
+    cells = list(wb["t"].iter_rows(min_row=2))
+    assert [(c[0].value, c[0].data_type) for c in cells] == [
+        ('=HYPERLINK("http://x")', "s"), ("@SUM(A1)", "s"), ("ja", "s")]
+    assert [c[1].value for c in cells] == [3, -2, None]
+
+
+def test_comparison_pages_are_absolute_with_the_site_address() -> None:
+    if not CORPUS.comparables:
+        pytest.skip("no comparisons in data/")
+    relative, absolute = export_comparisons(CORPUS), export_comparisons(CORPUS, "https://example.org/pa")
+    for path in relative:
+        if path.endswith(".json"):
+            before, after = json.loads(relative[path])["values"], json.loads(absolute[path])["values"]
+            assert [f"https://example.org/pa/{v['pagina']}" for v in before] == [v["pagina"] for v in after]
+
+
+def test_yes_and_no_are_dutch_in_every_csv() -> None:
+    for path, data in ALL.items():
+        if path.endswith(".csv"):
+            cells = {cell for row in csv.reader(io.StringIO(data.decode("utf-8"))) for cell in row}
+            assert not cells & {"True", "False"}, path

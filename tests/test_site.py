@@ -112,6 +112,8 @@ def test_downloads_hold_exactly_the_numbers_of_the_data(built_site: Path, doc: m
     import csv
     import json
 
+    from generator.export import with_labels
+
     for chapter in m.iter_chapters(doc.chapters):
         for table in chapter.tables:
             record = json.loads((built_site / urls.table_download(doc, table, "json")).read_text("utf-8"))
@@ -120,7 +122,8 @@ def test_downloads_hold_exactly_the_numbers_of_the_data(built_site: Path, doc: m
                 for column, cell in zip(table.columns, row.values, strict=True):
                     expected = cell.model_dump(mode="json", exclude_none=True,
                                                exclude_defaults=True) if isinstance(cell, m.Cell) else cell
-                    assert saved["values"][column.id] == expected
+                    # With the Dutch label beside each provenance code (export.with_labels).
+                    assert saved["values"][column.id] == with_labels(expected)
             assert record["source"].startswith(doc.source.title)
             rows = list(csv.reader((built_site / urls.table_download(doc, table, "csv"))
                                    .read_text("utf-8").splitlines()))
@@ -129,7 +132,7 @@ def test_downloads_hold_exactly_the_numbers_of_the_data(built_site: Path, doc: m
             for indicator in goal.indicators:
                 record = json.loads((built_site / urls.indicator_download(doc, indicator, "json"))
                                     .read_text("utf-8"))
-                assert record["points"] == [p.model_dump(mode="json", exclude_none=True)
+                assert record["points"] == [with_labels(p.model_dump(mode="json", exclude_none=True))
                                             for p in indicator.points]
 
 

@@ -55,3 +55,46 @@ def test_positions_of_a_fast_read_file_come_from_the_careful_reading() -> None:
     assert source is not None and not found
     assert source.place(("a", "b", 1)) == (2, 10)
     assert source.raw == {("a", "b", 0): "1"}
+
+
+@pytest.mark.parametrize("text", [
+    'a: "Tyn\\x7faarlo"\n', 'a: "\\u202e"\n', 'a: "\\0"\n', 'a: "x\\Ly"\n', 'a: "\\uFFFE"\n',
+    '"k\\e": 1\n', "a: " + "x" * (sources.MAX_STRING + 1) + "\n",
+])
+def test_fast_reading_leaves_escaped_characters_and_long_strings_to_the_careful_reading(
+        text: str) -> None:
+    assert sources.fast_load(text) is sources._UNSURE
+    assert sources.load_text(text, "x.yaml")[1]  # and the careful reading refuses it
+
+
+def test_every_string_is_checked_for_characters_also_in_a_field_the_model_does_not_know(
+        tmp_path: Path) -> None:
+    """The check is on the file, not on the model's fields: a field added tomorrow is
+    covered. Lines and columns are an editor's: U+2028 does not start a line."""
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 1\nnew_field: [ok, \"Prestatie\u2028afspraken\"]\nb: {c: \"x\u202ey\u200b\"}\n",
+                    encoding="utf-8")
+    source, found = sources.load_source(path, "x.yaml")
+    assert source is None
+    assert [str(d) for d in found] == [
+        "x.yaml:2:27: new_field[1]: the character U+2028 LINE SEPARATOR (a line break to YAML, "
+        "but not to editors and browsers) is not allowed in data files; remove it",
+        "x.yaml:3:10: b.c: the character U+202E RIGHT-TO-LEFT OVERRIDE (a bidirectional control: "
+        "it changes the order in which text is shown) is not allowed in data files; remove it",
+        "x.yaml:3:12: b.c: the character U+200B ZERO WIDTH SPACE (an invisible character) is not "
+        "allowed in data files; remove it"]
+
+
+@pytest.mark.parametrize(("char", "name"), [
+    ("\x00", "U+0000 NULL (a control character)"), ("\x1b", "U+001B ESCAPE (a control character)"),
+    ("\x7f", "U+007F DELETE (a control character)"), ("\x85", "U+0085 NEXT LINE (a control character)"),
+    ("\ufdd0", "U+FDD0 NONCHARACTER (not a character for text)"),
+    ("\U0010ffff", "U+10FFFF NONCHARACTER (not a character for text)"),
+    ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE (a bidirectional control: it changes the order in "
+               "which text is shown)"),
+    ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE (an invisible character)"),
+    ("\u2065", "U+2065 UNASSIGNED (an invisible character)"),
+])
+def test_a_forbidden_character_is_named(char: str, name: str) -> None:
+    assert sources._FORBIDDEN.fullmatch(char)
+    assert sources.describe_character(char) == name

@@ -78,7 +78,7 @@ def test_mistake_gives_located_message(corpus_dir: Path, old: str, new: str, exp
     cache_dir = corpus_dir.parent / "build" / "cache" if cached else None
     if cache_dir:
         load_corpus(corpus_dir, corpus_dir.parent, cache_dir)  # every file in the cache
-        assert (cache_dir / "sources.pickle").is_file()
+        assert (cache_dir / "sources.json").is_file()
     edit(corpus_dir, old, new)
     assert problems(corpus_dir, cache_dir) == [expected]
     if cache_dir:
@@ -109,10 +109,49 @@ def test_cache_of_other_code_or_damaged_is_not_used(corpus_dir: Path,
     monkeypatch.setattr(cache, "_version", "other code")
     assert cache.SourceCache(cache_dir).old == {}
     monkeypatch.undo()
-    (cache_dir / "sources.pickle").write_bytes(b"damaged")
+    (cache_dir / "sources.json").write_bytes(b"damaged")
     assert cache.SourceCache(cache_dir).old == {}
     assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
     assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+
+
+def test_cache_holds_only_data_and_ignores_foreign_entries(corpus_dir: Path) -> None:
+    """The cache is JSON (build/ may come from another run: loading it must not run
+    code, as a pickle's can); an entry this code did not write is ignored, and the
+    file behind it is read again."""
+    import json
+
+    from generator import cache
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    stored = json.loads((cache_dir / "sources.json").read_text(encoding="utf-8"))
+    entries = stored["entries"]
+    assert len(entries) == len(list(corpus_dir.rglob("*.yaml")))
+    foreign = [{"data": {}, "dates": [["nowhere", 3]], "refs": []},  # a date path that is not
+               {"data": {"a": "2023-02-30"}, "dates": [["a"]], "refs": []},  # no date
+               {"data": {}, "dates": [], "refs": [[["x"], "y", "function"]]},
+               "__import__('os')", None, [1, 2], {"data": 5, "dates": [], "refs": []}]
+    for key, bad in zip(entries, foreign, strict=False):
+        entries[key] = bad
+    (cache_dir / "sources.json").write_text(json.dumps(stored), encoding="utf-8")
+    assert len(cache.SourceCache(cache_dir).old) == len(entries) - len(foreign)
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert len(cache.SourceCache(cache_dir).old) == len(entries)  # written afresh
+
+
+def test_cache_that_cannot_be_written_is_skipped_with_one_warning(
+        corpus_dir: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cache
+
+    monkeypatch.setattr(cache, "_warned", False)
+    (corpus_dir.parent / "build").mkdir()
+    (corpus_dir.parent / "build" / "cache").write_text("a file where the cache belongs\n")
+    fresh = load_corpus(corpus_dir, corpus_dir.parent)
+    for _ in range(2):
+        assert load_corpus(corpus_dir, corpus_dir.parent, corpus_dir.parent / "build" / "cache") == fresh
+    warnings = [r.getMessage() for r in caplog.records if "cache" in r.getMessage()]
+    assert len(warnings) == 1 and "build/cache/sources.json cannot be written" in warnings[0]
 
 
 def test_all_problems_reported_at_once(corpus_dir: Path) -> None:

@@ -325,10 +325,15 @@ def test_a_month_or_a_year_without_date_note_is_refused_on_each_record(corpus_di
         "the day)"]
 
 
+FORMS = 'expected a date written YYYY-MM-DD (e.g. 2023-07-01), a month ("2023-07") or a year (2023)'
+
+
 @pytest.mark.parametrize(("date", "expected"), [
-    ('"2023-13"', "expected a day (2023-07-01), a month (\"2023-07\") or a year (2023) (got '2023-13')"),
-    ("juli 2023", "expected a day (2023-07-01), a month (\"2023-07\") or a year (2023) (got 'juli 2023')"),
-    ("20230", "the year is not between 1900 and 2100 (got 20230)"),
+    ('"2023-13"', f"{FORMS} (got '2023-13')"),
+    ("juli 2023", f"{FORMS} (got 'juli 2023')"),
+    ("20230", f"{FORMS}; a year is between 1900 and 2100 (got 20230)"),
+    ('"2023-07-01"', "write the date without quotes: 2023-07-01 (got '2023-07-01')"),
+    ('"2023"', "write the year without quotes: 2023 (got '2023')"),
 ])
 def test_a_merger_date_in_another_form_is_refused(corpus_dir: Path, date: str, expected: str) -> None:
     edit(corpus_dir, SUCC_OOST, f"successor: {{id: woonborg, date: {date}, event: fusie}}", file=ORGS_FILE)
