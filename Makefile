@@ -1,6 +1,10 @@
 # Two commands for a fresh machine with Python 3.11 (see README.md):
-#   make site   create .venv if needed, install the pinned dependencies, build site/
+#   make site   create .venv if needed, install what the site needs, build site/
 #   make test   the whole test suite (model, generator, full build, browser)
+# `make site` installs only what the build needs (requirements.lock, npm's dependencies), so a
+# first run does not wait for the test tools; `make test` adds them
+# (requirements-test.lock, the npm devDependencies). Each install has its stamp file,
+# so `make test` after `make site` installs only the rest.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,25 +12,45 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test test-fast check serve schema clean
 
+# --no-compile: pip would byte-compile every module of every package (plotly alone has
+# thousands), the larger part of the install's time; Python compiles the modules a
+# command imports when it first imports them. The commands run from this directory
+# (`python -m generator`), so the site needs no install of the project itself.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP_INSTALL) -r requirements.lock
+	touch $@
+
+# The test tools on top (requirements-test.lock starts with -r requirements.lock), and
+# the project itself (editable): tests build copies of the project in other directories,
+# whose hook imports `generator`.
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements-test.lock
+	$(PIP_INSTALL) -r requirements-test.lock
+	$(PIP_INSTALL) --no-deps -e .
 	touch $@
 
 # Front-end files the site serves itself (plotly.js) and the font the link-preview
-# images are drawn with, pinned in package-lock.json.
+# images are drawn with, pinned in package-lock.json; without the devDependencies,
+# which only the tests use (vnu.jar, axe-core).
+NPM_CI := npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 node_modules/.installed: package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(NPM_CI) --omit=dev
 	touch $@
+
+# Everything in package-lock.json. npm ci starts from an empty node_modules, which
+# removes both stamps; the full install is also the site's.
+node_modules/.installed-test: package.json package-lock.json
+	$(NPM_CI)
+	touch node_modules/.installed $@
 
 site: $(VENV)/.installed node_modules/.installed
 	$(PY) -m generator build
 
-test: $(VENV)/.installed node_modules/.installed
+test: $(VENV)/.installed-test node_modules/.installed-test
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.installed node_modules/.installed
+test-fast: $(VENV)/.installed-test node_modules/.installed-test
 	$(PY) -m pytest -m "not slow and not browser"
 
 check: $(VENV)/.installed

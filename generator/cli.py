@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
             print(f"OK: {len(corpus.documents)} documents, {len(corpus.organisations)} "
                   f"organisations, {len(corpus.themes)} themes")
+            for note in corpus.notes:  # what the data cannot decide; not a problem
+                print(f"note: {note}")
         elif args.command == "generate":
             generated = generate(settings, waiting=say)
             print(f"generated {len(generated.files)} files into {settings.docs_dir} "

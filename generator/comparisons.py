@@ -16,7 +16,7 @@ from typing import Any
 from . import model as m
 from .charts import YEAR
 from .evidence import Provenance, provenance_text
-from .records import parties_mark
+from .records import chapters_of_groups, parties_mark
 
 PathKey = tuple[str | int, ...]
 FILE = "comparisons.yaml"  # optional, like redirects.yaml
@@ -187,6 +187,7 @@ def collect(documents: list[m.Document], labels: Callable[[m.Document, Any], tup
     scope of its figure)."""
     found: dict[str, list[Value]] = {}
     for doc in documents:
+        group_chapters = chapters_of_groups(doc)
         for mark, thing in marks(doc):
             ref = mark.ref
             add = found.setdefault(ref.id, []).append
@@ -199,12 +200,13 @@ def collect(documents: list[m.Document], labels: Callable[[m.Document, Any], tup
                               where, anchor))
             elif mark.kind == "figure":
                 commitment, figure, group = thing
+                chapters = group_chapters.get(id(group), ())
                 where, anchor = labels(doc, commitment)
                 add(Value(doc, ref.year or mark.default_year or 0, responsible(commitment, group),
                           figure.value, None, None,
                           "afgesproken", figure.uncertain,
                           # who carries it, if the editors inferred that (records.parties_mark)
-                          _notes(ref.note, _provenance(parties_mark(commitment, group))),
+                          _notes(ref.note, _provenance(parties_mark(commitment, group, chapters))),
                           figure.decimals, where, anchor))
             else:
                 table, i = thing

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from . import model as m
 
 # Evidence is what the signed document prints: a commitment text the editors derived
-# or inferred, and actors they inferred, never count (evidence.py). A repaired text
-# (an OCR slip put right) is still the printed text.
-EDITORIAL = frozenset({"derived", "inferred"})
+# or inferred, or took from another publication (secondary), and actors they
+# inferred, never count (evidence.py). A repaired text (an OCR slip put right) is
+# still the printed text.
+EDITORIAL = frozenset({"derived", "inferred", "secondary"})
 
 _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
            "november|december")

@@ -1,8 +1,9 @@
 # Evidence and provenance: where a statement stands in the signed document (a
 # printed page, secondary sources) and what the editors did to it (repaired,
-# derived, inferred). Model types and the Dutch wording of the markers; model.py
-# uses the types, validate.py checks the pages, formatting.py (filters) and
-# export.py show them. Imports only fields.py of the package: model.py imports this.
+# derived, inferred) or where else they took it from (secondary). Model types and
+# the Dutch wording of the markers; model.py uses the types, validate.py checks the
+# pages, formatting.py (filters) and export.py show them. Imports only fields.py of
+# the package: model.py imports this.
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -15,12 +16,17 @@ from .fields import Date, Line, Note, Url
 Page = Annotated[StrictInt, Field(ge=1)]
 
 ProvenanceKind = Literal["repaired", "derived", "inferred"]
+# A text (of a commitment, context block, box or goal) may also come from another
+# publication than the signed document, such as a press release; values and readings
+# (numbers, parties, dates) may not: they are the document's or the editors'.
+TextProvenanceKind = Literal["repaired", "derived", "inferred", "secondary"]
 
 # The marker readers see; never wording that presents an editorial act as signed text.
 PROVENANCE_LABELS: dict[str, str] = {
     "repaired": "bewerkt door de redactie",
     "derived": "afgeleid",
     "inferred": "afgeleid (niet in de bron)",
+    "secondary": "uit een andere publicatie",
 }
 
 
@@ -38,6 +44,14 @@ class Provenance(_Model):
 
     kind: ProvenanceKind
     note: Note
+
+
+class TextProvenance(Provenance):
+    """A text's mark: the kinds above, or secondary: not in the signed document but
+    taken from another publication about it (a press release, a council letter),
+    which the note names and the document lists under `sources`."""
+
+    kind: TextProvenanceKind  # type: ignore[assignment]
 
 
 class SecondarySource(_Model):

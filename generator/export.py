@@ -21,7 +21,7 @@ DOCUMENT_KIND_LABELS = {"framework": "kaderafspraken", "yearly": "jaarafspraken"
 
 def with_labels(record: Any) -> Any:
     """The JSON for readers: beside each English code of the data format (a document's
-    `kind`, a provenance's `kind`: repaired, derived, inferred) its Dutch label as
+    `kind`, a provenance's `kind`: repaired, derived, inferred, secondary) its Dutch label as
     `kind_label`; the code stays, for scripts."""
     if isinstance(record, list):
         for item in record:

@@ -122,10 +122,15 @@ def point_text(point: m.Point, indicator: m.Indicator) -> str:
     return f"minimaal {low}" if low else f"maximaal {high}"
 
 
-def date_nl(value: dt.date | None) -> str:
-    """2022-12-08 -> '8 december 2022'."""
+def date_nl(value: dt.date | int | str | None) -> str:
+    """2022-12-08 -> '8 december 2022'; a date the source gives only to the month or
+    the year (model.EventDate): "2023-07" -> 'juli 2023', 2023 -> '2023'."""
     if value is None:
         return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return f"{MONTHS[int(value[5:7]) - 1]} {value[:4]}"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 

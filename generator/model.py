@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -21,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from .evidence import Page, Provenance, SecondarySource
+from .evidence import Page, Provenance, SecondarySource, TextProvenance
 from .fields import MAX_ID, MAX_URL, CellText, Date, Line, Note, Text, Url
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -66,21 +67,70 @@ OrganisationKind = Literal["gemeente", "woningcorporatie", "huurdersorganisatie"
 
 SuccessionEvent = Literal["fusie", "naamswijziging"]
 
+# When a merger or rename took effect, as precisely as a source gives it: a day
+# (2023-07-01), a month ("2023-07") or only a year (2023). A month or a year is the
+# whole interval it names: checks against it (validate.py) report only what holds for
+# every day in it.
+YEAR_MONTH_PATTERN = r"^\d{4}-(?:0[1-9]|1[0-2])$"
+EVENT_DATE_FORMS = 'a date written YYYY-MM-DD (e.g. 2023-07-01), a month ("2023-07") or a year (2023)'
 
-class Predecessor(Model):
+
+def _event_date(value: object) -> object:
+    """A day, a month or a year, each in one form (a quoted day or year is refused, as
+    Date refuses quoted text, rather than converted); anything else gets one message
+    naming the three forms."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(?:-\d{2}-\d{2})?", value):
+        raise ValueError(f"write the {'year' if len(value) == 4 else 'date'} without quotes: {value}")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not YEARS[0] <= value <= YEARS[1]:  # a Unix time, or a typing slip
+            raise ValueError(f"expected {EVENT_DATE_FORMS}; a year is between {YEARS[0]} and {YEARS[1]}")
+        return value
+    if isinstance(value, str) and re.fullmatch(YEAR_MONTH_PATTERN, value):
+        if not YEARS[0] <= int(value[:4]) <= YEARS[1]:
+            raise ValueError(f"the year is not between {YEARS[0]} and {YEARS[1]}")
+        return value
+    raise ValueError(f"expected {EVENT_DATE_FORMS}")
+
+
+EventDate = Annotated[
+    dt.date | Year | Annotated[StrictStr, Field(pattern=YEAR_MONTH_PATTERN)],
+    BeforeValidator(_event_date)]
+
+
+def date_span(value: dt.date | int | str) -> tuple[dt.date, dt.date]:
+    """The first and last day an EventDate may be: the day itself, or every day of
+    the month or year it names."""
+    if isinstance(value, dt.date):
+        return value, value
+    if isinstance(value, int):
+        return dt.date(value, 1, 1), dt.date(value, 12, 31)
+    year, month = int(value[:4]), int(value[5:7])
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), following - dt.timedelta(days=1)
+
+
+class _Succession(Model):
+    id: Ref
+    date: EventDate
+    event: SuccessionEvent = "fusie"
+    # Where the date comes from; required for a month or a year (validate.py), so a
+    # reader learns why the day is not given.
+    date_note: Note | None = None
+
+    @property
+    def first_day(self) -> dt.date:
+        """The earliest day the date may mean: orders a history with partial dates."""
+        return date_span(self.date)[0]
+
+
+class Predecessor(_Succession):
     """An organisation that merged into this one, or this one's earlier name."""
 
-    id: Ref
-    date: Date  # the day of the merger or rename
-    event: SuccessionEvent = "fusie"
 
-
-class Successor(Model):
+class Successor(_Succession):
     """The organisation this one merged into or was renamed to."""
-
-    id: Ref
-    date: Date
-    event: SuccessionEvent = "fusie"
 
 
 class Organisation(Model):
@@ -299,7 +349,7 @@ class Goal(Model):
     text: Text
     indicators: list[Indicator] = _EMPTY_LIST
     page: Page | None = None  # the source page (evidence.py)
-    provenance: Provenance | None = None  # the text is not as printed
+    provenance: TextProvenance | None = None  # the text is not as printed
 
 
 # --- commitments ------------------------------------------------------------
@@ -366,7 +416,7 @@ class Commitment(Model):
     status: list[StatusEntry] = []
     continues: Continues | None = None  # the earlier commitment this one continues
     page: Page | None = None  # the source page (evidence.py)
-    provenance: Provenance | None = None  # the text is not as printed
+    provenance: TextProvenance | None = None  # the text is not as printed
     # The due date is not printed as such ("In Q1 ..." read as Q1 2024): derived.
     due_provenance: Provenance | None = None
     # The goals it serves are the editors' reading: the source prints no such link.
@@ -427,13 +477,13 @@ class Context(Model):
     kind: ContextKind = "tekst"
     title: Line | None = None  # the printed heading; defaults to the kind's name
     text: Text
-    provenance: Provenance | None = None  # the text is not as printed
+    provenance: TextProvenance | None = None  # the text is not as printed
 
 
 class Box(Model):
     title: Line
     text: Text
-    provenance: Provenance | None = None  # title or text not as printed
+    provenance: TextProvenance | None = None  # title or text not as printed
 
 
 class Chapter(Model):
@@ -444,6 +494,9 @@ class Chapter(Model):
     note: Note | None = None  # a transcription note, shown to readers under the heading
     # --- issue 11a: a party bound by some chapters only
     parties: list[Ref] | None = None  # the parties this chapter binds (default: the document's)
+    # The list of parties it binds is the editors' reading (the source does not print it
+    # so): shown with "Dit hoofdstuk bindt alleen", carried by the records (records.py).
+    parties_provenance: Provenance | None = None
     context: list[Context] = _EMPTY_LIST
     boxes: list[Box] = _EMPTY_LIST
     goals: list[Goal] = _EMPTY_LIST

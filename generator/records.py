@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -73,10 +73,30 @@ def responsible(c: m.Commitment, group: m.Group) -> list[str]:
     return c.parties or group.actors
 
 
-def parties_mark(c: m.Commitment, group: m.Group) -> Provenance | None:
+def parties_mark(c: m.Commitment, group: m.Group, chapters: Sequence[m.Chapter] = ()
+                 ) -> Provenance | None:
     """The mark of who is responsible: the commitment's own, else, when it takes its
-    group's actors, the mark of those (a list the source does not print so)."""
-    return _mark(c, "parties_provenance") or (None if c.parties else group.actors_provenance)
+    group's actors, the mark of those (a list the source does not print so), else, when
+    those actors are the parties its chapter binds, the mark of that chapter's list.
+    `chapters`: the chapters the group stands in, outermost first."""
+    if c.parties:
+        return _mark(c, "parties_provenance")
+    return group.actors_provenance or chapter_parties_mark(chapters, group)
+
+
+def chapter_parties_mark(chapters: Sequence[m.Chapter], group: m.Group) -> Provenance | None:
+    """The mark of the parties the nearest chapter with `parties` binds, when the group
+    acts as exactly those parties: its list of who acts is then the chapter's. A group
+    that names fewer acts as the group says, whatever the chapter's list rests on."""
+    for chapter in reversed(chapters):
+        if chapter.parties is not None:
+            return chapter.parties_provenance if set(group.actors) == set(chapter.parties) else None
+    return None
+
+
+def chapters_of_groups(doc: m.Document) -> dict[int, tuple[m.Chapter, ...]]:
+    """id(group) -> the chapters it stands in, outermost first (for parties_mark)."""
+    return {id(group): chapters for chapters, _, group in _walk(doc.chapters, (), None)}
 
 
 def chapter_label(chapter: m.Chapter) -> str:
@@ -217,7 +237,8 @@ def document_records(doc: m.Document, municipality: str, cited_as: str | None = 
     # First every commitment's place and label, then the records: a label that occurs
     # twice in the document (a number printed twice under one heading) is told apart
     # by its place, so no two commitments cite alike.
-    places: list[tuple[m.Commitment, m.Group, str, str | None, str, Provenance | None]] = []
+    places: list[tuple[m.Commitment, m.Group, tuple[m.Chapter, ...], str, str | None, str,
+                       Provenance | None]] = []
     unnumbered: dict[int, int] = {}  # bullets counted per heading
     for chapters, theme, group in _walk(doc.chapters, (), None):
         segments = [s for s in (_chapter_segment(ch) for ch in chapters) if s]
@@ -237,10 +258,11 @@ def document_records(doc: m.Document, municipality: str, cited_as: str | None = 
             else:
                 unnumbered[container] = unnumbered.get(container, 0) + 1
                 own = f"{_ordinal(unnumbered[container])} afspraak (zonder nummer)"
-            places.append((c, group, path, theme, ", ".join([*segments, own]), heading_mark))
+            places.append((c, group, chapters, path, theme, ", ".join([*segments, own]),
+                           heading_mark))
     seen: dict[str, int] = {}
     out: list[CommitmentRecord] = []
-    for c, group, path, theme, label, heading_mark in places:
+    for c, group, chapters, path, theme, label, heading_mark in places:
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label = f"{label} ({_ordinal(seen[label])} keer)"
@@ -250,7 +272,7 @@ def document_records(doc: m.Document, municipality: str, cited_as: str | None = 
             chapter_path=path,
             heading=commitment_label(c),
             text=Marked(c.text, c.provenance),
-            parties=Marked(tuple(dict.fromkeys(responsible(c, group))), parties_mark(c, group)),
+            parties=Marked(tuple(dict.fromkeys(responsible(c, group))), parties_mark(c, group, chapters)),
             due=Marked(c.due, _mark(c, "due_provenance")),
             citation=Citation(municipality, cited_as or doc.title, doc.source.publisher,
                               Marked(label, heading_mark), signed, year,

@@ -32,6 +32,9 @@ FIELD_HELP = {
     # Evidence and provenance (issue 11, generator/evidence.py).
     "Provenance.kind": "repaired (a reading error of the PDF put right), derived (computed or "
                        "rebuilt from what is printed) or inferred (not printed: the editors' reading).",
+    "TextProvenance.kind": "repaired, derived or inferred (as on any value), or secondary: the text is "
+                           "not in the signed document but taken from another publication (a press "
+                           "release) that the note names and the document lists under 'sources'.",
     "SecondarySource.title": "Title of the other source, e.g. a council letter or press release.",
     "SecondarySource.kind": "What it is, e.g. raadsbrief or persbericht (optional).",
     "SecondarySource.date": "Its date, YYYY-MM-DD (optional).",
@@ -44,7 +47,14 @@ FIELD_HELP = {
     "Predecessor.id": "Id of the earlier organisation in organisations.yaml.",
     "Predecessor.event": "fusie (merger, the default) or naamswijziging (rename).",
     "Successor.id": "Id of the later organisation in organisations.yaml.",
-    "Successor.date": "The day of the merger or rename (YYYY-MM-DD).",
+    "Successor.date": "When the merger or rename took effect: a day (2023-07-01), or, when the source "
+                      "gives no day, a month (\"2023-07\") or a year (2023).",
+    "Predecessor.date": "When the merger or rename took effect: a day (2023-07-01), or, when the "
+                        "source gives no day, a month (\"2023-07\") or a year (2023).",
+    "Successor.date_note": "Where the date comes from; required for a month or a year. The same "
+                           "on both records of the event.",
+    "Predecessor.date_note": "Where the date comes from; required for a month or a year. The same "
+                             "on both records of the event.",
     "Successor.event": "fusie (merger, the default) or naamswijziging (rename).",
     "StatusEntry.source": "Where the status is reported: {title, url} of a monitoring report or "
                           "council letter.",

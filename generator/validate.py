@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+import itertools
+import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +22,7 @@ from . import comparisons, fields, sourcetext, urls
 from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
+from .evidence import TextProvenance
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
 from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
 
@@ -46,6 +49,10 @@ class Corpus:
     # document ref -> its source text (data/<municipality>/<slug>.source.txt), for the
     # documents checked against one; the others say on their page they were not.
     source_texts: dict[str, str] = field(default_factory=dict)
+    # What `check` cannot decide from the data but a maintainer may want to look at
+    # (a party named in a document signed in the month or year its merger took
+    # effect): printed, never a reason to refuse the data.
+    notes: list[Diagnostic] = field(default_factory=list)
 
     # Lookups by dict, built once: planning asks these for every page, and a
     # scan of all documents per page is quadratic at national size.
@@ -169,11 +176,12 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         problems += check_municipality_organisations(registries["municipalities"][1],
                                                      municipalities, organisations)
         problems += check_parties(documents, municipalities, organisations)
+    notes: list[Diagnostic] = []
     problems += check_across_time(
         documents, municipalities if "municipalities" in registries else None,
         # Successors that contradict each other would only repeat as party problems.
         organisations if "organisations" in registries and not history_problems else None,
-        build_date())
+        build_date(), notes)
     if "municipalities" in registries:
         problems += check_municipality_mergers(registries["municipalities"][1], municipalities)
     # Lasting links (issue 12d): the optional data/redirects.yaml.
@@ -204,6 +212,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         redirects=redirects,
         comparables=comparables,
         source_texts=source_texts,
+        notes=sorted(set(notes)),
     )
 
 
@@ -426,6 +435,10 @@ def _message(loc: PathKey, errors: list[dict[str, Any]]) -> str:
         return f"expected {expected}, got {_show(value)}"
     if first["type"] in _EXPECTED:
         return f"expected {_EXPECTED[first['type']]}, got {_show(value)}"
+    if first["type"] == "literal_error" and value == "secondary" and loc[-1:] == ("kind",):
+        return ("'secondary' marks a text taken from another publication (on a commitment, "
+                "a context block, a box or a goal); what the editors did here is repaired, "
+                "derived or inferred")
     if first["type"] == "string_pattern_mismatch" and isinstance(value, str):
         pattern = first["ctx"]["pattern"]
         if pattern in (fields.LINE_PATTERN, fields.TEXT_PATTERN) and not value.strip():
@@ -600,6 +613,7 @@ def check_documents(documents: list[tuple[m.Document, Source]],
             _check_table(table, loc, report)
         _check_decimals(doc, report)
         _check_pages(doc, report)
+        _check_marks(doc, report)
 
     commitment_ids = {doc.ref: [c.id for _, c in _commitments(doc)] for doc in by_ref.values()}
     for doc, source in documents:
@@ -962,23 +976,29 @@ def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> l
             if other is None or other.id != org.id:
                 report(loc, f"'{pre.id}' is listed as a predecessor, but its own record names "
                        + (f"'{other.id}' as its successor" if other else "no successor")
-                       + f"; add to '{pre.id}': successor: {{id: {org.id}, date: {pre.date}, "
-                       f"event: {pre.event}}}")
+                       + f"; add to '{pre.id}': successor: {_succession_yaml(org.id, pre)}")
             elif (other.date, other.event) != (pre.date, pre.event):
-                report(loc, f"'{pre.id}' names '{org.id}' as successor on {other.date} "
+                report(loc, f"'{pre.id}' names '{org.id}' as successor {_on(other.date)} "
                        f"({other.event}), but here it is {pre.date} ({pre.event}); "
                        f"the two records must agree")
-            if org.successor and pre.date > org.successor.date:
+            elif other.date_note != pre.date_note:
+                report(loc, f"'{pre.id}' names '{org.id}' as successor with date_note "
+                       f"{_shown_note(other.date_note)}, but here it is {_shown_note(pre.date_note)}; "
+                       f"the two records must agree")
+            # Reported only when certain: a month or a year is every day in it.
+            if org.successor and m.date_span(pre.date)[0] > m.date_span(org.successor.date)[1]:
                 report((*here, "predecessors", j, "date"),
-                       f"the {pre.event} on {pre.date} is after '{org.id}' itself went over "
-                       f"into '{org.successor.id}' on {org.successor.date}")
+                       f"the {pre.event} {_on(pre.date)} is after '{org.id}' itself went over "
+                       f"into '{org.successor.id}' {_on(org.successor.date)}")
+            _partial_date_note(pre, (*here, "predecessors", j), report)
         succ = org.successor
+        if succ is not None:
+            _partial_date_note(succ, (*here, "successor"), report)
         if (succ is not None and exists(succ.id, (*here, "successor", "id"), org.id)
                 and not any(p.id == org.id for p in orgs[succ.id].predecessors)):
             report((*here, "successor", "id"),
                    f"'{succ.id}' does not list '{org.id}' among its predecessors; add to "
-                   f"'{succ.id}': predecessors: [{{id: {org.id}, date: {succ.date}, "
-                   f"event: {succ.event}}}]")
+                   f"'{succ.id}': predecessors: [{_succession_yaml(org.id, succ)}]")
         # A chain of successors that comes back to this organisation is a circle.
         chain = [org.id]
         step = succ
@@ -990,6 +1010,60 @@ def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> l
             report((*here, "successor", "id"),
                    "the successors run in a circle: " + " -> ".join([*chain, org.id]))
     return problems
+
+
+def _succession_yaml(other: str, event: m.Predecessor | m.Successor) -> str:
+    """The other side's record of a merger or rename, as a flow mapping to paste."""
+    date = f'"{event.date}"' if isinstance(event.date, str) else str(event.date)
+    note = f", date_note: {json.dumps(event.date_note, ensure_ascii=False)}" if event.date_note else ""
+    return f"{{id: {other}, date: {date}, event: {event.event}{note}}}"
+
+
+def _on(date: dt.date | int | str) -> str:
+    """'on 2023-07-01', or for a month or a year 'in 2023-07', 'in 2023'."""
+    return f"on {date}" if isinstance(date, dt.date) else f"in {date}"
+
+
+def _shown_note(note: str | None) -> str:
+    return "none" if note is None else repr(note)
+
+
+def _partial_date_note(event: m.Predecessor | m.Successor, loc: PathKey, report: Any) -> None:
+    """A month or a year says the source gives no day: the note says which source."""
+    if event.date_note is None and not isinstance(event.date, dt.date):
+        what = "the year" if isinstance(event.date, int) else "the month"
+        report((*loc, "date"), f"the date {event.date} gives only {what}: add date_note saying "
+               f"where it comes from (the source that gives {what} and not the day)")
+
+
+def _check_marks(doc: m.Document, report: Any) -> None:
+    """A chapter's parties_provenance marks its `parties`; a text marked secondary
+    names, in its note, a publication the document lists under `sources`, so a
+    reader can find where the text comes from."""
+    titles = [s.title.casefold() for s in doc.sources]
+    for loc, chapter in m.walk_chapters(doc.chapters, ("chapters",)):
+        if chapter.parties_provenance is not None and chapter.parties is None:
+            report((*loc, "parties_provenance"), "marks the chapter's 'parties', but the chapter "
+                   "has none; give 'parties' (the parties it binds) or remove the mark")
+        texts: Iterator[tuple[PathKey, TextProvenance | None]] = itertools.chain(
+            (((*loc, "context", i), b.provenance) for i, b in enumerate(chapter.context)),
+            (((*loc, "boxes", i), b.provenance) for i, b in enumerate(chapter.boxes)),
+            (((*loc, "goals", i), g.provenance) for i, g in enumerate(chapter.goals)),
+            (((*loc, "groups", g, "commitments", c), commitment.provenance)
+             for g, group in enumerate(chapter.groups)
+             for c, commitment in enumerate(group.commitments)))
+        for at, mark in texts:
+            if mark is None or mark.kind != "secondary":
+                continue
+            if not titles:
+                report((*at, "provenance", "note"), "a text marked 'secondary' comes from another "
+                       "publication: list it under the document's 'sources' (title, and where "
+                       "known kind, date, url) and name its title in this note")
+            elif not any(title in mark.note.casefold() for title in titles):
+                report((*at, "provenance", "note"), "a text marked 'secondary' names the "
+                       "publication it comes from: put the title of one of the document's "
+                       "'sources' in this note ("
+                       + ", ".join(f"'{s.title}'" for s in doc.sources) + ")")
 
 
 def _check_status_and_lineage(doc: m.Document, by_ref: dict[str, m.Document],
@@ -1056,17 +1130,20 @@ def _merged_into(municipalities: dict[str, m.Municipality]) -> dict[str, set[str
 def check_across_time(documents: list[tuple[m.Document, Source]],
                       municipalities: dict[str, m.Municipality] | None,
                       organisations: dict[str, m.Organisation] | None,
-                      today: dt.date) -> list[Diagnostic]:
+                      today: dt.date, notes: list[Diagnostic] | None = None) -> list[Diagnostic]:
     """No status reported after today; `continues` stays within the municipality (or
     the municipalities it was formed from); no party that had gone over into another
     organisation before the document was signed. A registry that failed to load
-    (None) is not checked against."""
+    (None) is not checked against. What cannot be decided (a merger dated to the month
+    or year of the signing) is added to `notes`."""
     problems: list[Diagnostic] = []
+    notes = notes if notes is not None else []
     formed_from = _merged_into(municipalities) if municipalities is not None else {}
     for doc, source in documents:
-        def report(loc: PathKey, message: str, source: Source = source) -> None:
+        def report(loc: PathKey, message: str, source: Source = source,
+                   into: list[Diagnostic] = problems) -> None:
             line, col = source.place(loc)
-            problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
+            into.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
         for loc, commitment in _commitments(doc):
             for k, entry in enumerate(commitment.status):
@@ -1086,7 +1163,8 @@ def check_across_time(documents: list[tuple[m.Document, Source]],
                        f"municipality; if '{doc.municipality}' was formed from '{other}', "
                        f"say so in data/municipalities.yaml (merged_from: [{other}])")
         if organisations is not None:
-            _check_merged_parties(doc, organisations, report)
+            _check_merged_parties(doc, organisations, report,
+                                  lambda loc, message, source=source: report(loc, message, source, notes))
     return problems
 
 
@@ -1109,11 +1187,14 @@ def _named_parties(doc: m.Document) -> Iterator[tuple[PathKey, str]]:
 
 
 def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisation],
-                          report: Any) -> None:
+                          report: Any, note: Any) -> None:
     # Signed on the day of the merger or later: the organisation no longer existed.
     # Without a signing date, a merger before the document's period began is reported
     # (one on its first day is not: agreements are often signed the December before),
-    # and the message says how to record a signing before the merger.
+    # and the message says how to record a signing before the merger. A merger dated
+    # to a month or a year is reported only when every day of it is on or before the
+    # signing; when the signing falls inside it, `check` cannot tell and says so in a
+    # note (the document naming the old organisation is itself a sign it came first).
     signed = doc.signing.date if doc.signing and doc.signing.date else None
     for loc, ref in _named_parties(doc):
         org = organisations.get(ref)
@@ -1121,12 +1202,17 @@ def _check_merged_parties(doc: m.Document, organisations: dict[str, m.Organisati
         if succ is None:
             continue
         went = "merged into" if succ.event == "fusie" else "was renamed to"
-        if signed is not None and succ.date <= signed:
+        first, last = m.date_span(succ.date)
+        if signed is not None and last <= signed:
             when = "the day" if succ.date == signed else "before"
-            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, {when} this document was "
+            report(loc, f"'{ref}' {went} '{succ.id}' {_on(succ.date)}, {when} this document was "
                    f"signed ({signed}); name its successor '{succ.id}' here")
-        elif signed is None and succ.date < dt.date(doc.period.start, 1, 1):
-            report(loc, f"'{ref}' {went} '{succ.id}' on {succ.date}, before this document's "
+        elif signed is not None and first <= signed:
+            note(loc, f"cannot tell whether '{ref}' still existed when this document was signed "
+                 f"({signed}): it {went} '{succ.id}' in {succ.date}, and the date names no day; "
+                 f"if the source gives the day, write it in data/organisations.yaml")
+        elif signed is None and last < dt.date(doc.period.start, 1, 1):
+            report(loc, f"'{ref}' {went} '{succ.id}' {_on(succ.date)}, before this document's "
                    f"period began ({doc.period.start}); name its successor '{succ.id}' here, "
                    f"or, if the document was signed before that day, give signing.date")
 

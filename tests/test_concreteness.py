@@ -76,6 +76,18 @@ def test_responsible() -> None:
     assert not names_responsible(plain, group(["corporatie-y"]), ["corporatie-y"])
 
 
+@pytest.mark.parametrize(("kind", "counts"), [
+    ("repaired", True),  # an OCR slip put right: still the printed text
+    ("derived", False), ("inferred", False),
+    ("secondary", False),  # from a press release: not the signed document's words
+])
+def test_a_text_counts_only_as_the_signed_document_prints_it(kind: str, counts: bool) -> None:
+    text = c("In 2024 bouwen we 120 woningen.",
+             provenance={"kind": kind, "note": "Persbericht 'Nieuwe afspraken', 12 december 2023"})
+    assert names_number(text) is counts
+    assert names_deadline(text) is counts
+
+
 def test_score_and_aspects() -> None:
     k = assess(c("In 2024 bouwen we 120 woningen."), group(["a"]), ["a", "b"])
     assert k.aspects() == (True, True, True) and k.score == 3

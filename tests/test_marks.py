@@ -310,3 +310,73 @@ def test_every_link_labelled_with_a_marked_text_carries_its_mark(site: Site) -> 
                         assert wanted in rest.split("; [", 1)[0], (path, r.id)
                     start = line.find(f"[{md(r.heading)}](", start + 1)
         assert found, r.id  # linked at least from its organisations' pages
+
+
+# --- the parties a chapter binds, as the editors read them ---------------------------
+
+CHAPTER_WHO = "De bron zegt alleen dat AH WOON 'hier niet aan meedoet' & <niet meer>."
+
+
+def _chapter_binds(data: Path) -> None:
+    """The 2024 document's first chapter binds the municipality and Woonborg only, a list
+    the editors inferred; its group acts as exactly those, a second group as Woonborg."""
+    path = data / "testdorp/prestatieafspraken-2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in [
+        ("    theme: betaalbaarheid\n",
+         "    theme: betaalbaarheid\n    parties: [gemeente-testdorp, woonborg]\n"
+         f"    parties_provenance: {{kind: inferred, note: \"{CHAPTER_WHO}\"}}\n"),
+        ("        actors: [gemeente-testdorp, woonborg, ah-woon]\n",
+         "        actors: [woonborg, gemeente-testdorp]\n"),
+        ("    tables:\n",
+         "      - actors: [woonborg]\n        commitments:\n          - id: afspraak-3\n"
+         "            text: Woonborg meldt de huurverhoging.\n    tables:\n"),
+    ]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_chapters_inferred_parties_mark_who_is_responsible_where_they_are_its_list(
+        tmp_path: Path) -> None:
+    data = tmp_path / "corpus"
+    import shutil
+
+    shutil.copytree(FIXTURE_CORPUS, data)
+    _chapter_binds(data)
+    site = _site(tmp_path / "site", data)
+    records = {r.id: r for r in site.records if r.doc.ref == "testdorp/prestatieafspraken-2024"}
+    chapter = site.generated.corpus.document("testdorp/prestatieafspraken-2024").chapters[0]
+    # The group acts as the chapter's list: the chapter's mark is who's mark.
+    assert records["afspraak-1"].parties.mark is chapter.parties_provenance
+    assert records["afspraak-1"].parties.note == f"afgeleid (niet in de bron): {CHAPTER_WHO}"
+    # Its own parties, or a group that names fewer: as the source prints them.
+    assert records["afspraak-2"].parties.mark is None
+    assert records["afspraak-3"].parties.mark is None
+    page = site.text(urls.document_page(records["afspraak-1"].doc))
+    bound = page.split(f"Dit hoofdstuk bindt alleen: {md('Gemeente Testdorp, Woonborg')}\n"
+                       "{: .chapter-parties }\n\n", 1)[1]
+    assert bound.startswith(f"Partijen van dit hoofdstuk: **{md('Afgeleid (niet in de bron)')}:** "
+                            f"{md(CHAPTER_WHO)}\n{{: .provenance }}\n")
+    who = [line for line in page.splitlines() if line.startswith("**Wie:**")]
+    assert who[0].startswith(f"**Wie:** {md('Woonborg, Gemeente Testdorp')} "
+                             f"(*{md('afgeleid (niet in de bron): ' + CHAPTER_WHO)}*) · ")
+    assert [line.split(" · ")[0] for line in who[1:3]] == ["**Wie:** Woonborg"] * 2
+    by_link, as_json = _register_rows(site)
+    link = urls.page_url(urls.document_page(records["afspraak-1"].doc)) + "#afspraak-1"
+    assert as_json[link]["herkomst_partijen"] == f"afgeleid (niet in de bron): {CHAPTER_WHO}"
+    assert by_link[link]["herkomst_partijen"] == f"afgeleid (niet in de bron): {CHAPTER_WHO}"
+    # and on every other output, as any mark of who (the walks above)
+    test_preview_pages_show_every_mark(site)
+    test_organisation_pages_mark_what_rests_on_an_inferred_party_list(site)
+    test_theme_lists_mark_every_value_they_show(site)
+
+
+def test_a_chapter_parties_mark_needs_the_chapters_parties(corpus_dir: Path) -> None:
+    from .test_validate import DOC, edit, problems
+
+    edit(corpus_dir, "    theme: betaalbaarheid\n",
+         "    theme: betaalbaarheid\n    parties_provenance: {kind: inferred, note: Gelezen.}\n")
+    assert problems(corpus_dir) == [
+        f"{DOC}:20:25: chapters[0].parties_provenance: marks the chapter's 'parties', but the "
+        "chapter has none; give 'parties' (the parties it binds) or remove the mark"]

@@ -52,3 +52,42 @@ def test_a_multi_year_document_is_listed_under_each_of_its_years(tmp_path: Path)
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "/gemeenten/*/[0-9][0-9][0-9][0-9].md" in mkdocs
     assert urls.municipality_year_page("testdorp", 2025) not in repr(plan_nav(corpus))
+
+
+def test_a_merger_date_without_a_day_is_shown_the_dutch_way_with_its_note(tmp_path: Path) -> None:
+    """A month or a year is shown as the source gives it ("juli 2023", "2023"), never as
+    a day, with where the date comes from; the history is in order of the first day."""
+    import shutil
+
+    from generator.formatting import md
+    from generator.pages import plan_pages
+    from generator.queries import Queries
+    from generator.render import render_pages
+
+    shutil.copytree(ROOT / "tests/fixtures/corpus", tmp_path / "data")
+    orgs = tmp_path / "data/organisations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    month = 'date: "2023-07", event: fusie, date_note: "Jaarverslag 2023 van Woonborg: <in juli>"'
+    year = 'date: 2023, date_note: "Persbericht van Woonborg"'
+    for old, new in [("{id: woonstichting-oost, date: 2023-07-01, event: fusie}",
+                      f"{{id: woonstichting-oost, {month}}}"),
+                     ("{id: het-westerhuis, date: 2023-07-01}", f"{{id: het-westerhuis, {year}}}"),
+                     ("successor: {id: woonborg, date: 2023-07-01, event: fusie}",
+                      f"successor: {{id: woonborg, {month}}}"),
+                     ("successor: {id: woonborg, date: 2023-07-01}", f"successor: {{id: woonborg, {year}}}")]:
+        assert old in text, old
+        text = text.replace(old, new)
+    orgs.write_text(text, encoding="utf-8")
+    corpus = load_corpus(tmp_path / "data", tmp_path)
+    pages = render_pages(plan_pages(corpus, ROOT / "content", Queries.build(corpus)))
+    woonborg = pages[urls.organisation_page("woonborg")].decode()
+    section = woonborg.split("## Geschiedenis", 1)[1].split("\n## ", 1)[0]
+    history = [line for line in section.splitlines() if line.startswith("- ")]
+    assert history == [
+        "- 2023: [Het Westerhuis](../organisaties/het-westerhuis.md) is opgegaan in Woonborg (fusie). Over de datum: "
+        + md("Persbericht van Woonborg"),
+        "- juli 2023: [Woonstichting Oost](../organisaties/woonstichting-oost.md) is opgegaan in Woonborg (fusie). "
+        "Over de datum: " + md("Jaarverslag 2023 van Woonborg: <in juli>")]
+    oost = pages[urls.organisation_page("woonstichting-oost")].decode()
+    assert ("- juli 2023: Woonstichting Oost is opgegaan in [Woonborg](../organisaties/woonborg.md) (fusie). Over de "
+            "datum: " + md("Jaarverslag 2023 van Woonborg: <in juli>")) in oost.splitlines()

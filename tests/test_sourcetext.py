@@ -22,6 +22,7 @@ from generator.sources import format_path
 from generator.sourcetext import (
     SourceText,
     check_document,
+    claims,
     compact,
     normalise,
     printed_values,
@@ -323,3 +324,56 @@ def test_every_document_with_a_source_text_passes_the_check() -> None:
         pytest.fail(str(exc))
     texts = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").glob("*/*.source.txt"))
     assert sorted(corpus.source_texts.values()) == texts
+
+
+# --- a text from another publication ------------------------------------------------
+
+PRESS = "  publisher: Gemeente Testdorp\nsources:\n  - {title: Persbericht Nieuwe afspraken 2026, kind: persbericht}\n"
+FROM_PRESS = ("Woonborg verbetert in 2026 de isolatie van alle portiekflats in het centrum.\n"
+              "            provenance: {kind: secondary, note: \"Persbericht Nieuwe afspraken 2026; "
+              "de bijlage met deze afspraak is niet gepubliceerd.\"}")
+
+
+def test_a_text_from_another_publication_is_not_compared_with_the_source(corpus_dir: Path) -> None:
+    """A text marked secondary is not in the signed document: the source-text check
+    leaves it out, like every marked text, and the page says where it comes from."""
+    with_source(corpus_dir)
+    edit(corpus_dir, "  publisher: Gemeente Testdorp\n", PRESS)
+    edit(corpus_dir, "Woonborg verbetert in 2026 de isolatie van de oudste portiekflats in het centrum.",
+         FROM_PRESS)
+    corpus = load_corpus(corpus_dir, corpus_dir.parent)
+    doc = corpus.document("testdorp/prestatieafspraken-2026")
+    assert not [c for c in claims(doc) if c.loc == (
+        "chapters", 0, "groups", 0, "commitments", 0, "text")]
+    commitment = doc.chapters[0].groups[0].commitments[0]
+    assert commitment.provenance is not None and commitment.provenance.kind == "secondary"
+    assert str(provenance_marker(commitment.provenance)).startswith("**Uit een andere publicatie:** ")
+
+
+def test_the_note_of_a_text_from_another_publication_names_one_of_its_sources(corpus_dir: Path) -> None:
+    with_source(corpus_dir)
+    edit(corpus_dir, "Woonborg verbetert in 2026 de isolatie van de oudste portiekflats in het centrum.",
+         FROM_PRESS)
+    assert problems(corpus_dir) == [
+        f"{DOC}:26:49: chapters[0].groups[0].commitments[0].provenance.note: a text marked "
+        "'secondary' comes from another publication: list it under the document's 'sources' "
+        "(title, and where known kind, date, url) and name its title in this note"]
+    edit(corpus_dir, "  publisher: Gemeente Testdorp\n",
+         "  publisher: Gemeente Testdorp\nsources:\n  - {title: Raadsbrief 12}\n")
+    assert problems(corpus_dir) == [
+        f"{DOC}:28:49: chapters[0].groups[0].commitments[0].provenance.note: a text marked "
+        "'secondary' names the publication it comes from: put the title of one of the "
+        "document's 'sources' in this note ('Raadsbrief 12')"]
+
+
+def test_only_a_text_may_come_from_another_publication(corpus_dir: Path) -> None:
+    """A number, a cell or a party list is the signed document's, or the editors': a
+    figure marked secondary is refused with what to write instead."""
+    edit(corpus_dir, "            parties: [woonborg, ah-woon]",
+         "            parties: [woonborg, ah-woon]\n"
+         "            figures:\n"
+         "              - {label: Woningen, value: 40, provenance: {kind: secondary, note: Persbericht}}")
+    assert problems(corpus_dir) == [
+        f"{DOC}:44:65: chapters[0].groups[0].commitments[2].figures[0].provenance.kind: 'secondary' "
+        "marks a text taken from another publication (on a commitment, a context block, a box or "
+        "a goal); what the editors did here is repaired, derived or inferred"]

@@ -282,3 +282,135 @@ def test_every_contradiction_is_reported_in_one_run(corpus_dir: Path) -> None:
         "kind",
         "chapters[0].groups[0].commitments[0].status[1].date"]
     assert "merged into 'woonborg'" in found[1]
+
+
+# --- a merger date the source gives only to the month or the year ------------------
+
+ORGS_FILE = "organisations.yaml"
+PRE_OOST = "{id: woonstichting-oost, date: 2023-07-01, event: fusie}"
+SUCC_OOST = "successor: {id: woonborg, date: 2023-07-01, event: fusie}"
+
+
+def _merged_in(corpus_dir: Path, date: str, note: str | None = 'date_note: "Jaarverslag 2023"') -> None:
+    """Woonstichting Oost went over into Woonborg on `date` (as written in YAML), on both records."""
+    extra = f", {note}" if note else ""
+    edit(corpus_dir, PRE_OOST, f"{{id: woonstichting-oost, date: {date}, event: fusie{extra}}}", file=ORGS_FILE)
+    edit(corpus_dir, SUCC_OOST, f"successor: {{id: woonborg, date: {date}, event: fusie{extra}}}",
+         file=ORGS_FILE)
+
+
+def _names_oost(corpus_dir: Path) -> None:
+    """The 2024 document (signed 2023-12-07) names Woonstichting Oost as a commitment's party."""
+    edit(corpus_dir, "parties: [gemeente-testdorp, woonborg, ah-woon]",
+         "parties: [gemeente-testdorp, woonborg, ah-woon, woonstichting-oost]")
+    edit(corpus_dir, "parties: [woonborg]", "parties: [woonstichting-oost]")
+
+
+def test_a_merger_date_may_be_a_month_or_a_year_with_a_note(corpus_dir: Path) -> None:
+    _merged_in(corpus_dir, '"2023-07"')
+    corpus = load_corpus(corpus_dir, corpus_dir.parent)
+    assert corpus.organisations["woonborg"].predecessors[0].date == "2023-07"
+    assert corpus.organisations["woonstichting-oost"].successor.date == "2023-07"  # type: ignore[union-attr]
+    assert corpus.notes == []
+
+
+def test_a_month_or_a_year_without_date_note_is_refused_on_each_record(corpus_dir: Path) -> None:
+    _merged_in(corpus_dir, "2023", note=None)
+    assert problems(corpus_dir) == [
+        f"data/{ORGS_FILE}:3:128: organisations[1].predecessors[0].date: the date 2023 gives only "
+        "the year: add date_note saying where it comes from (the source that gives the year and "
+        "not the day)",
+        f"data/{ORGS_FILE}:12:37: organisations[4].successor.date: the date 2023 gives only the "
+        "year: add date_note saying where it comes from (the source that gives the year and not "
+        "the day)"]
+
+
+FORMS = 'expected a date written YYYY-MM-DD (e.g. 2023-07-01), a month ("2023-07") or a year (2023)'
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    ('"2023-13"', f"{FORMS} (got '2023-13')"),
+    ("juli 2023", f"{FORMS} (got 'juli 2023')"),
+    ("20230", f"{FORMS}; a year is between 1900 and 2100 (got 20230)"),
+    ('"2023-07-01"', "write the date without quotes: 2023-07-01 (got '2023-07-01')"),
+    ('"2023"', "write the year without quotes: 2023 (got '2023')"),
+])
+def test_a_merger_date_in_another_form_is_refused(corpus_dir: Path, date: str, expected: str) -> None:
+    edit(corpus_dir, SUCC_OOST, f"successor: {{id: woonborg, date: {date}, event: fusie}}", file=ORGS_FILE)
+    assert problems(corpus_dir) == [f"data/{ORGS_FILE}:12:37: organisations[4].successor.date: {expected}"]
+
+
+def test_both_records_of_a_partial_date_must_agree(corpus_dir: Path) -> None:
+    _merged_in(corpus_dir, '"2023-07"')
+    edit(corpus_dir, SUCC_OOST.replace("2023-07-01", '"2023-07"')[:-1] + ', date_note: "Jaarverslag 2023"}',
+         'successor: {id: woonborg, date: 2023, event: fusie, date_note: "Jaarverslag 2023"}', file=ORGS_FILE)
+    assert problems(corpus_dir) == [
+        f"data/{ORGS_FILE}:3:102: organisations[1].predecessors[0].id: 'woonstichting-oost' names "
+        "'woonborg' as successor in 2023 (fusie), but here it is 2023-07 (fusie); the two records "
+        "must agree"]
+
+
+def test_both_records_carry_the_same_date_note(corpus_dir: Path) -> None:
+    _merged_in(corpus_dir, '"2023-07"')
+    edit(corpus_dir, 'event: fusie, date_note: "Jaarverslag 2023"}\n  - id: het-westerhuis',
+         'event: fusie, date_note: "Persbericht"}\n  - id: het-westerhuis', file=ORGS_FILE)
+    assert problems(corpus_dir) == [
+        f"data/{ORGS_FILE}:3:102: organisations[1].predecessors[0].id: 'woonstichting-oost' names "
+        "'woonborg' as successor with date_note 'Persbericht', but here it is 'Jaarverslag 2023'; "
+        "the two records must agree"]
+
+
+def test_a_missing_record_is_suggested_with_the_partial_date_quoted(corpus_dir: Path) -> None:
+    _merged_in(corpus_dir, '"2023-07"')
+    edit(corpus_dir, '    successor: {id: woonborg, date: "2023-07", event: fusie, date_note: "Jaarverslag 2023"}\n',
+         "", file=ORGS_FILE)
+    assert problems(corpus_dir) == [
+        f"data/{ORGS_FILE}:3:102: organisations[1].predecessors[0].id: 'woonstichting-oost' is listed "
+        "as a predecessor, but its own record names no successor; add to 'woonstichting-oost': "
+        'successor: {id: woonborg, date: "2023-07", event: fusie, date_note: "Jaarverslag 2023"}']
+
+
+def test_a_party_merged_in_a_month_before_the_signing_is_reported(corpus_dir: Path) -> None:
+    # July 2023 ended before the signing on 2023-12-07: certainly merged.
+    _merged_in(corpus_dir, '"2023-07"')
+    _names_oost(corpus_dir)
+    merged = "merged into 'woonborg' in 2023-07, before this document was signed (2023-12-07)"
+    assert problems(corpus_dir) == [
+        f"{DOC}:9:49: parties[3]: 'woonstichting-oost' {merged}; name its successor 'woonborg' here",
+        f"{DOC}:39:23: chapters[0].groups[0].commitments[1].parties[0]: 'woonstichting-oost' "
+        f"{merged}; name its successor 'woonborg' here"]
+
+
+@pytest.mark.parametrize("date", ["2023", '"2023-12"'])
+def test_a_signing_inside_the_merger_month_or_year_is_a_note_not_a_problem(
+        corpus_dir: Path, date: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Signed 2023-12-07, merged "in 2023" or "in December 2023": either may be first.
+    _merged_in(corpus_dir, date)
+    _names_oost(corpus_dir)
+    corpus = load_corpus(corpus_dir, corpus_dir.parent)
+    shown = date.strip('"')
+    note = (": cannot tell whether 'woonstichting-oost' still existed when this document was "
+            f"signed (2023-12-07): it merged into 'woonborg' in {shown}, and the date names no "
+            "day; if the source gives the day, write it in data/organisations.yaml")
+    assert [str(n) for n in corpus.notes] == [
+        f"{DOC}:9:49: parties[3]{note}",
+        f"{DOC}:39:23: chapters[0].groups[0].commitments[1].parties[0]{note}"]
+    from generator.cli import main
+
+    assert main(["--root", str(corpus_dir.parent), "check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("OK: ") and out[1:] == [f"note: {n}" for n in corpus.notes]
+
+
+def test_a_partial_merger_date_before_the_period_without_signing_date(corpus_dir: Path) -> None:
+    # The 2023 document names Woonstichting Oost and has no signing date: a merger in
+    # 2022 lies wholly before its period, one in 2023 does not.
+    _merged_in(corpus_dir, "2023")
+    load_corpus(corpus_dir, corpus_dir.parent)
+    edit(corpus_dir, 'date: 2023, event: fusie, date_note: "Jaarverslag 2023"}',
+         'date: 2022, event: fusie, date_note: "Jaarverslag 2023"}', file=ORGS_FILE)
+    edit(corpus_dir, 'date: 2023, event: fusie, date_note: "Jaarverslag 2023"}',
+         'date: 2022, event: fusie, date_note: "Jaarverslag 2023"}', file=ORGS_FILE)
+    found = [p for p in problems(corpus_dir) if "woonstichting-oost' merged" in p]
+    assert found and all("merged into 'woonborg' in 2022, before this document's period began "
+                         "(2023)" in p for p in found)
