@@ -7,6 +7,7 @@
 # documents, municipalities or URLs fails here first.
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -74,7 +75,7 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=root, capture_output=True, text=True, timeout=600)
 
 
-def _fill_in(path: Path, commitment: dict[str, object], signed: str) -> None:
+def _fill_in(path: Path, commitment: dict[str, object], signed: dt.date) -> None:
     """What a maintainer does with a scaffold: keep its head, fill in the rest."""
     text = path.read_text(encoding="utf-8")
     doc = yaml.safe_load(text)
@@ -113,15 +114,15 @@ def test_a_new_municipality_publishes_and_every_test_of_data_passes(tmp_path: Pa
     assert made.returncode == 0, made.stderr
     yearly = data / "nieuwstad/prestatieafspraken-2024.yaml"
     _fill_in(yearly, {"id": "afspraak-1", "number": "1", "text": "WS Samen bouwt 40 sociale huurwoningen.",
-                      "status": [{"status": "gereed", "date": "2025-03-01",
+                      "status": [{"status": "gereed", "date": dt.date(2025, 3, 1),
                                   "source": {"title": "Monitor prestatieafspraken 2024"}}]},
-             "2023-12-14")
+             dt.date(2023, 12, 14))
     made = _run(root, "new", "--municipality", "nieuwstad", "--period", "2025-2028")
     assert made.returncode == 0, made.stderr
     multi = data / "nieuwstad/prestatieafspraken-2025-2028.yaml"
     _fill_in(multi, {"id": "afspraak-1", "number": "1", "text": "WS Samen bouwt 160 sociale huurwoningen.",
                      "continues": {"document": "nieuwstad/prestatieafspraken-2024", "id": "afspraak-1"}},
-             "2024-12-12")
+             dt.date(2024, 12, 12))
 
     checked = _run(root, "check")
     assert checked.returncode == 0, checked.stderr

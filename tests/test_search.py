@@ -263,6 +263,9 @@ def test_filter_by_municipality(search_page) -> None:  # type: ignore[no-untyped
     search_page.locator("summary", has_text=FILTER_MUNICIPALITY).click()
     search_page.locator(f'label[for="{FILTER_MUNICIPALITY}-{name}"]').click()
     search_page.wait_for_function("n => document.querySelectorAll('.pagefind-ui__result').length < n", arg=before)
+    # A result's tags come with its data, loaded after the result itself.
+    search_page.wait_for_function("() => [...document.querySelectorAll('.pagefind-ui__result')]"
+                                  ".every(r => r.querySelector('.pagefind-ui__result-tag'))")
     tags = results.locator(".pagefind-ui__result-tag").all_inner_texts()
     assert [t for t in tags if t.lower().startswith("gemeente")] == [f"Gemeente: {name}"] * results.count()
 

@@ -39,6 +39,9 @@ PAYLOADS = [
     "&amp;amp;lt;img src=x onerror=alert('amp2')&amp;amp;gt;",
 ]
 
+# All of them in one text: it must fit the shortest field it is put in (a title, 300).
+ALL_PAYLOADS = " ".join(PAYLOADS)
+
 
 # --- every page: the policy, before anything loads; no inline script ----------------
 
@@ -121,7 +124,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     root = make_project(tmp_path_factory.mktemp("hostile-names"), FIXTURE_CORPUS)
     names = _poison_registries(root / "data")
     for path in (root / "data/testdorp").glob("*.yaml"):
-        data, _ = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), " | ".join(PAYLOADS))
+        data, _ = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), ALL_PAYLOADS)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build(Settings(root), root / "site")
     handler = functools.partial(QuietHandler, directory=str(root / "site"))
