@@ -716,6 +716,99 @@ def _printed_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [p for p in text.split("\f") if p.strip()]
 
 
+
+def _document_pages() -> list[str]:
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    return [urls.page_url(urls.document_page(d)) for d in corpus.documents]
+
+
+# Printing runs charts.js's own print redraw first; this listener, added later, runs
+# after it: a marker word at the top-left and bottom-right corner of each drawn chart,
+# and the chart's own words hidden, so any word printed inside a chart's corners is
+# another element's text on top of the chart.
+MARK_CHARTS_WHEN_PRINTING = """() => addEventListener('beforeprint', () => {
+    const style = document.createElement('style');
+    style.textContent = '.chart svg text:not(.print-mark) { visibility: hidden; }';
+    document.head.appendChild(style);
+    document.querySelectorAll('.chart[data-figure]').forEach((chart, n) => {
+        const svg = chart.querySelector('svg.main-svg');
+        const w = svg.getAttribute('width'), h = svg.getAttribute('height');
+        [['chartstart', 0, 6, 'start'], ['chartend', w, h, 'end']].forEach(([word, x, y, anchor]) => {
+            const t = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+            Object.entries({class: 'print-mark', x: x, y: y, 'text-anchor': anchor, 'font-size': 6})
+                .forEach(([k, v]) => t.setAttribute(k, v));
+            t.textContent = word + n;
+            svg.appendChild(t);
+        });
+    });
+}, {once: true})"""
+
+
+def _printed_words(pdf: bytes) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
+    """Each printed page's width, height and words with their boxes (pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    pages = []
+    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = [(text, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body)]
+        pages.append((float(w), float(h), words))
+    return pages
+
+
+@pytest.mark.parametrize("path", _document_pages())
+def test_every_document_prints_its_charts_whole_and_uncovered(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Printed to A4 as a reader prints it (no media emulation: the browser's own print
+    events): each chart whole on one page, inside the paper, and no word of another
+    element (caption, heading, table) on top of it."""
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    charts = page.locator(".chart[data-figure]").count()
+    if charts:
+        _assert_charts_drawn(page)
+    import re
+
+    page.evaluate(MARK_CHARTS_WHEN_PRINTING)
+    printed = _printed_words(page.pdf(format="A4"))
+    problems = []
+    for n in range(charts):
+        start = [(i, w) for i, (_, _, words) in enumerate(printed) for w in words if w[0] == f"chartstart{n}"]
+        end = [(i, w) for i, (_, _, words) in enumerate(printed) for w in words if w[0] == f"chartend{n}"]
+        if len(start) != 1 or len(end) != 1:  # run together with text printed on the same spot
+            near = [w[0] for _, _, words in printed for w in words if re.search(rf"chart(start|end){n}\b", w[0])]
+            problems.append(f"chart {n}: corners printed as {near}")
+            continue
+        (page_no, (_, x0, y0, _, _)), (end_page, (_, _, _, x1, y1)) = start[0], end[0]
+        if end_page != page_no:
+            problems.append(f"chart {n} split over pages {page_no + 1} and {end_page + 1}")
+            continue
+        width, height, words = printed[page_no]
+        if x1 > width or y1 > height:
+            problems.append(f"chart {n} runs off page {page_no + 1}")
+        on_top = [w[0] for w in words if not re.fullmatch(r"chart(start|end)\d+", w[0])
+                  and w[1] < x1 - 1 and w[3] > x0 + 1 and w[2] < y1 - 1 and w[4] > y0 + 1]
+        if on_top:
+            problems.append(f"chart {n} on page {page_no + 1} is covered by: {' '.join(on_top)}")
+    assert problems == []
+
+
+def test_a_printed_chart_leaves_its_title_to_the_caption(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """On paper the heading above and the caption below name a chart; its own title
+    is not printed a third time."""
+    page.goto(base_url + DOC_2023)
+    _assert_charts_drawn(page)
+    page.evaluate("() => { window.__titles = []; addEventListener('beforeprint', () => window.__titles ="
+                  " [...document.querySelectorAll('.chart .gtitle')].map(t => t.textContent)); }")
+    _printed_pages(page)
+    assert all(not t.strip() for t in page.evaluate("() => window.__titles"))
+    assert page.locator(".chart .gtitle").first.text_content()  # and back on screen
+
+
 def test_every_printed_page_says_what_it_is_from_also_after_instant_navigation(
         page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     """A printed document: its title at the top of every page, 'Pagina n van m' at the
