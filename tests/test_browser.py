@@ -216,6 +216,13 @@ def _every_page() -> list[str]:
 EVERY_PAGE = _every_page()
 
 
+def _document_pages() -> list[str]:
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    return [urls.page_url(urls.document_page(d)) for d in corpus.documents]
+
+
 def _preview_pages() -> list[str]:
     """Each commitment's own page (previews.py); checked by their own test below, where
     their redirect script is held back (axe here would check the document instead)."""
@@ -419,6 +426,50 @@ def test_an_opened_permalink_highlights_the_whole_commitment(page, base_url: str
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     other = page.locator(".commitment", has=page.locator("#afspraak-40"))
     assert other.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
+
+
+# One commitment (or framework goal) of each shape on a page (which parts it has:
+# text, items, meta, figures, marks...), so every kind of text is measured on the
+# highlight.
+TARGET_SHAPES = """() => { const seen = new Map();
+    document.querySelectorAll('article .commitment > .commitment-title[id], article .goal[id]').forEach(t => {
+        const block = t.closest('.commitment') || t;
+        const shape = [...block.querySelectorAll('*')].map(e => e.tagName + '.' + e.className).sort()
+            .filter((v, i, a) => a.indexOf(v) === i).join(' ');
+        if (!seen.has(shape)) seen.set(shape, t.id);
+    });
+    return [...seen.values()]; }"""
+HIGHLIGHTED = "document.querySelector(':target').closest('.commitment') || document.querySelector(':target')"
+
+
+@pytest.mark.parametrize("path", _document_pages())
+def test_no_wcag_violations_on_an_opened_permalink(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """What a reader of a shared link sees first: the highlighted commitment, in both
+    palettes; the whole page for the first, the highlighted block for each other shape.
+    Each link is opened afresh: Material redraws the page on a change of the address's
+    fragment, which can leave no element :target."""
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    anchors = page.evaluate(TARGET_SHAPES)
+    assert anchors
+    found = []
+    for n, anchor in enumerate(anchors):
+        page.goto(base_url + "over/")  # elsewhere first: the permalink is opened, not scrolled to
+        page.goto(f"{base_url}{path}#{anchor}")
+        page.wait_for_load_state("networkidle")
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        for scheme in ("default", "slate"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            page.wait_for_timeout(100)
+            assert page.evaluate(f"() => getComputedStyle({HIGHLIGHTED}).backgroundColor") != "rgba(0, 0, 0, 0)"
+            if n == 0:
+                found += [f"{scheme} #{anchor}: {v}" for v in axe_violations(page)]
+                continue
+            result = page.evaluate(f"tags => axe.run({HIGHLIGHTED}, {{runOnly: {{type: 'tag', values: tags}}}})",
+                                   WCAG_TAGS)
+            found += [f"{scheme} #{anchor}: {v['id']} {v['nodes'][0]['target']}" for v in result["violations"]]
+    assert found == []
 
 
 def test_permalinks_are_visible_on_a_touch_screen(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -747,13 +798,6 @@ def _printed_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
                           check=True).stdout.decode("utf-8")
     return [p for p in text.split("\f") if p.strip()]
 
-
-
-def _document_pages() -> list[str]:
-    from generator.validate import load_corpus
-
-    corpus = load_corpus(ROOT / "data", ROOT)
-    return [urls.page_url(urls.document_page(d)) for d in corpus.documents]
 
 
 # Printing runs charts.js's own print redraw first; this listener, added later, runs
