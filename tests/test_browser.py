@@ -183,15 +183,22 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # axe ships these disabled: a tag names them but does not run them.
 WCAG_RULES_OFF_BY_DEFAULT = ["target-size"]
+# Not WCAG success criteria in axe's tags, but what a screen reader's list of
+# landmarks needs: each landmark of a kind with a name of its own.
+LANDMARK_RULES = ["landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+                  "landmark-no-duplicate-main", "landmark-one-main"]
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     # Evaluated, not added as a <script>: the pages' Content Security Policy refuses
     # inline scripts, and the test must not weaken it.
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""([tags, on]) => axe.run(document, {runOnly: {type: 'tag', values: tags},
-        rules: Object.fromEntries(on.map(r => [r, {enabled: true}]))})""",
-                           [WCAG_TAGS, WCAG_RULES_OFF_BY_DEFAULT])
+    result = page.evaluate("""async ([tags, on, landmarks]) => {
+        const wcag = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+            rules: Object.fromEntries(on.map(r => [r, {enabled: true}]))});
+        const more = await axe.run(document, {runOnly: {type: 'rule', values: landmarks}});
+        return {violations: wcag.violations.concat(more.violations)}; }""",
+                           [WCAG_TAGS, WCAG_RULES_OFF_BY_DEFAULT, LANDMARK_RULES])
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
             for v in result["violations"]]
 
@@ -759,7 +766,9 @@ def test_no_wcag_violations_on_an_embed_page(page, base_url: str) -> None:  # ty
     page.goto(base_url + "grafiek/tynaarlo/prestatieafspraken-2023/grafiek-buurtbemiddeling-kosten/")
     page.wait_for_selector(".chart.chart--drawn")
     assert axe_violations(page) == []
-    assert page.foreign_requests == []
+    assert page.foreign_requests == [] and csp_violations(page) == []
+    assert page.locator("h1").count() == 1 and "Tynaarlo" in page.locator("h1").inner_text()
+    assert "Tynaarlo" in page.title()
 
 
 def test_sharing_metadata_and_feed_link(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
