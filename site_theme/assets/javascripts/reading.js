@@ -61,7 +61,6 @@
       for (var up = nav.parentElement.closest("nav.md-nav"); up; up = up.parentElement.closest("nav.md-nav")) {
         if (titles.has(up) && titles.get(up).text) names.unshift(titles.get(up).text);
       }
-      own.label.setAttribute("aria-label", own.text);  // the toggle, which shows only an arrow
       nav.removeAttribute("aria-labelledby");
       nav.setAttribute("aria-label", names.join(" › "));
     });
