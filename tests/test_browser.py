@@ -635,7 +635,7 @@ def test_copy_link_copies_the_permalink_that_lands_on_the_commitment(clipboard_p
     assert box is not None and box["height"] >= 44 and box["width"] >= 44  # touch target
     button.focus()
     page.keyboard.press("Enter")  # keyboard, not only a mouse
-    page.wait_for_function("document.querySelector('.share-status')?.textContent === 'Link gekopieerd'")
+    page.wait_for_function("() => document.querySelector('.share-status')?.textContent === 'Link gekopieerd'")
     copied = page.evaluate("navigator.clipboard.readText()")
     # The commitment's own page (its link previews its text), which opens the commitment.
     assert copied == base_url + DOC_2023.replace("gemeenten/", "afspraak/") + "afspraak-41/"
@@ -712,7 +712,7 @@ def test_citation_holds_the_computed_fields(clipboard_page, base_url: str) -> No
     assert bibtex.startswith("@misc{") and f"url = {{{permalink}}}" in bibtex
     assert f"date = {{{doc.signing.date.isoformat()}}}" in bibtex
     panel.locator("button", has_text="Kopieer").first.click()
-    page.wait_for_function("document.querySelector('.share-status')?.textContent === 'Bronvermelding gekopieerd'")
+    page.wait_for_function("() => document.querySelector('.share-status')?.textContent === 'Bronvermelding gekopieerd'")
     assert page.evaluate("navigator.clipboard.readText()") == plain
 
 
