@@ -35,8 +35,15 @@ FILTER_KIND = "Soort"
 # "Status" with the statuses of a page's commitments waits until the data reports
 # any: today every commitment is "niet-gerapporteerd", a filter with one value.
 
-# Pagefind's weight for the municipality's name on its own pages (headings weigh
-# 7 for h1 down to 2): "sociale huurwoningen Groningen" ranks Groningen's pages first.
+# Pagefind's weight for the municipality's name on its own pages, and an
+# organisation's on its page (headings weigh 7 for h1 down to 2): "sociale
+# huurwoningen Groningen" ranks Groningen's pages first.
+# A page about one municipality or organisation also carries its exact name as
+# the metadata NAME_META, which search.js weighs heavily (Pagefind's metaWeights):
+# a word counts the same on every page that repeats it, so only this puts
+# Woonborg's own page above the documents that name Woonborg fifty times, and
+# "De Huismeesters" above "Huurdersraad De Huismeesters".
+NAME_META = "naam"
 MUNICIPALITY_WEIGHT = 10.0
 
 # Never indexed: the "#" permalinks after headings, Material's navigation.
@@ -83,15 +90,22 @@ def plan_search(corpus: Corpus, queries: Queries | None = None) -> dict[str, Sea
         plan[urls.document_page(doc)] = _document_entry(corpus, doc, queries.records_of(doc))
     for mun in corpus.municipalities.values():
         plan[urls.municipality_page(mun.id)] = _entry(
-            {"title": f"Gemeente {mun.name}", "gemeente": mun.name},
+            {"title": f"Gemeente {mun.name}", "gemeente": mun.name, NAME_META: mun.name},
             {FILTER_MUNICIPALITY: [mun.name]}, mun.name)
+    # An organisation's own page, found by its name (its commitments are on the
+    # document pages too, but "Woonborg" should offer Woonborg's page first).
+    for org in corpus.organisations.values():
+        names = org.short_name if org.short_name == org.name else f"{org.short_name} {org.name}"
+        plan[urls.organisation_page(org.id)] = _entry(
+            {"title": f"Organisatie {org.short_name}", NAME_META: names},
+            {FILTER_ORGANISATION: [org.name]},
+            names)
     # Listings of the whole corpus: every word on them is on a document page too.
     listings = [urls.home(), urls.municipalities_index(), urls.theme_index(), urls.organisations_index()]
     listings += [urls.theme_page(t) for t in corpus.themes]
     listings += [urls.theme_province_page(t, p)  # a theme's list, per province
                  for t, provinces in m.theme_provinces(corpus.documents, corpus.municipalities).items()
                  for p in provinces]
-    listings += [urls.organisation_page(o) for o in corpus.organisations]
     listings += [urls.municipality_year_page(mun, year)  # the documents, listed per year
                  for mun, by_year in years_in_force(corpus).items() for year in by_year]
     for path in listings:

@@ -270,7 +270,7 @@ EMBED_PAGE = """<!doctype html>
 <meta charset="utf-8">
 {csp}
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} - {site}</title>
+<title>{title} – {context} - {site}</title>
 <meta name="robots" content="noindex">
 <link rel="canonical" href="{back}">
 <link rel="icon" href="{root}assets/images/favicon.png">
@@ -278,6 +278,7 @@ EMBED_PAGE = """<!doctype html>
 </head>
 <body class="embed">
 <main>
+<h1 class="embed-title">{context}</h1>
 <figure class="chart-figure" id="{id}">
 <div class="chart" data-figure="{figure}" aria-hidden="true"></div>
 <figcaption><strong>Grafiek: {title}.</strong> {summary}</figcaption>
@@ -305,6 +306,9 @@ def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, b
                                 separators=(",", ":"), allow_nan=False)
             page = EMBED_PAGE.format(
                 title=html.escape(chart.title), site=html.escape(SITE_NAME),
+                # Whose chart: a page on its own (in a frame, in a list of tabs, found
+                # by a search engine) names its municipality and document.
+                context=html.escape(f"{mun.name}: {doc.title}"),
                 root=root, id=html.escape(chart.id), csp=csp.META,
                 back=html.escape(root + urls.page_url(urls.document_page(doc)) + "#" + chart.id),
                 figure=html.escape(figure, quote=True), summary=html.escape(chart.summary),

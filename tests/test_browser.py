@@ -180,15 +180,25 @@ def test_instant_navigation_reaches_a_document(page, base_url: str) -> None:  # 
 
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe ships these disabled: a tag names them but does not run them.
+WCAG_RULES_OFF_BY_DEFAULT = ["target-size"]
+# Not WCAG success criteria in axe's tags, but what a screen reader's list of
+# landmarks needs: each landmark of a kind with a name of its own.
+LANDMARK_RULES = ["landmark-unique", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+                  "landmark-no-duplicate-main", "landmark-one-main"]
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     # Evaluated, not added as a <script>: the pages' Content Security Policy refuses
     # inline scripts, and the test must not weaken it.
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           WCAG_TAGS)
+    result = page.evaluate("""async ([tags, on, landmarks]) => {
+        const wcag = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+            rules: Object.fromEntries(on.map(r => [r, {enabled: true}]))});
+        const more = await axe.run(document, {runOnly: {type: 'rule', values: landmarks}});
+        return {violations: wcag.violations.concat(more.violations)}; }""",
+                           [WCAG_TAGS, WCAG_RULES_OFF_BY_DEFAULT, LANDMARK_RULES])
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
             for v in result["violations"]]
 
@@ -213,6 +223,13 @@ def _every_page() -> list[str]:
 EVERY_PAGE = _every_page()
 
 
+def _document_pages() -> list[str]:
+    from generator.validate import load_corpus
+
+    corpus = load_corpus(ROOT / "data", ROOT)
+    return [urls.page_url(urls.document_page(d)) for d in corpus.documents]
+
+
 def _preview_pages() -> list[str]:
     """Each commitment's own page (previews.py); checked by their own test below, where
     their redirect script is held back (axe here would check the document instead)."""
@@ -232,7 +249,7 @@ def test_the_page_list_is_every_page_of_the_site(built_site: Path) -> None:
 
 @pytest.mark.parametrize("path", EVERY_PAGE, ids=lambda p: p or "home")
 def test_no_wcag_violations_on_any_page(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    """axe-core, WCAG 2.1 A and AA, on every page: both palettes, desktop and phone width."""
+    """axe-core, WCAG 2.2 AA (with 2.1 and 2.0 A and AA), on every page: both palettes, desktop and phone width."""
     page.goto(base_url + path)
     page.wait_for_load_state("networkidle")
     # Colours are measured in their end state, not halfway a palette transition.
@@ -249,6 +266,35 @@ def test_no_wcag_violations_on_any_page(page, base_url: str, path: str) -> None:
             found += [f"{width}px {scheme}: {v}" for v in axe_violations(page)]
     assert found == []
     assert csp_violations(page) == []
+
+
+def test_axe_checks_the_size_of_tap_targets(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "over/")
+    page.evaluate("""() => { const p = document.createElement('p');
+        p.innerHTML = '<button style="all: unset; width: 10px; height: 10px">a</button>'
+            + '<button style="all: unset; width: 10px; height: 10px">b</button>';
+        document.querySelector('article').appendChild(p); }""")
+    assert any(v.startswith("target-size") for v in axe_violations(page))
+
+
+def test_home_page_years_fit_a_phone_as_tap_targets(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The municipalities and their years on the home page, on a 375 px phone: every
+    link on screen without scrolling sideways, and each year at least 24 by 24 px."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(base_url)
+    links = phone.locator(".coverage a").all()
+    years = phone.locator(".coverage a.coverage-year").all()
+    assert years and len(links) > len(years)
+    for link in links:
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, link.text_content()
+    for link in years:
+        box = link.bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 24, link.text_content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone-home.png"), full_page=True)
+    context.close()
 
 
 def test_axe_catches_an_image_without_alt_text(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -387,6 +433,50 @@ def test_an_opened_permalink_highlights_the_whole_commitment(page, base_url: str
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     other = page.locator(".commitment", has=page.locator("#afspraak-40"))
     assert other.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
+
+
+# One commitment (or framework goal) of each shape on a page (which parts it has:
+# text, items, meta, figures, marks...), so every kind of text is measured on the
+# highlight.
+TARGET_SHAPES = """() => { const seen = new Map();
+    document.querySelectorAll('article .commitment > .commitment-title[id], article .goal[id]').forEach(t => {
+        const block = t.closest('.commitment') || t;
+        const shape = [...block.querySelectorAll('*')].map(e => e.tagName + '.' + e.className).sort()
+            .filter((v, i, a) => a.indexOf(v) === i).join(' ');
+        if (!seen.has(shape)) seen.set(shape, t.id);
+    });
+    return [...seen.values()]; }"""
+HIGHLIGHTED = "document.querySelector(':target').closest('.commitment') || document.querySelector(':target')"
+
+
+@pytest.mark.parametrize("path", _document_pages())
+def test_no_wcag_violations_on_an_opened_permalink(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """What a reader of a shared link sees first: the highlighted commitment, in both
+    palettes; the whole page for the first, the highlighted block for each other shape.
+    Each link is opened afresh: Material redraws the page on a change of the address's
+    fragment, which can leave no element :target."""
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    anchors = page.evaluate(TARGET_SHAPES)
+    assert anchors
+    found = []
+    for n, anchor in enumerate(anchors):
+        page.goto(base_url + "over/")  # elsewhere first: the permalink is opened, not scrolled to
+        page.goto(f"{base_url}{path}#{anchor}")
+        page.wait_for_load_state("networkidle")
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        for scheme in ("default", "slate"):
+            page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            page.wait_for_timeout(100)
+            assert page.evaluate(f"() => getComputedStyle({HIGHLIGHTED}).backgroundColor") != "rgba(0, 0, 0, 0)"
+            if n == 0:
+                found += [f"{scheme} #{anchor}: {v}" for v in axe_violations(page)]
+                continue
+            result = page.evaluate(f"tags => axe.run({HIGHLIGHTED}, {{runOnly: {{type: 'tag', values: tags}}}})",
+                                   WCAG_TAGS)
+            found += [f"{scheme} #{anchor}: {v['id']} {v['nodes'][0]['target']}" for v in result["violations"]]
+    assert found == []
 
 
 def test_permalinks_are_visible_on_a_touch_screen(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -677,7 +767,9 @@ def test_no_wcag_violations_on_an_embed_page(page, base_url: str) -> None:  # ty
     page.goto(base_url + "grafiek/tynaarlo/prestatieafspraken-2023/grafiek-buurtbemiddeling-kosten/")
     page.wait_for_selector(".chart.chart--drawn")
     assert axe_violations(page) == []
-    assert page.foreign_requests == []
+    assert page.foreign_requests == [] and csp_violations(page) == []
+    assert page.locator("h1").count() == 1 and "Tynaarlo" in page.locator("h1").inner_text()
+    assert "Tynaarlo" in page.title()
 
 
 def test_sharing_metadata_and_feed_link(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -715,6 +807,92 @@ def _printed_pages(page) -> list[str]:  # type: ignore[no-untyped-def]
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout.decode("utf-8")
     return [p for p in text.split("\f") if p.strip()]
+
+
+
+# Printing runs charts.js's own print redraw first; this listener, added later, runs
+# after it: a marker word at the top-left and bottom-right corner of each drawn chart,
+# and the chart's own words hidden, so any word printed inside a chart's corners is
+# another element's text on top of the chart.
+MARK_CHARTS_WHEN_PRINTING = """() => addEventListener('beforeprint', () => {
+    const style = document.createElement('style');
+    style.textContent = '.chart svg text:not(.print-mark) { visibility: hidden; }';
+    document.head.appendChild(style);
+    document.querySelectorAll('.chart[data-figure]').forEach((chart, n) => {
+        const svg = chart.querySelector('svg.main-svg');
+        const w = svg.getAttribute('width'), h = svg.getAttribute('height');
+        [['chartstart', 0, 6, 'start'], ['chartend', w, h, 'end']].forEach(([word, x, y, anchor]) => {
+            const t = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+            Object.entries({class: 'print-mark', x: x, y: y, 'text-anchor': anchor, 'font-size': 6})
+                .forEach(([k, v]) => t.setAttribute(k, v));
+            t.textContent = word + n;
+            svg.appendChild(t);
+        });
+    });
+}, {once: true})"""
+
+
+def _printed_words(pdf: bytes) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
+    """Each printed page's width, height and words with their boxes (pdftotext -bbox)."""
+    import re
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    pages = []
+    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = [(text, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body)]
+        pages.append((float(w), float(h), words))
+    return pages
+
+
+@pytest.mark.parametrize("path", _document_pages())
+def test_every_document_prints_its_charts_whole_and_uncovered(page, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Printed to A4 as a reader prints it (no media emulation: the browser's own print
+    events): each chart whole on one page, inside the paper, and no word of another
+    element (caption, heading, table) on top of it."""
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    charts = page.locator(".chart[data-figure]").count()
+    if charts:
+        _assert_charts_drawn(page)
+    import re
+
+    page.evaluate(MARK_CHARTS_WHEN_PRINTING)
+    printed = _printed_words(page.pdf(format="A4"))
+    problems = []
+    for n in range(charts):
+        start = [(i, w) for i, (_, _, words) in enumerate(printed) for w in words if w[0] == f"chartstart{n}"]
+        end = [(i, w) for i, (_, _, words) in enumerate(printed) for w in words if w[0] == f"chartend{n}"]
+        if len(start) != 1 or len(end) != 1:  # run together with text printed on the same spot
+            near = [w[0] for _, _, words in printed for w in words if re.search(rf"chart(start|end){n}\b", w[0])]
+            problems.append(f"chart {n}: corners printed as {near}")
+            continue
+        (page_no, (_, x0, y0, _, _)), (end_page, (_, _, _, x1, y1)) = start[0], end[0]
+        if end_page != page_no:
+            problems.append(f"chart {n} split over pages {page_no + 1} and {end_page + 1}")
+            continue
+        width, height, words = printed[page_no]
+        if x1 > width or y1 > height:
+            problems.append(f"chart {n} runs off page {page_no + 1}")
+        on_top = [w[0] for w in words if not re.fullmatch(r"chart(start|end)\d+", w[0])
+                  and w[1] < x1 - 1 and w[3] > x0 + 1 and w[2] < y1 - 1 and w[4] > y0 + 1]
+        if on_top:
+            problems.append(f"chart {n} on page {page_no + 1} is covered by: {' '.join(on_top)}")
+    assert problems == []
+
+
+def test_a_printed_chart_leaves_its_title_to_the_caption(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """On paper the heading above and the caption below name a chart; its own title
+    is not printed a third time."""
+    page.goto(base_url + DOC_2023)
+    _assert_charts_drawn(page)
+    page.evaluate("() => { window.__titles = []; addEventListener('beforeprint', () => window.__titles ="
+                  " [...document.querySelectorAll('.chart .gtitle')].map(t => t.textContent)); }")
+    _printed_pages(page)
+    assert all(not t.strip() for t in page.evaluate("() => window.__titles"))
+    assert page.locator(".chart .gtitle").first.text_content()  # and back on screen
 
 
 def test_every_printed_page_says_what_it_is_from_also_after_instant_navigation(

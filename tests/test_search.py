@@ -17,7 +17,7 @@ import pytest
 from generator import model as m
 from generator import urls
 from generator.formatting import amount
-from generator.search import FILTER_MUNICIPALITY, FILTER_YEAR, plan_search
+from generator.search import FILTER_MUNICIPALITY, FILTER_ORGANISATION, FILTER_YEAR, NAME_META, plan_search
 from generator.validate import load_corpus
 
 from .htmltext import Page
@@ -71,6 +71,20 @@ def test_listings_of_the_whole_corpus_are_not_indexed() -> None:
     plan = plan_search(CORPUS)
     for path in (urls.home(), urls.theme_index(), urls.organisations_index(), urls.municipalities_index()):
         assert plan[path] == {"index": False}
+
+
+def test_organisation_and_municipality_pages_are_indexed_under_their_own_name() -> None:
+    plan = plan_search(CORPUS)
+    for org in CORPUS.organisations.values():
+        entry = plan[urls.organisation_page(org.id)]
+        assert entry["index"] is True
+        for name in (org.name, org.short_name):
+            assert name in unescape(entry["weighted"]["text"]) and name in unescape(entry["meta"][NAME_META])
+        assert [unescape(unescape(v)) for v in entry["filters"][FILTER_ORGANISATION]] == [org.name]
+    for mun in CORPUS.municipalities.values():
+        assert unescape(plan[urls.municipality_page(mun.id)]["meta"][NAME_META]) == mun.name
+    for doc in CORPUS.documents:  # the exact name is for a page about that one name
+        assert NAME_META not in plan[urls.document_page(doc)]["meta"]
 
 
 # --- what the built site gives Pagefind (slow) --------------------------------
@@ -178,12 +192,49 @@ def test_singular_and_plural_find_the_same_pages(search_page, one: str, other: s
 
 
 @browser_test
-def test_an_organisation_finds_the_documents_it_signed(search_page) -> None:  # type: ignore[no-untyped-def]
+def test_an_organisation_finds_its_page_and_then_the_documents_it_signed(search_page) -> None:  # type: ignore[no-untyped-def]
     org = CORPUS.organisations["woonborg"]
     signed = {served(urls.document_page(d)) for d in CORPUS.documents if org.id in d.parties}
     results = pagefind_search(search_page, org.name)
     assert signed <= {r["url"] for r in results}
-    assert results[0]["url"] in signed  # a document it signed ranks above pages about the site
+    assert results[0]["url"] == served(urls.organisation_page(org.id))
+    assert results[1]["url"] in signed  # a document it signed ranks above pages about the site
+
+
+def _names() -> list[tuple[str, str]]:
+    """(name, its page) for every organisation (name and short name) and municipality."""
+    pages = {}
+    for org in CORPUS.organisations.values():
+        pages.update({org.name: urls.organisation_page(org.id), org.short_name: urls.organisation_page(org.id)})
+    for mun in CORPUS.municipalities.values():
+        assert pages.get(mun.name, urls.municipality_page(mun.id)) == urls.municipality_page(mun.id), \
+            f"{mun.name!r} names both a municipality and an organisation"
+        pages[mun.name] = urls.municipality_page(mun.id)
+    return sorted(pages.items())
+
+
+@browser_test
+def test_a_name_finds_its_own_page_first(search_page) -> None:  # type: ignore[no-untyped-def]
+    """Every organisation's and municipality's name, as in data/: its own page is the
+    first result, above the documents that repeat the name and the pages of other
+    organisations whose names contain it."""
+    wrong = []
+    for name, own in _names():
+        results = pagefind_search(search_page, name)
+        if not results or results[0]["url"] != served(own):
+            wrong.append((name, [r["url"] for r in results[:3]]))
+    assert wrong == []
+
+
+@browser_test
+def test_the_search_panel_shows_an_organisation_page_first_without_its_ranking_name(search_page) -> None:  # type: ignore[no-untyped-def]
+    org = next(o for o in CORPUS.organisations.values() if any(o.id in d.parties for d in CORPUS.documents))
+    results = ui_search(search_page, org.short_name)
+    first = results.first
+    href = first.locator(".pagefind-ui__result-link").first.get_attribute("href")
+    assert href.split("?")[0] == served(urls.organisation_page(org.id))
+    tags = [t.lower() for t in first.locator(".pagefind-ui__result-tag").all_inner_texts()]
+    assert not any(t.startswith(NAME_META) for t in tags), tags
 
 
 @browser_test

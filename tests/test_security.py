@@ -83,6 +83,50 @@ def test_the_policy_refuses_inline_script_and_plugins() -> None:
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in csp.POLICY
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _material_file(name: str) -> str:
+    import material
+
+    return (Path(material.__file__).parent / "templates" / name).read_text(encoding="utf-8")
+
+
+def _pins() -> set[str]:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8") + (ROOT / "requirements.lock").read_text(
+        encoding="utf-8")
+    return set(re.findall(r"mkdocs-material==([\d.]+)", text))
+
+
+def test_the_theme_copies_are_of_the_pinned_material() -> None:
+    """Material's inline scripts are files of the site (no inline script under the
+    policy), and its header is copied for the search button: each must be what the
+    pinned, installed Material has, or an upgrade silently runs old code."""
+    import material
+
+    assert _pins() == {material.__version__}
+    scripts = ROOT / "site_theme" / "assets" / "javascripts"
+    for name in ("palette", "content"):
+        inline = re.findall(r"<script>(.*?)</script>", _material_file(f"partials/javascripts/{name}.html"), re.S)
+        # content.html's script for linked content tabs runs only with that feature, unused here
+        ours = (scripts / f"md-{name}.js").read_text(encoding="utf-8")
+        assert inline[-1].strip() in ours, name
+    base = re.findall(r"<script>(.*?)</script>", _material_file("partials/javascripts/base.html"), re.S)[0]
+    # md-base.js finds the site's root from its own address instead of the root the
+    # template wrote into the page; the rest is Material's.
+    scope, rest = base.split(",__md_hash=", 1)
+    assert scope.startswith("__md_scope=new URL(")
+    assert ",__md_hash=" + rest.strip() in (scripts / "md-base.js").read_text(encoding="utf-8")
+    header = (ROOT / "site_theme" / "partials" / "header.html").read_text(encoding="utf-8")
+    assert f"Copied from Material for MkDocs {material.__version__} (partials/header.html)" in header
+    changed = re.compile(r"\{#- Changed:.*?</div>\n    </div>\n", re.S)
+    original = re.compile(r"\{% if \"material/search\" in config.plugins %\}.*?\{% endif %\}\n    \{% endif %\}\n", re.S)
+    ours = re.sub(r"^\{#-.*?-#\}\n", "", changed.sub("", header, count=1), count=1, flags=re.S)
+    theirs_header = re.sub(r"^\{#-.*?-#\}\n", "", original.sub("", _material_file("partials/header.html"), count=1),
+                           count=1, flags=re.S)
+    assert ours == theirs_header
+
+
 @pytest.mark.slow
 def test_every_page_carries_the_policy_before_anything_loads(built_site: Path) -> None:
     """Theme pages, commitment previews, redirects, chart embeds and the 404 page."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 
 import pytest
 
+from generator import csp, urls
 from generator import model as m
-from generator import urls
 from generator.queries import Queries, responsible
 from generator.share import (
     document_charts,
@@ -127,6 +128,13 @@ def test_every_chart_has_an_embed_page_with_its_source_and_nothing_foreign(real_
     for doc, chart in charts:
         html = files[urls.chart_embed(doc, chart.id)].decode("utf-8")
         assert 'lang="nl"' in html and "<title>" in html
+        # On its own (a tab, a frame, a search result) the page names whose chart it is.
+        mun = real_corpus.municipalities[doc.municipality].name
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        heading = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        assert title and all(unescape(t) in unescape(title.group(1)) for t in (chart.title, mun, doc.title))
+        assert len(heading) == 1 and mun in unescape(heading[0]) and doc.title in unescape(heading[0])
+        assert html.index(csp.META) < html.index("<title>") and "<script>" not in html  # policy first, no inline script
         back = urls.to_root(urls.chart_embed(doc, chart.id)) + urls.page_url(urls.document_page(doc))
         assert f'href="{back}#{chart.id}"' in html
         assert "Bron: " in html and 'data-figure="' in html

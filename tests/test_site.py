@@ -173,3 +173,30 @@ def test_every_editorial_act_is_shown_with_its_note(built_site: Path, doc: m.Doc
         # A marked value in a table is marked in its cell, with the note below the table.
         for cell in _provenance_cells(doc):
             assert f"{PROVENANCE_LABELS[cell.kind]}, noot" in page.text
+
+
+def _links_by_text(html: str, base: str) -> dict[str, set[str]]:
+    """Each link's text (tags stripped) -> the site paths it points to, resolved from `base`."""
+    import html as html_lib
+    import posixpath
+
+    found: dict[str, set[str]] = {}
+    for href, inner in re.findall(r'<a href="([^"#]*)"[^>]*>(.*?)</a>', html, re.S):
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        found.setdefault(text, set()).add(posixpath.normpath(posixpath.join(base, href)) + "/")
+    return found
+
+
+def test_an_organisation_is_reached_by_its_name(built_site: Path) -> None:
+    """On the organisations list the name is the link to the organisation's page, and a
+    municipality page's parties link to their own pages, not to the list."""
+    index = urls.page_url(urls.organisations_index())
+    listed = _links_by_text((built_site / index / "index.html").read_text(encoding="utf-8"), index)
+    for org in CORPUS.organisations.values():
+        assert urls.page_url(urls.organisation_page(org.id)) in listed.get(org.short_name, set()), org.id
+    for mun in CORPUS.municipalities.values():
+        path = urls.page_url(urls.municipality_page(mun.id))
+        links = _links_by_text((built_site / path / "index.html").read_text(encoding="utf-8"), path)
+        for org_id in {p for d in CORPUS.documents if d.municipality == mun.id for p in d.parties}:
+            org = CORPUS.organisations[org_id]
+            assert links.get(org.name) == {urls.page_url(urls.organisation_page(org.id))}, (mun.id, org.id)

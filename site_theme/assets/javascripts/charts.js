@@ -46,7 +46,7 @@
     return lines;
   }
 
-  function fitted(layout, width, traces) {
+  function fitted(layout, width, traces, height) {
     var style = getComputedStyle(document.body);
     var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#000";
     var grid = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
@@ -60,6 +60,9 @@
       copy.font.color = "#000";
     }
     var narrow = (printing ? PRINT_WIDTH : width) < 600;
+    // On paper the caption under the chart and the heading above it name the chart:
+    // its own title would be the third time.
+    if (printing && copy.title) copy.title = Object.assign({}, copy.title, { text: "" });
     if (copy.title && copy.title.text) {
       var size = narrow ? 13 : 15;
       var lines = wrap(copy.title.text, Math.max(20, Math.floor(((printing ? PRINT_WIDTH : width) - 24) / (size * 0.55))));
@@ -76,6 +79,11 @@
     // On a narrow chart the legend takes a line per series: make room for it
     // instead of squeezing the plot.
     if (narrow && copy.showlegend !== false && traces > 1) copy.height = 340 + 22 * traces;
+    // Always a height in pixels, never "100% of the container": the container then
+    // takes the chart's height in every medium, so on paper the caption comes under
+    // the chart, not on top of it, and the page breaks around the whole chart.
+    if (!copy.height) copy.height = height;
+    if (printing) copy.margin = Object.assign({}, copy.margin, { t: 16 });
     return copy;
   }
 
@@ -90,7 +98,9 @@
     try {
       var figure = figureOf(element);
       var width = element.clientWidth || element.parentNode.clientWidth;
-      var shown = Plotly.react(element, figure.data, fitted(figure.layout, width, figure.data.length), config);
+      var height = parseFloat(getComputedStyle(element).minHeight) || 360;
+      var shown = Plotly.react(element, figure.data, fitted(figure.layout, width, figure.data.length, height),
+                               config);
       element.classList.add("chart--drawn");
       addDownload(Plotly, element);
       return shown;

@@ -4,7 +4,10 @@
  *   (tabindex, a name taken from the table's heading): WCAG 2.1.1;
  * - the address bar follows the commitment being read, not only the section in
  *   the table of contents (which stops at level 3), so copying the address while
- *   reading gives a link to that commitment. Replaces navigation.tracking. */
+ *   reading gives a link to that commitment. Replaces navigation.tracking;
+ * - each part of the navigation has a name of its own: Material names a section
+ *   that has its own page (Gemeenten, a municipality) by a label holding only an
+ *   icon, so those parts had no name, or one shared with the province above. */
 (function () {
   "use strict";
 
@@ -16,19 +19,50 @@
   }
 
   function markScrollableTables() {
+    var used = {};
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
       var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
       if (scrolls) {
         var title = headingBefore(wrap);
+        var name = title ? "Tabel: " + title : "Tabel";
+        // Two tables under one heading: each region still has a name of its own.
+        used[name] = (used[name] || 0) + 1;
+        if (used[name] > 1) name += " (" + used[name] + ")";
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", title ? "Tabel: " + title + " (scrollt zijwaarts)"
-                                              : "Tabel (scrollt zijwaarts)");
+        wrap.setAttribute("aria-label", name + " (scrollt zijwaarts)");
       } else if (wrap.getAttribute("tabindex") === "0") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
         wrap.removeAttribute("aria-label");
       }
+    });
+  }
+
+  function ownTitle(nav) {
+    var label = document.getElementById(nav.getAttribute("aria-labelledby") || "");
+    var text = label ? label.textContent.trim() : "";
+    if (!text && label && label.parentNode.classList.contains("md-nav__container")) {
+      var link = label.parentNode.querySelector("a");
+      text = link ? link.textContent.trim() : "";
+    }
+    return { label: label, text: text };
+  }
+
+  function nameNavigation() {
+    var navs = Array.prototype.slice.call(document.querySelectorAll(".md-sidebar--primary nav.md-nav[aria-labelledby]"));
+    var titles = new Map(navs.map(function (nav) { return [nav, ownTitle(nav)]; }));
+    navs.forEach(function (nav) {
+      var own = titles.get(nav);
+      if (!own.label || own.label.textContent.trim() || !own.text) return;
+      // The way down from the top ("Gemeenten › Groningen › Groningen"): unique where
+      // a municipality has the name of its province.
+      var names = [own.text];
+      for (var up = nav.parentElement.closest("nav.md-nav"); up; up = up.parentElement.closest("nav.md-nav")) {
+        if (titles.has(up) && titles.get(up).text) names.unshift(titles.get(up).text);
+      }
+      nav.removeAttribute("aria-labelledby");
+      nav.setAttribute("aria-label", names.join(" › "));
     });
   }
 
@@ -73,6 +107,7 @@
   }
 
   document$.subscribe(function () {
+    nameNavigation();
     markScrollableTables();
     collectTargets();
   });

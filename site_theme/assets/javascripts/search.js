@@ -12,7 +12,10 @@
   // Pagefind's ranking, shared with the tests (tests/test_search.py). A document
   // is long by nature: a low page-length penalty keeps a document that names an
   // organisation many times above a short page about the site that names it once.
-  var OPTIONS = { ranking: { pageLength: 0.2 } };
+  // A municipality's or organisation's own page carries its exact name as "naam"
+  // (generator/search.py): a search for that name shows that page first.
+  var NAME_META = "naam";
+  var OPTIONS = { ranking: { pageLength: 0.2, metaWeights: { naam: 100 } } };
   var ui = null;
   var api = null;
 
@@ -88,6 +91,11 @@
         highlightParam: HIGHLIGHT_PARAM,
         openFilters: [],
         ranking: OPTIONS.ranking,
+        // The name is for ranking only; the result's title already says it.
+        processResult: function (result) {
+          delete result.meta[NAME_META];
+          return result;
+        },
         mergeIndex: loaded[2].map(function (b) { return { bundlePath: b }; }),
         translations: {
           placeholder: "Zoek op woord, organisatie of getal",
