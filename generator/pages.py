@@ -76,8 +76,8 @@ def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None
                              {**shared, "link": PageContext(index, corpus).link}))
     pages += plan_themes(corpus, queries)
     pages += plan_organisations(corpus, queries)
-    pages.append(plan_concreteness(corpus, queries))  # issue 12b
-    pages.append(plan_open_data(corpus, queries))  # issue 12d
+    pages.append(plan_concreteness(corpus, queries))  # the published rules and their counts
+    pages.append(plan_open_data(corpus, queries))  # what each download holds, from the register's field list
     pages += plan_comparisons(corpus)
     check_unique([p.path for p in pages])
     return pages

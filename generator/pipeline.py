@@ -132,24 +132,25 @@ def _generate(settings: Settings) -> Generated:
 
 def _render(settings: Settings, corpus: Corpus) -> Generated:
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
-    # same questions, and it computes each chart once for both (issue 12e).
+    # same questions, and it computes each chart and each commitment's record once.
     queries = Queries.build(corpus)
+    # The site's address (set by the publishing pipelines, the same for every build of a
+    # commit) makes links in feeds, downloads, previews and share images absolute.
+    site_url = os.environ.get("SITE_URL", "")
     pages = render_pages(plan_pages(corpus, settings.content_dir, queries))
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
-    downloads.update(export_comparisons(corpus, os.environ.get("SITE_URL", "")))
-    # Open data of the whole register and its Data Package descriptor (issue 12d).
-    downloads.update(export_register(corpus, downloads, queries.records, os.environ.get("SITE_URL", "")))
+    downloads.update(export_comparisons(corpus, site_url))
+    # Open data of the whole register and its Data Package descriptor.
+    downloads.update(export_register(corpus, downloads, queries.records, site_url))
     downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
     files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
-                  # issue 12c: Atom feeds and embeddable charts; SITE_URL (set by CI, the
-                  # same for every build of a commit) makes the feeds' links absolute.
-                  render_share(corpus, os.environ.get("SITE_URL", ""), queries),
-                  render_share_images(corpus, os.environ.get("SITE_URL", ""), settings.root))
+                  render_share(corpus, site_url, queries),  # feeds, chart embeds, robots.txt
+                  render_share_images(corpus, site_url, settings.root))
     changed = write_tree(settings.docs_dir, files)
     # A page per commitment whose link previews its text, kept apart (previews_dir).
-    previews = render_previews(corpus, SITE_NAME, os.environ.get("SITE_URL", ""), queries)
+    previews = render_previews(corpus, SITE_NAME, site_url, queries)
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in files):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
     changed += write_tree_by_manifest(settings.previews_dir, previews)
@@ -158,7 +159,7 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
-                         (settings.share_file, plan_share(corpus, os.environ.get("SITE_URL", "")))):
+                         (settings.share_file, plan_share(corpus, site_url))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:

@@ -2,7 +2,12 @@
 # test may edit, and (session-scoped) the real site built once from data/.
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +29,23 @@ def make_project(root: Path, data: Path | None = None) -> Path:
     return root
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1, as a reader gets it; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/corpus laid out as <root>/data."""
@@ -36,6 +58,23 @@ def corpus_dir(tmp_path: Path) -> Path:
 def project(corpus_dir: Path) -> Path:
     """A project root around the fixture corpus, with the real content, theme and config."""
     return make_project(corpus_dir.parent)
+
+
+# The address a publishing pipeline gives the site: a sub-path, as GitHub Pages
+# serves a project's site.
+SITE_URL = "https://example.org/prestatieafspraken/"
+
+
+@pytest.fixture(scope="session")
+def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture corpus built with SITE_URL set, as the Pages pipelines build it."""
+    from generator.pipeline import Settings, build
+
+    root = make_project(tmp_path_factory.mktemp("with-address"), FIXTURE_CORPUS)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SITE_URL", SITE_URL)
+        build(Settings(root), root / "site")
+    return root / "site"
 
 
 @pytest.fixture(scope="session")

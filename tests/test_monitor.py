@@ -6,11 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
-import functools
 import html
-import http.server
 import io
-import threading
 from pathlib import Path
 
 import pytest
@@ -25,8 +22,9 @@ from generator.pipeline import Settings, build
 from generator.sources import forbidden_character, load_text
 from generator.validate import load_corpus
 
+from .conftest import serving
 from .htmltext import Page
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 DOC = "testdorp/prestatieafspraken-2024"
 YAML = Path("data/testdorp/prestatieafspraken-2024.yaml")
@@ -144,22 +142,16 @@ def test_round_trip_from_a_filled_in_xlsx_to_the_page(project: Path, tmp_path: P
 
     site = project / "site"
     build(Settings(project), site)
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     from playwright.sync_api import sync_playwright
 
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/gemeenten/testdorp/prestatieafspraken-2024/")
-            first = page.locator("div.commitment:has(#afspraak-1) .commitment-status").inner_text()
-            second = page.locator("div.commitment:has(#afspraak-2) .commitment-status").inner_text()
-            link = page.get_by_role("link", name="Monitor prestatieafspraken 2024").get_attribute("href")
-            browser.close()
-    finally:
-        server.shutdown()
+    with serving(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url + "gemeenten/testdorp/prestatieafspraken-2024/")
+        first = page.locator("div.commitment:has(#afspraak-1) .commitment-status").inner_text()
+        second = page.locator("div.commitment:has(#afspraak-2) .commitment-status").inner_text()
+        link = page.get_by_role("link", name="Monitor prestatieafspraken 2024").get_attribute("href")
+        browser.close()
     assert "Status: gereed (2 april 2024; bron: Monitor prestatieafspraken 2024)" in first
     assert link == "https://www.testdorp.nl/monitor-2024.pdf"
     assert ("Status: op schema (1 juli 2025; bron: Raadsinformatiebrief monitor 2025; De bouw "

@@ -385,14 +385,11 @@ def test_search_still_works_after_instant_navigation(search_page) -> None:  # ty
 @pytest.fixture(scope="module")
 def parted_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The same site with its index built in parts, as at national size."""
-    import functools
-    import http.server
     import shutil
-    import threading
 
     from generator.search import index_site
 
-    from .test_browser import QuietHandler
+    from .conftest import serving
 
     site = tmp_path_factory.mktemp("parted") / "site"
     shutil.copytree(built_site, site)
@@ -400,11 +397,8 @@ def parted_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         shutil.rmtree(bundle)
     index_site(site, pages_per_part=5)
     assert (site / "pagefind-2").is_dir()
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serving(site) as url:
+        yield url
 
 
 @browser_test

@@ -8,10 +8,7 @@
 # of its policy (tests/test_browser.py checks that on every page).
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,8 +19,8 @@ import yaml
 
 from generator import csp
 
-from .conftest import FIXTURE_CORPUS, make_project
-from .test_browser import CSP_LISTENER, QuietHandler, browser, csp_violations  # noqa: F401  (fixtures)
+from .conftest import FIXTURE_CORPUS, make_project, serving
+from .test_browser import CSP_LISTENER, browser, csp_violations  # noqa: F401  (fixtures)
 from .test_generate import _poison
 
 # Markup, entities that decode to markup (once, twice, three times), attribute
@@ -171,11 +168,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         data, _ = _poison(yaml.safe_load(path.read_text(encoding="utf-8")), ALL_PAYLOADS)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build(Settings(root), root / "site")
-    handler = functools.partial(QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", root / "site", names
-    server.shutdown()
+    with serving(root / "site") as url:
+        yield url, root / "site", names
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from generator.share import SITE_NAME, document_card, plan_share, render_share_i
 from generator.shareimage import HEIGHT, REGULAR, WIDTH, Card, _font, render_card, wrap
 from generator.validate import Corpus, load_corpus
 
-from .conftest import FIXTURE_CORPUS, ROOT, make_project
-
-SITE_URL = "https://example.org/prestatieafspraken/"
+from .conftest import FIXTURE_CORPUS, ROOT, SITE_URL
 
 
 @pytest.fixture(scope="module")
@@ -96,23 +93,6 @@ def test_share_data_names_an_absolute_image_only_with_the_site_address(corpus: C
 
 
 # --- the built site ---------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site_with_address(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.pipeline import Settings, build
-
-    root = make_project(tmp_path_factory.mktemp("shareimage"), FIXTURE_CORPUS)
-    before = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = SITE_URL
-    try:
-        build(Settings(root), root / "site")
-    finally:
-        if before is None:
-            del os.environ["SITE_URL"]
-        else:
-            os.environ["SITE_URL"] = before
-    return root / "site"
 
 
 def _meta(html: str, key: str) -> list[str]:

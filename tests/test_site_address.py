@@ -4,7 +4,6 @@
 # sitemap, and a sitemap of absolute URLs. Without SITE_URL robots.txt names none.
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -12,27 +11,8 @@ import pytest
 
 from generator.share import render_robots
 
-from .conftest import FIXTURE_CORPUS, make_project
+from .conftest import SITE_URL
 from .htmltext import Page
-
-SITE_URL = "https://example.org/prestatieafspraken/"
-
-
-@pytest.fixture(scope="module")
-def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.pipeline import Settings, build
-
-    root = make_project(tmp_path_factory.mktemp("subpath"), FIXTURE_CORPUS)
-    before = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = SITE_URL
-    try:
-        build(Settings(root), root / "site")
-    finally:
-        if before is None:
-            del os.environ["SITE_URL"]
-        else:
-            os.environ["SITE_URL"] = before
-    return root / "site"
 
 
 def test_robots_names_the_sitemap_only_where_the_address_is_known() -> None:
@@ -42,8 +22,8 @@ def test_robots_names_the_sitemap_only_where_the_address_is_known() -> None:
 
 
 @pytest.mark.slow
-def test_the_404_page_is_dutch_and_stays_inside_the_sub_path(sub_path_site: Path) -> None:
-    html = (sub_path_site / "404.html").read_text(encoding="utf-8")
+def test_the_404_page_is_dutch_and_stays_inside_the_sub_path(site_with_address: Path) -> None:
+    html = (site_with_address / "404.html").read_text(encoding="utf-8")
     page = Page(html)
     assert "Pagina niet gevonden" in page.text and "Not found" not in page.text
     assert "<title>Pagina niet gevonden - " in html
@@ -53,13 +33,13 @@ def test_the_404_page_is_dutch_and_stays_inside_the_sub_path(sub_path_site: Path
     # The way on: search and the main sections, each a page of the site.
     for section in ("gemeenten/", "themas/", "organisaties/"):
         assert f'href="/prestatieafspraken/{section}"' in html
-        assert (sub_path_site / section / "index.html").is_file()
+        assert (site_with_address / section / "index.html").is_file()
     assert "site-search__toggle" in html
 
 
 @pytest.mark.slow
-def test_robots_and_sitemap_of_a_site_with_an_address(sub_path_site: Path) -> None:
-    robots = (sub_path_site / "robots.txt").read_text(encoding="utf-8")
+def test_robots_and_sitemap_of_a_site_with_an_address(site_with_address: Path) -> None:
+    robots = (site_with_address / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {SITE_URL}sitemap.xml" in robots
-    locs = re.findall(r"<loc>([^<]+)</loc>", (sub_path_site / "sitemap.xml").read_text(encoding="utf-8"))
+    locs = re.findall(r"<loc>([^<]+)</loc>", (site_with_address / "sitemap.xml").read_text(encoding="utf-8"))
     assert locs and all(loc.startswith(SITE_URL) for loc in locs)
