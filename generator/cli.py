@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import published
 from .errors import DataError, Diagnostic, GeneratorError
-from .monitor import export_monitoring, find_document, import_monitoring, read_sheet
 from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import (
     NOT_FILLED_IN,
@@ -170,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"until it is. Fill it in from the signed document, then run "
                   f"`python -m generator check` and `python -m generator serve`")
         elif args.command == "monitor" and args.monitor_command == "export":
+            # Imported here: the spreadsheet library costs every other command half a second.
+            from .monitor import export_monitoring, find_document
+
             corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
             doc = find_document(corpus, args.document)
             written = export_monitoring(corpus, doc, args.out)
@@ -178,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"where there is a column for them), then run `python -m generator monitor "
                   f"import {written[0]}`")
         elif args.command == "monitor" and args.monitor_command == "import":
+            from .monitor import import_monitoring, read_sheet
+
             corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
             done = import_monitoring(corpus, settings.root, settings.data_dir,
                                      read_sheet(args.file, str(args.file)))

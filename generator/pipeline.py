@@ -245,7 +245,9 @@ def _generate_apart(settings: Settings) -> Built:
         except Exception as exc:  # a bug: reported by the parent, with its type
             send.send(("crash", f"{type(exc).__name__}: {exc}"))
 
-    process = context.Process(target=child, daemon=True)
+    # Not a daemon: the generator reads data files in a pool of processes of its own
+    # (validate.read_ahead), which a daemonic process may not start.
+    process = context.Process(target=child)
     process.start()
     send.close()
     try:
