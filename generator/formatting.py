@@ -10,12 +10,13 @@ import json
 import re
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import evidence as ev
 from . import model as m
 from . import records as rec
 from .fields import URL_PATTERN
+from .markup import inline, text_blocks
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
@@ -286,4 +287,87 @@ FILTERS = {
     "attrs": attrs,
     "hashes": hashes,
     "deep_heading": deep_heading,
+}
+
+
+# --- HTML (the generated pages; markup.py) -------------------------------------
+# The same filters for the HTML templates: each returns Markup built from escaped
+# parts, so autoescape never escapes it twice and data text never becomes markup.
+
+def html_link(url: str, text: object | None = None) -> Markup:
+    """An external link (a source PDF, a web page); the URL is validated by the model."""
+    if not re.match(URL_PATTERN, url):  # the model's rule, so `check` refuses it first
+        raise ValueError(f"not a URL that can be linked: {url!r}")
+    return Markup('<a href="{}">{}</a>').format(url, inline(text if text is not None else url))
+
+
+def html_provenance_marker(provenance: ev.Provenance | None) -> Markup:
+    """The marker on the page ("<strong>Afgeleid:</strong> <note>"); empty without provenance."""
+    if provenance is None:
+        return Markup("")
+    label = ev.PROVENANCE_LABELS[provenance.kind]
+    return Markup("<strong>{}:</strong> {}").format(inline(label[0].upper() + label[1:]),
+                                                      inline(provenance.note))
+
+
+def html_provenance_inline(provenance: ev.Provenance) -> Markup:
+    """A mark beside a value within a line: '<em>afgeleid: <note></em>'."""
+    return Markup("<em>{}</em>").format(inline(ev.provenance_text(provenance)))
+
+
+def html_page_ref(page: int | None, url: str | None = None) -> Markup:
+    """'bron: p. N', linking to that page of the PDF when its URL is known."""
+    if page is None:
+        return Markup("")
+    text = f"bron: p. {page}"
+    if url is None:
+        return inline(text)
+    return html_link(f"{url.split('#', 1)[0]}#page={page}", text)
+
+
+def html_marks_short(record: rec.CommitmentRecord, *fields: str) -> Markup:
+    """In a list of commitments: ' · <em>Wie: afgeleid (niet in de bron)</em>' for each of
+    the named fields of records.MARKED_FIELDS (all without names) that carries a mark."""
+    shown = [f"{f.name_nl}: {v.label}" for f, v in record.marked() if not fields or f.attr in fields]
+    return Markup("").join(Markup(" · <em>{}</em>").format(inline(s)) for s in shown)
+
+
+def html_word_diff(old: str, new: str) -> Markup:
+    """The wording of a continued commitment against the earlier one, word by word:
+    removed words in <del>, added words in <ins>; only the two tags are markup."""
+    a, b = old.split(), new.split()
+    parts: list[Markup] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(inline(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(Markup("<del>{}</del>").format(" ".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
+    return Markup(" ").join(parts)
+
+
+def html_anchor(value: str) -> Markup:
+    """An element id; ids come from validated slugs, checked again here."""
+    return Markup(anchor(value))
+
+
+HTML_FILTERS = {
+    "provenance_marker": html_provenance_marker,
+    "provenance_inline": html_provenance_inline,
+    "page_ref": html_page_ref,
+    "marks_short": html_marks_short,
+    "blocks": text_blocks,
+    "inline": inline,
+    "number": number,
+    "amount": amount,
+    "cell_text": cell_text,
+    "point_text": point_text,
+    "date_nl": date_nl,
+    "due_nl": due_nl,
+    "url_link": html_link,
+    "figure_json": lambda value: Markup(figure_json(value)),
+    "anchor": html_anchor,
 }

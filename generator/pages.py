@@ -63,7 +63,8 @@ def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None
     intro_path = content_dir / "_home.md"
     intro = intro_path.read_text(encoding="utf-8").strip() if intro_path.exists() else "# Prestatieafspraken"
     pages.append(PlannedPage(home, "home.md.j2", {
-        **shared, "link": PageContext(home, corpus).link, "intro": Safe(intro),
+        **shared, "link": lambda target, anchor=None: Safe(urls.markdown_relative(home, target, anchor)),
+        "intro": Safe(intro),
         "total_commitments": sum(count_commitments(d) for d in corpus.documents),
         "total_documents": len(corpus.documents),
         # The register at a glance (issue 12d).
@@ -72,7 +73,7 @@ def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None
         "comparables": bool(corpus.comparables),
     }))
     index = urls.municipalities_index()
-    pages.append(PlannedPage(index, "municipalities.md.j2",
+    pages.append(PlannedPage(index, "municipalities.html.j2",
                              {**shared, "link": PageContext(index, corpus).link}))
     pages += plan_themes(corpus, queries)
     pages += plan_organisations(corpus, queries)

@@ -24,6 +24,7 @@ from . import urls
 from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
+from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
 from .publish import Staging, build_lock, check_site_dir
@@ -99,6 +100,12 @@ class Settings:
         return self.build_dir / "search.json"
 
     @property
+    def toc_file(self) -> Path:
+        """Page path -> table of contents of a page the generator wrote as HTML
+        (render.py); the builder passes those pages through (hooks/generate.py)."""
+        return self.build_dir / "toc.json"
+
+    @property
     def share_file(self) -> Path:
         """Page path -> description, Open Graph type and Atom feeds (generator/share.py)."""
         return self.build_dir / "share.json"
@@ -137,7 +144,8 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     # The site's address (set by the publishing pipelines, the same for every build of a
     # commit) makes links in feeds, downloads, previews and share images absolute.
     site_url = os.environ.get("SITE_URL", "")
-    pages = render_pages(plan_pages(corpus, settings.content_dir, queries))
+    tocs: dict[str, list[TocToken]] = {}
+    pages = render_pages(plan_pages(corpus, settings.content_dir, queries), tocs)
     content = collect_content(settings.content_dir)
     schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
     downloads = export_all(corpus)
@@ -159,7 +167,8 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
-                         (settings.share_file, plan_share(corpus, site_url))):
+                         (settings.share_file, plan_share(corpus, site_url)),
+                         (settings.toc_file, tocs)):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:

@@ -1,7 +1,9 @@
-# Renders planned pages with the Jinja2 Markdown templates in templates/.
-# StrictUndefined makes a missing variable an error; finalize escapes every
-# printed value for Markdown unless a filter marked it Safe, so data text is
-# escaped exactly once, in one place (formatting.md).
+# Renders planned pages with the Jinja2 templates in templates/: `*.html.j2` write
+# the HTML body of a generated page (autoescape: every printed value is HTML-escaped
+# unless it is Markup, built from escaped parts by the filters and helpers here and
+# in formatting.py / markup.py); the few `*.md.j2` (the home page, whose intro is
+# hand-written Markdown) write Markdown, where finalize escapes every value
+# (formatting.md). StrictUndefined makes a missing variable an error.
 from __future__ import annotations
 
 import json
@@ -10,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import model as m
 from . import urls
@@ -20,15 +22,17 @@ from .errors import TemplateError
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .formatting import (
     FILTERS,
+    HTML_FILTERS,
     Safe,
     date_nl,
     due_nl,
-    marks_short,
+    html_link,
+    html_marks_short,
+    html_provenance_inline,
+    html_word_diff,
     md,
-    provenance_inline,
-    url_link,
-    word_diff,
 )
+from .markup import TocToken, finish_page, inline
 from .queries import NOT_REPORTED, Queries, Step, current_status
 from .records import CommitmentRecord, commitment_label
 from .records import chapter_label as chapter_label  # defined with the records, asked for here
@@ -56,18 +60,26 @@ STATUS_LABELS = {
 }
 
 
-def status_report(entry: m.StatusEntry) -> Safe:
+def status_report(entry: m.StatusEntry) -> Markup:
     """'(12 maart 2025; bron: Monitor 2024; toelichting)', the source linked if it has a URL."""
-    source = (url_link(entry.source.url, entry.source.title) if entry.source.url
-              else md(entry.source.title))
-    note = f"; {md(entry.note)}" if entry.note else ""
-    return Safe(f"({md(date_nl(entry.date))}; bron: {source}{note})")
+    source = (html_link(entry.source.url, entry.source.title) if entry.source.url
+              else inline(entry.source.title))
+    note = Markup("; {}").format(inline(entry.note)) if entry.note else ""
+    return Markup("({}; bron: {}{})").format(date_nl(entry.date), source, note)
 
 
 def _finalize(value: Any) -> Any:
     if value is None:
         raise TemplateError("a template printed None; use a default or a condition")
-    return value if isinstance(value, Safe) else md(value)
+    return value if isinstance(value, Safe | Markup) else md(value)
+
+
+def _finalize_html(value: Any) -> Any:
+    """Before autoescape: None is an error; whitespace in data text collapses, as in a
+    line of the source."""
+    if value is None:
+        raise TemplateError("a template printed None; use a default or a condition")
+    return inline(value) if isinstance(value, str) else value
 
 
 def _groupby_heading(goals: Iterable[m.Goal]) -> list[tuple[str | None, list[m.Goal]]]:
@@ -98,6 +110,23 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
+def make_html_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_html,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(HTML_FILTERS)
+    env.filters["groupby_heading"] = _groupby_heading
+    env.filters["status_label"] = STATUS_LABELS.__getitem__
+    env.globals["title_id"] = Markup(urls.TITLE_ANCHOR)
+    return env
+
+
 def period_label(doc: m.Document) -> str:
     p = doc.period
     return str(p.start) if p.start == p.end else f"{p.start}–{p.end}"
@@ -117,11 +146,11 @@ def contents_label(doc: m.Document) -> str:
     return f"{count} {'afspraak' if count == 1 else 'afspraken'}"
 
 
-def page_title(*parts: str) -> Safe:
+def page_title(*parts: str) -> Markup:
     """A page's <title> and header text as YAML front matter: 'Tynaarlo: Prestatie-
     afspraken 2023'. HTML-escaped (Material prints it raw), then a JSON string, which
     is valid YAML whatever the data text holds."""
-    return Safe(json.dumps(str(escape(": ".join(parts))), ensure_ascii=False))
+    return Markup(json.dumps(str(escape(": ".join(parts))), ensure_ascii=False))
 
 
 def count_commitments(doc: m.Document, party: str | None = None) -> int:
@@ -149,8 +178,8 @@ class PageContext:
     zip = staticmethod(zip)
     context_label = staticmethod(CONTEXT_LABELS.__getitem__)
 
-    def link(self, target: str, anchor: str | None = None) -> Safe:
-        return Safe(urls.relative(self.page, target, anchor))
+    def link(self, target: str, anchor: str | None = None) -> Markup:
+        return Markup(escape(urls.relative(self.page, target, anchor)))
 
     def theme(self, theme_id: str) -> m.Theme:
         return self.corpus.themes[theme_id]
@@ -167,20 +196,20 @@ class PageContext:
 
     commitment_label = staticmethod(commitment_label)
 
-    def label_marks(self, doc: m.Document, c: m.Commitment) -> Safe:
+    def label_marks(self, doc: m.Document, c: m.Commitment) -> Markup:
         """After a link labelled with a commitment's opening words (it has no printed
         number): the mark of its text, if the text is not as printed."""
         if c.number or self.queries is None:
-            return Safe("")
-        return marks_short(self.queries.records[(doc.ref, c.id)], "text")
+            return Markup("")
+        return html_marks_short(self.queries.records[(doc.ref, c.id)], "text")
 
     def record(self, c: m.Commitment) -> CommitmentRecord:
         """The commitment's record (records.py): its citation and marks."""
         assert self.doc is not None and self.queries is not None
         return self.queries.record(self.doc, c)
 
-    def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:
-        """'{#id}' for a heading the generator adds inside a chapter (context, goals,
+    def section_id(self, chapter: m.Chapter, label: str) -> Markup:
+        """The id of a heading the generator adds inside a chapter (context, goals,
         groups): stable under edits elsewhere, unique on the page."""
         base = anchor = urls.section_anchor(chapter.id, label)
         n = 1
@@ -188,42 +217,45 @@ class PageContext:
             n += 1
             anchor = f"{base}-{n}"
         self._sections.add(anchor)
-        return Safe("{#" + anchor + "}")
+        return Markup(escape(anchor))
 
-    def commitment_meta(self, c: m.Commitment, group: m.Group) -> Safe:
-        """'**Wie:** ... · **Soort:** ... · **Wanneer:** ...', read from the commitment's
+    def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:  # TRANSITION: Markdown templates
+        return Safe("{#" + self.section_id(chapter, label) + "}")
+
+    def commitment_meta(self, c: m.Commitment, group: m.Group) -> Markup:
+        """'<strong>Wie:</strong> ... · <strong>Soort:</strong> ... · ...', read from the commitment's
         record where there is one, so a marked value shows its mark: a mark of who that
         is the group's own stands once above the group instead."""
         r = self.record(c) if self.doc is not None and self.queries is not None else None
         parties = r.parties.value if r else tuple(dict.fromkeys(c.parties or group.actors))
-        who = md(", ".join(self.org(p).short_name for p in parties))
+        who = inline(", ".join(self.org(p).short_name for p in parties))
         if r and r.parties.mark is not None and r.parties.mark is not group.actors_provenance:
-            who = Safe(f"{who} ({provenance_inline(r.parties.mark)})")
-        parts = [f"**Wie:** {who}"]
+            who = Markup("{} ({})").format(who, html_provenance_inline(r.parties.mark))
+        parts = [Markup("<strong>Wie:</strong> {}").format(who)]
         if c.kind:
-            parts.append(f"**Soort:** {md(c.kind)}")
+            parts.append(Markup("<strong>Soort:</strong> {}").format(inline(c.kind)))
         if c.due:
-            when = md(due_nl(c.due))
+            when = inline(due_nl(c.due))
             if r and r.due.mark is not None:
-                when = Safe(f"{when} ({provenance_inline(r.due.mark)})")
-            parts.append(f"**Wanneer:** {when}")
-        return Safe(" · ".join(parts))
+                when = Markup("{} ({})").format(when, html_provenance_inline(r.due.mark))
+            parts.append(Markup("<strong>Wanneer:</strong> {}").format(when))
+        return Markup(" · ").join(parts)
 
     # --- status and lineage (issue 11) -------------------------------------------
 
     @staticmethod
-    def status_line(c: m.Commitment) -> Safe:
-        """'**Status:** gereed (12 maart 2025; bron: Monitor 2024)'; without a report,
+    def status_line(c: m.Commitment) -> Markup:
+        """'<strong>Status:</strong> gereed (12 maart 2025; bron: Monitor 2024)'; without a report,
         'niet gerapporteerd' (computed, never stored)."""
         label = STATUS_LABELS[current_status(c)]
         if not c.status:
-            return Safe(f"**Status:** {md(label)}")
-        return Safe(f"**Status:** {md(label)} {status_report(c.status[-1])}")
+            return Markup("<strong>Status:</strong> {}").format(label)
+        return Markup("<strong>Status:</strong> {} {}").format(label, status_report(c.status[-1]))
 
     @staticmethod
-    def earlier_statuses(c: m.Commitment) -> list[Safe]:
+    def earlier_statuses(c: m.Commitment) -> list[Markup]:
         """The statuses before the current one, newest first."""
-        return [Safe(f"{md(STATUS_LABELS[e.status])} {status_report(e)}")
+        return [Markup("{} {}").format(STATUS_LABELS[e.status], status_report(e))
                 for e in reversed(c.status[:-1])]
 
     def lineage(self, c: m.Commitment) -> list[Step]:
@@ -234,17 +266,16 @@ class PageContext:
         assert self.doc is not None and self.queries is not None
         return self.queries.continued_by(self.doc, c)
 
-    def step_link(self, step: Step) -> Safe:
-        """'[Afspraak 3](…#afspraak-3) in [Prestatieafspraken 2023](…)'."""
+    def step_link(self, step: Step) -> Markup:
+        """'Afspraak 3 uit Prestatieafspraken 2023', both linked."""
         page = urls.document_page(step.doc)
-        return Safe(f"[{md(self.commitment_label(step.commitment))}]"
-                    f"({self.link(page, step.commitment.id)})"
-                    f"{self.label_marks(step.doc, step.commitment)} uit "
-                    f"[{md(step.doc.title)}]({self.link(page)})")
+        return Markup('<a href="{}">{}</a>{} uit <a href="{}">{}</a>').format(
+            self.link(page, step.commitment.id), inline(self.commitment_label(step.commitment)),
+            self.label_marks(step.doc, step.commitment), self.link(page), inline(step.doc.title))
 
     @staticmethod
-    def text_diff(earlier: m.Commitment, later: m.Commitment) -> Safe:
-        return word_diff(earlier.text, later.text)
+    def text_diff(earlier: m.Commitment, later: m.Commitment) -> Markup:
+        return html_word_diff(earlier.text, later.text)
 
     def table_charts(self, table: m.Table) -> list[Chart]:
         if self.doc is not None and self.queries is not None:
@@ -294,7 +325,7 @@ class PageContext:
             return []
         return self.queries.serving(self.doc, goal.id)
 
-    def plan_rows(self, ind: m.Indicator) -> list[tuple[PlanRow, Safe | None]]:
+    def plan_rows(self, ind: m.Indicator) -> list[tuple[PlanRow, Markup | None]]:
         """On a framework page: the indicator's targets, the values yearly documents plan
         for it (`measures`) and its realisations, each with a link to where it stands;
         'niet gerapporteerd' when nothing realised is known. Empty without any plan."""
@@ -304,10 +335,10 @@ class PageContext:
         if not measured:
             return []
         here = urls.document_page(self.doc)
-        rows: list[tuple[PlanRow, Safe | None]] = [
+        rows: list[tuple[PlanRow, Markup | None]] = [
             (PlanRow("doel", f"Doel {p.year}", p.value, p.min, p.max), self.link(here, ind.id))
             for p in ind.points if p.kind == "doel"]
-        realised: list[tuple[PlanRow, Safe | None]] = [
+        realised: list[tuple[PlanRow, Markup | None]] = [
             (PlanRow("gerealiseerd", f"Gerealiseerd {p.year}", p.value, p.min, p.max), self.link(here, ind.id))
             for p in ind.points if p.kind == "gerealiseerd"]
         for item in measured:
@@ -326,21 +357,22 @@ class PageContext:
         return rows + realised
 
     @staticmethod
-    def plan_chart(ind: m.Indicator, rows: list[tuple[PlanRow, Safe | None]]) -> Chart:
+    def plan_chart(ind: m.Indicator, rows: list[tuple[PlanRow, Markup | None]]) -> Chart:
         return plan_chart(ind, [row for row, _ in rows])
 
-    def concreteness_badges(self, c: m.Commitment) -> Safe:
+    def concreteness_badges(self, c: m.Commitment) -> Markup:
         """'Concreet: getal ja · termijn nee · wie ja', each a badge with its word, linked to
         the page that explains the criteria (never colour alone)."""
         if self.doc is None or self.queries is None:
-            return Safe("")
+            return Markup("")
         k = self.queries.concreteness(self.doc, c)
         badges = []
         for (key, _, _), present in zip(CRITERIA, k.aspects(), strict=True):
             word = "ja" if present else "nee"
-            badges.append(f'<span class="concrete-badge concrete-{word}">{key}: {word}</span>')
+            badges.append(Markup('<span class="concrete-badge concrete-{}">{}: {}</span>').format(
+                word, key, word))
         link = self.link(urls.concreteness_page())
-        return Safe(f"[Concreet]({link}): " + " ".join(badges))
+        return Markup('<a href="{}">Concreet</a>: ').format(link) + Markup(" ").join(badges)
 
 
 @dataclass(frozen=True)
@@ -375,10 +407,10 @@ class TableNotes:
                     numbers[("provenance", r, c)] = shared[text]
         return cls(numbers, lines + list(table.notes), table)
 
-    def row(self, r: int) -> Safe:
+    def row(self, r: int) -> Markup:
         return self._marks(("row", r), [])
 
-    def cell(self, r: int, c: int) -> Safe:
+    def cell(self, r: int, c: int) -> Markup:
         cell = self.table.rows[r].values[c]
         words: list[str] = []
         if isinstance(cell, m.Cell):
@@ -395,10 +427,10 @@ class TableNotes:
                 return self._marks(None, words)
         return self._marks(("cell", r, c), words)
 
-    def _marks(self, key: tuple[Any, ...] | None, words: list[str]) -> Safe:
+    def _marks(self, key: tuple[Any, ...] | None, words: list[str]) -> Markup:
         if key is not None and key in self.numbers:
             words.append(f"noot {self.numbers[key]}")
-        return Safe(" " + md(f"({', '.join(words)})")) if words else Safe("")
+        return Markup(" ") + inline(f"({', '.join(words)})") if words else Markup("")
 
 
 @dataclass(frozen=True)
@@ -409,14 +441,23 @@ class PlannedPage:
 
 
 def render_pages(pages: list[PlannedPage],
-                 env: jinja2.Environment | None = None) -> dict[str, bytes]:
-    env = env or make_environment()
+                 tocs: dict[str, list[TocToken]] | None = None) -> dict[str, bytes]:
+    """Each page's file for build/docs. A page from an HTML template is its front
+    matter and finished body (markup.finish_page: heading ids, permalinks); its table
+    of contents goes into `tocs`, for the builder (build/toc.json, hooks/generate.py)."""
+    markdown_env, html_env = make_environment(), make_html_environment()
     out: dict[str, bytes] = {}
     for page in pages:
+        is_html = page.template.endswith(".html.j2")
+        env = html_env if is_html else markdown_env
         try:
             text = env.get_template(page.template).render(**page.context)
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{page.template} ({page.path}): {exc}") from exc
+        if is_html:
+            text, toc = finish_page(text)
+            if tocs is not None:
+                tocs[page.path] = toc
         out[page.path] = tidy(text).encode("utf-8")
     return out
 

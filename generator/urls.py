@@ -3,6 +3,7 @@
 # site-relative with a trailing slash (MkDocs' use_directory_urls).
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 
@@ -66,9 +67,21 @@ def page_url(page_path: str) -> str:
 
 
 def relative(from_page: str, to_page: str, anchor: str | None = None) -> str:
-    """A Markdown link from one page source to another, resolved by MkDocs."""
-    depth = from_page.count("/")
-    link = "../" * depth + to_page
+    """The link from one page to another page or file, as the reader's browser follows
+    it: relative to the page's URL, so the site works under any address (the same URL
+    the builder makes of a Markdown link: properdocs.utils.get_relative_url)."""
+    here = page_url(from_page) or "./"
+    there = (page_url(to_page) or "./") if to_page.endswith(".md") else to_page
+    link = posixpath.relpath("/" + there, "/" + here)
+    if there.endswith("/"):
+        link += "/"
+    return f"{link}#{anchor}" if anchor else link
+
+
+def markdown_relative(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """A Markdown link from one page source to another, resolved by the builder (the
+    home page, the one generated page that stays Markdown)."""
+    link = "../" * from_page.count("/") + to_page
     return f"{link}#{anchor}" if anchor else link
 
 

@@ -1,7 +1,8 @@
 # MkDocs hook: the only bridge between MkDocs and the generator. It runs the
 # generator before each build (so `mkdocs serve` shows a data edit at once),
 # reads the navigation the generator planned, hands each page its search
-# metadata (build/search.json) and watches data/, content/ and the templates.
+# metadata (build/search.json), passes the pages the generator wrote as HTML
+# through without Markdown (build/toc.json) and watches data/, content/ and the templates.
 # Under `python -m generator serve` a data error does not stop the preview: the
 # last good tree is served with the error shown on every page.
 # Everything else lives in the generator, which never imports MkDocs.
@@ -13,6 +14,7 @@ import logging
 import os
 import sys
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 try:  # ProperDocs (generator/pipeline.py BUILDER) reports its own PluginError as a message
     from properdocs.exceptions import PluginError
+    from properdocs.structure.toc import get_toc
 except ImportError:  # MkDocs 1.6
     from mkdocs.exceptions import PluginError  # type: ignore[assignment]
+    from mkdocs.structure.toc import get_toc  # type: ignore[assignment]
 
 from generator import csp  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
@@ -88,6 +92,9 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
         file.edit_uri = sources.get(file.src_uri) if config.get("repo_url") else None
     global SEARCH
     SEARCH = json.loads(SETTINGS.search_file.read_text(encoding="utf-8"))
+    TOC.clear()
+    if SETTINGS.toc_file.exists():
+        TOC.update(json.loads(SETTINGS.toc_file.read_text(encoding="utf-8")))
     # issue 12c: description, Open Graph type and feeds per page (generator/share.py).
     SHARE.clear()
     if SETTINGS.share_file.exists():
@@ -112,6 +119,22 @@ def on_post_page(output, page, config):  # type: ignore[no-untyped-def]
 
 
 SEARCH: dict[str, dict] = {}  # type: ignore[type-arg]
+TOC: dict[str, list] = {}  # type: ignore[type-arg]  # build/toc.json
+
+
+def _render_html(page, config, files):  # type: ignore[no-untyped-def]
+    """Page.render for a page the generator wrote as HTML: its body is the content as
+    it stands (no Markdown), its table of contents the generator's."""
+    page.content = page.markdown
+    page.toc = get_toc(TOC[page.file.src_uri])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
+
+
+def on_pre_page(page, config, files):  # type: ignore[no-untyped-def]
+    if page.file.src_uri in TOC:
+        page.render = types.MethodType(_render_html, page)
+    return page
 SHARE: dict[str, dict] = {}  # type: ignore[type-arg]  # issue 12c, build/share.json
 
 
