@@ -190,7 +190,8 @@ TEXTS = [
     "Eén zin.",
     "Twee regels\nin één alinea.\n\nEen tweede alinea.",
     "Inleiding:\n- eerste punt\n- tweede punt\nSlotzin.",
-    "• punt met een bolletje\n• nog een\n\n- streepje",
+    "• punt met een bolletje\n• nog een\n\n- streepje",        # one list after a blank line
+    "Intro\n- a\n\n- b\n- c\n\n- d\n\nSlot\n- e",
     "  ingesprongen regel\n\n\n\n   en na veel witregels  ",
     "<script>alert(1)</script> & <b>vet</b> &amp; &lt;",
     "*nadruk* _ook_ __vet__ **vet** `code` \\* \\\\",
