@@ -103,7 +103,7 @@ def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
     one) and a page per comparison, split per province when it is large."""
     values = all_values(corpus)
     index = urls.comparisons_index()
-    pages = [PlannedPage(index, "comparisons.md.j2", {
+    pages = [PlannedPage(index, "comparisons.html.j2", {
         "rows": [(c, values.get(c.id, []), sorted({corpus.municipalities[v.doc.municipality].name
                                                     for v in values.get(c.id, [])}))
                  for c in corpus.comparables.values()],
@@ -139,7 +139,7 @@ def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
 def _comparison_page(corpus: Corpus, comparable: m.Comparable, path: str, found: list[Value],
                      named: list[Series], province: str | None) -> PlannedPage:
     title = f"{comparable.name} in {province}" if province else comparable.name
-    return PlannedPage(path, "comparison.md.j2", {
+    return PlannedPage(path, "comparison.html.j2", {
         "comparable": comparable, "values": found, "series": named, "province": province,
         "provinces": None, "heading": title,
         "chart": chart(comparable, named, urls.CHART_ID_PREFIX + comparable.id,

@@ -44,9 +44,12 @@ def text_blocks(text: object) -> Markup:
     """Plain data text -> HTML paragraphs; lines starting '- ' or '• ' become bullets.
 
     Within a paragraph, consecutive prose lines join into one paragraph and
-    consecutive bullet lines into one list, in the order they are written.
+    consecutive bullet lines into one list, in the order they are written. Bullets
+    that go on after a blank line stay one list, their items next to the blank line
+    as paragraphs, as Python-Markdown made of it (a "loose" list), so pages stay as
+    they were published.
     """
-    blocks: list[str] = []
+    runs: list[tuple[bool, list[str]]] = []
     for para in re.split(r"\n\s*\n", str(text).strip()):
         run: list[str] = []
         bullet_run = False
@@ -55,19 +58,33 @@ def text_blocks(text: object) -> Markup:
                 continue
             is_bullet = line.startswith(("- ", "• "))
             if run and is_bullet != bullet_run:
-                blocks.append(_flush(run, bullet_run))
+                runs.append((bullet_run, run))
                 run = []
             bullet_run = is_bullet
             run.append(line[2:] if is_bullet else line)
         if run:
-            blocks.append(_flush(run, bullet_run))
+            runs.append((bullet_run, run))
+    blocks: list[str] = []
+    items: list[tuple[str, bool]] = []  # the open list: (text, loose)
+    for is_bullet, lines in runs:
+        if not is_bullet:
+            if items:
+                blocks.append(_bullets(items))
+                items = []
+            blocks.append(f"<p>{inline(' '.join(lines))}</p>")
+            continue
+        # Two bullet runs in a row are always in paragraphs of their own.
+        if items:
+            items[-1] = (items[-1][0], True)
+        items += [(line, bool(items) and i == 0) for i, line in enumerate(lines)]
+    if items:
+        blocks.append(_bullets(items))
     return Markup("\n".join(blocks))
 
 
-def _flush(lines: list[str], bullets: bool) -> str:
-    if bullets:
-        return "<ul>\n" + "".join(f"<li>{inline(line)}</li>\n" for line in lines) + "</ul>"
-    return f"<p>{inline(' '.join(lines))}</p>"
+def _bullets(items: list[tuple[str, bool]]) -> str:
+    return "<ul>\n" + "".join(f"<li>\n<p>{inline(line)}</p>\n</li>\n" if loose else f"<li>{inline(line)}</li>\n"
+                              for line, loose in items) + "</ul>"
 
 
 def slugify(text: str) -> str:
@@ -78,14 +95,29 @@ def slugify(text: str) -> str:
     return re.sub(r"[-\s]+", "-", value)
 
 
-def _unique(slug: str, used: set[str]) -> str:
-    """toc's unique(): 'x', then 'x_1', 'x_2' for the next headings with that slug."""
-    candidate, n = slug, 0
-    while candidate in used or not candidate:
-        n += 1
-        candidate = f"{slug}_{n}"
-    used.add(candidate)
-    return candidate
+_COUNTED = re.compile(r"^(.*)_([0-9]+)$")
+
+
+def _unique(slug: str, used: set[str], counters: dict[str, int]) -> str:
+    """toc's unique(): 'x', then 'x_1', 'x_2' for the next headings with that slug; a
+    slug that already ends in '_<n>' counts on from n. `counters` remembers, per base,
+    how far the suffixes are known to be taken, so a slug repeated a thousand times
+    on a page does not test each suffix again (the same cache, the same result)."""
+    if slug in used or not slug:
+        counted = _COUNTED.match(slug)
+        base, count = (counted.group(1), int(counted.group(2))) if counted else (slug, 0)
+        known = counters.get(base, 0)
+        skip = count <= known or slug == f"{base}_{known + 1}"
+        if skip:
+            count = max(count, known)
+        count += 1
+        while f"{base}_{count}" in used:
+            count += 1
+        slug = f"{base}_{count}"
+        if skip:
+            counters[base] = count
+    used.add(slug)
+    return slug
 
 
 _HEADING = re.compile(r"<h([1-6])((?: [a-z-]+=\"[^\"]*\")*)>(.*?)</h\1>", re.S)
@@ -100,6 +132,7 @@ def finish_page(body: str) -> tuple[str, list[TocToken]]:
     from the text, plain <hN>. Ids already on the page are taken first, as the toc
     extension does, so a slug never collides with an id from the data."""
     used = set(_ID.findall(body))
+    counters: dict[str, int] = {}
     flat: list[TocToken] = []
 
     def heading(match: re.Match[str]) -> str:
@@ -109,7 +142,7 @@ def finish_page(body: str) -> tuple[str, list[TocToken]]:
         if found:
             anchor = html.unescape(found.group(1))
         else:
-            anchor = _unique(slugify(text), used)
+            anchor = _unique(slugify(text), used, counters)
             attrs = f' id="{escape(anchor)}"' + attrs
         if level <= TOC_DEPTH:
             flat.append({"level": level, "id": anchor, "name": str(escape(" ".join(text.split()))),

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import model as m
 from . import urls
@@ -307,7 +307,7 @@ def plan_concreteness(corpus: Corpus, queries: Queries) -> PlannedPage:
               if queries.tally("thema", t.id).total]
     if queries.tally("thema", "").total:
         themes.append(("(hoofdstuk zonder thema)", queries.tally("thema", "")))
-    return PlannedPage(path, "concreteness.md.j2", {
+    return PlannedPage(path, "concreteness.html.j2", {
         "criteria": CRITERIA, "all": queries.tally("alle"),
         "documents": [(d, corpus.municipalities[d.municipality], queries.tally("document", d.ref))
                       for d in docs],
@@ -453,20 +453,20 @@ def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPag
     path = urls.open_data_page()
     records = queries.records if queries else None
     counts = {name: len(rows) for name, rows in register_rows(corpus, records).items()}
-    return PlannedPage(path, "open_data.md.j2", {
+    return PlannedPage(path, "open_data.html.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "register_xlsx": REGISTER_XLSX, "license": LICENSE, "urls": urls,
         "link": PageContext(path, corpus).link, "code": _field_code,
-        "comparables": bool(corpus.comparables),
+        "comparables": bool(corpus.comparables), "page_title": page_title("Open data"),
     })
 
 
-def _field_code(name: str) -> Safe:
-    """A field name as Markdown code (escapes do not apply inside code spans, so
-    only names of a-z, 0-9 and _ are taken)."""
+def _field_code(name: str) -> Markup:
+    """A field name as code; field names are column names in files that scripts read,
+    so only a-z, 0-9 and _ are taken."""
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"field name {name!r} is not a plain identifier")
-    return Safe(f"`{name}`")
+    return Markup("<code>{}</code>").format(name)
 
 
 def plan_nav(corpus: Corpus) -> list[NavItem]:
