@@ -114,7 +114,7 @@ def test_predecessors_commitments_are_listed_under_the_successor(fixture: Corpus
     assert {k: [(e.doc.ref, e.id, e.status) for e in v] for k, v in by_pre.items()} == {
         "woonstichting-oost": [("testdorp/prestatieafspraken-2023", "oost-kozijnen", "gereed")]}
     text = render_pages(plan_pages(fixture, ROOT / "content"))[urls.organisation_page("woonborg")].decode()
-    assert "{#" + urls.predecessor_anchor("woonstichting-oost") + "}" in text
+    assert f'<h3 id="{urls.predecessor_anchor("woonstichting-oost")}">Woonstichting Oost<' in text
 
 
 def province_pages(corpus: Corpus, pages: dict[str, dict[str, Any]], theme_id: str) -> dict[str, str]:
@@ -158,6 +158,7 @@ def test_filter_attributes_say_where_each_item_belongs(any_corpus: Corpus) -> No
     for theme_id in any_corpus.themes:
         for e in q.commitments_on(theme_id):
             attrs = str(filter_attrs(any_corpus, e))
+            assert attrs.startswith(' data-gemeente="')  # attributes of the item's <li>
             assert f'data-gemeente="{e.doc.municipality}"' in attrs
             assert f'data-status="{e.status}"' in attrs
             years = " ".join(str(y) for y in range(e.doc.period.start, e.doc.period.end + 1))
@@ -185,6 +186,16 @@ def test_year_page_compares_only_where_continuation_is_recorded(fixture: Corpus)
     text = render_pages(plan_pages(fixture, ROOT / "content"))
     assert "niet vastgelegd" in text[urls.municipality_year_page("testdorp", 2024)].decode()
     assert "niet vastgelegd" not in text[urls.municipality_year_page("testdorp", 2026)].decode()
+
+
+def test_a_document_running_on_into_the_year_is_said_apart_from_the_changes(fixture: Corpus) -> None:
+    """A document that began before the year stands in its own paragraph after the
+    list of what the year's new document starts, continues and drops, not in that list."""
+    text = render_pages(plan_pages(fixture, ROOT / "content"))[
+        urls.municipality_year_page("testdorp", 2026)].decode()
+    line = next(line for line in text.splitlines() if "liep al vóór 2026" in line)
+    assert line.startswith('<p><a href="../prestatieafspraken-2025-2028/">') and line.endswith("</p>")
+    assert text.index("</ul>", text.index("Niet voortgezet")) < text.index(line)
 
 
 def test_year_status_counts_add_up(any_corpus: Corpus) -> None:
