@@ -3,6 +3,7 @@
 # planned pages (fast) and with the built HTML of the real site (slow).
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -307,3 +308,75 @@ def test_theme_pages_hold_the_full_list_with_filter_attributes(built_site: Path)
                 assert m.province_of(mun) == province
             listed += len(parsed.items)
         assert listed == len(keys), theme_id
+
+
+# --- data text stays text ------------------------------------------------------------
+
+VIEW_TEMPLATES = {"organisation.html.j2", "organisations.html.j2", "themes.html.j2", "theme.html.j2",
+                  "theme_province.html.j2", "municipality.html.j2", "year.html.j2"}
+
+
+class Body(HTMLParser):
+    """Every start tag with its attributes, and the text, of a page body."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.feed(html)
+        self.text = " ".join("".join(self.chunks).split())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def test_names_and_texts_from_the_data_show_as_written_on_the_views(tmp_path: Path) -> None:
+    """Hostile names of organisations, themes and the municipality, and a hostile
+    commitment text, are shown as written on the organisation, theme, municipality and
+    year pages, and make no element or attribute."""
+    import shutil
+
+    import yaml
+
+    from .test_generate import HOSTILE
+
+    payload = " | ".join(HOSTILE)
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_CORPUS, data)
+    for name, key, fields in [("organisations.yaml", "organisations", ("name", "short_name")),
+                              ("themes.yaml", "themes", ("name", "description")),
+                              ("municipalities.yaml", "municipalities", ("name",))]:
+        registry = yaml.safe_load((data / name).read_text(encoding="utf-8"))
+        for entry in registry[key]:
+            entry.update({f: f"{entry['id']}: {payload}" for f in fields})
+        (data / name).write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    doc = data / "testdorp/prestatieafspraken-2024.yaml"
+    text = doc.read_text(encoding="utf-8")
+    old = "text: In Q1 2024 overleggen partijen over de huurverhoging."
+    assert old in text
+    doc.write_text(text.replace(old, f"text: {json.dumps(payload, ensure_ascii=False)}"), encoding="utf-8")
+    corpus = load_corpus(data, tmp_path)
+    planned_pages = plan_pages(corpus, ROOT / "content")
+    rendered = render_pages(planned_pages)
+    views = [p.path for p in planned_pages if p.template in VIEW_TEMPLATES]
+    assert len(views) >= 7
+    for path in views:
+        body = Body(rendered[path].decode("utf-8").split("\n---\n", 1)[1])
+        assert {tag for tag, _ in body.tags} <= {
+            "h1", "h2", "h3", "p", "a", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr",
+            "th", "td", "details", "summary", "div", "form", "fieldset", "legend", "label",
+            "select", "option"}, path
+        assert not [a for _, attrs in body.tags for a in attrs if a.startswith("on")], path
+        assert not [v for _, attrs in body.tags for a, v in attrs.items()
+                    if a == "href" and (v or "").startswith("javascript")], path
+        assert payload in body.text, path  # a name as written, wherever it stands
+    for path, shown in [(urls.organisation_page("woonborg"), "woonborg"),
+                        (urls.municipality_page("testdorp"), "testdorp"),
+                        (urls.municipality_year_page("testdorp", 2024), "testdorp"),
+                        (urls.theme_page("betaalbaarheid"), "betaalbaarheid")]:
+        assert f"{shown}: {payload}" in Body(rendered[path].decode("utf-8")).text, path
+    assert "Afspraak 1: " + payload[:30] in Body(rendered[urls.theme_province_page(
+        "betaalbaarheid", m.NO_PROVINCE)].decode("utf-8")).text  # the commitment's opening words
