@@ -17,6 +17,7 @@ from .comparison_views import plan_comparisons
 from .concreteness import CRITERIA
 from .errors import OutputConflict
 from .formatting import Safe
+from .markup import attributes
 from .overview import plan_overview
 from .queries import STATUSES, Comparison, Entry, Queries
 from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_rows
@@ -135,7 +136,7 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]],
         first = {d.ref for d in first_of_kind.values()}
         for i, (year, docs) in enumerate(by_year.items()):
             path = urls.municipality_year_page(mun_id, year)
-            pages.append(PlannedPage(path, "year.md.j2", {
+            pages.append(PlannedPage(path, "year.html.j2", {
                 "municipality": mun, "year": year, "documents": docs,
                 "previous": years[i - 1] if i else None,
                 "next": years[i + 1] if i + 1 < len(years) else None,
@@ -170,7 +171,7 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | No
     docs = list(reversed(corpus.documents_of(mun.id)))
     party_ids = sorted({p for d in docs for p in d.parties},
                        key=lambda p: (corpus.organisations[p].kind, corpus.organisations[p].name))
-    return PlannedPage(path, "municipality.md.j2", {
+    return PlannedPage(path, "municipality.html.j2", {
         "municipality": mun,
         "documents": docs,
         "parties": [corpus.organisations[p] for p in party_ids],
@@ -203,7 +204,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
     path = urls.theme_index()
     queries = queries or Queries.build(corpus)  # issue 12a: once, not per theme
     rows = [(theme, by_theme[theme.id]) for theme in corpus.themes.values()]
-    pages = [PlannedPage(path, "themes.md.j2", {
+    pages = [PlannedPage(path, "themes.html.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
     })]
     provinces_of = m.theme_provinces(corpus.documents, corpus.municipalities)
@@ -228,8 +229,8 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
             muns = {d.municipality for d, _, _, _ in chapters[name]}
             summary.append((name, urls.theme_province_page(theme.id, name), len(muns), len(docs),
                             len(chapters[name]), len(items.get(name, []))))
-        pages.append(PlannedPage(page, "theme.md.j2", {
-            "theme": theme, "provinces": summary, "urls": urls,
+        pages.append(PlannedPage(page, "theme.html.j2", {
+            "theme": theme, "page_title": page_title(theme.name), "provinces": summary, "urls": urls,
             "link": PageContext(page, corpus).link,
             "total": sum(len(es) for es in items.values()),
             "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
@@ -240,10 +241,10 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
             grouped: dict[str, list[tuple[m.Document, m.Chapter, str, int]]] = {}
             for entry in chapters[name]:
                 grouped.setdefault(corpus.municipalities[entry[0].municipality].name, []).append(entry)
-            pages.append(PlannedPage(page, "theme_province.md.j2", {
+            title = f"{theme.name}: overige gemeenten" if name == NO_PROVINCE else f"{theme.name} in {name}"
+            pages.append(PlannedPage(page, "theme_province.html.j2", {
                 "theme": theme, "province": name, "by_municipality": sorted(grouped.items()),
-                "title": (f"{theme.name}: overige gemeenten" if name == NO_PROVINCE
-                          else f"{theme.name} in {name}"),
+                "title": title, "page_title": page_title(title),
                 "in_province": "overige gemeenten" if name == NO_PROVINCE else f"gemeenten in {name}",
                 "others": [(p, urls.theme_province_page(theme.id, p)) for p in provinces if p != name],
                 "urls": urls, "link": PageContext(page, corpus).link,
@@ -274,14 +275,15 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
     for org in sorted(corpus.organisations.values(), key=lambda o: (o.sort_key, o.id)):
         entries = [(doc, queries.count(doc, org.id)) for doc in queries.signed_by(org.id)]
         rows.append((org, entries))
-    pages = [PlannedPage(path, "organisations.md.j2", {
+    pages = [PlannedPage(path, "organisations.html.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
         "organisations": corpus.organisations,
     })]
     for org, entries in rows:
         page = urls.organisation_page(org.id)
-        pages.append(PlannedPage(page, "organisation.md.j2", {
-            "org": org, "entries": entries, "urls": urls, "link": PageContext(page, corpus).link,
+        pages.append(PlannedPage(page, "organisation.html.j2", {
+            "org": org, "page_title": page_title(org.short_name), "entries": entries, "urls": urls,
+            "link": PageContext(page, corpus).link,
             "municipality_name": _municipality_name(corpus), "contents": contents_label,
             # Organisations over time and status (issue 11).
             "organisations": corpus.organisations,
@@ -383,10 +385,10 @@ KIND_FILTER_LABELS = {"prestatieafspraak": "prestatieafspraak", "procesafspraak"
 _FILTER_VALUE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def filter_attrs(corpus: Corpus, e: Entry) -> Safe:
-    """The attribute list of one item of a theme's list: what the filters match on.
-    Every value is a slug, a year or a fixed word, checked here, so the attribute list
-    holds no data text."""
+def filter_attrs(corpus: Corpus, e: Entry) -> Markup:
+    """The attributes of one item of a theme's list (' data-gemeente="..." ...'):
+    what the filters match on. Every value is a slug, a year or a fixed word, checked
+    here: theme-filter.js splits them at spaces, so no value may hold one."""
     values: dict[str, list[str]] = {
         "gemeente": [e.doc.municipality],
         "jaar": [str(y) for y in range(e.doc.period.start, e.doc.period.end + 1)],
@@ -398,12 +400,12 @@ def filter_attrs(corpus: Corpus, e: Entry) -> Safe:
         for v in vs:
             if not _FILTER_VALUE.fullmatch(v):
                 raise ValueError(f"not a filter value: {v!r}")
-    return Safe("{: " + " ".join(f'data-{k}="{" ".join(vs)}"' for k, vs in values.items()) + " }")
+    return attributes(**{f"data_{k}": " ".join(vs) for k, vs in values.items()})
 
 
-def _options(pairs: list[tuple[str, str]]) -> list[Safe]:
-    """<option> elements, HTML-escaped: they stand in a raw HTML block."""
-    return [Safe(f'<option value="{escape(v)}">{escape(label)}</option>') for v, label in pairs]
+def _options(pairs: list[tuple[str, str]]) -> list[Markup]:
+    """<option> elements, HTML-escaped."""
+    return [Markup('<option value="{}">{}</option>').format(v, label) for v, label in pairs]
 
 
 def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
@@ -436,8 +438,8 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
         "party_names": lambda e: ", ".join(corpus.organisations[p].short_name for p in e.parties.value),
         "opening_words": opening_words,
         "list_anchor": urls.THEME_COMMITMENTS_ANCHOR,
-        "list_id": Safe(urls.THEME_LIST_ID),
-        "filter_id": lambda key: Safe(urls.theme_filter_id(key)),
+        "list_id": urls.THEME_LIST_ID,
+        "filter_id": urls.theme_filter_id,
     }
 # --- end issue 12a -------------------------------------------------------------------
 

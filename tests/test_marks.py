@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from generator import model as m
 from generator import urls
 from generator.evidence import PROVENANCE_LABELS
 from generator.formatting import md
+from generator.markup import inline
 from generator.pipeline import Generated, Settings, generate
 from generator.queries import Queries
 from generator.records import MARKED_FIELDS, CommitmentRecord, Marked, MarkedField
@@ -117,7 +119,7 @@ def test_citation_data_on_the_document_page_carries_every_mark(site: Site) -> No
 
 
 def _line_linking(text: str, link: str) -> str:
-    lines = [line for line in text.splitlines() if f"]({link})" in line]
+    lines = [line for line in text.splitlines() if f'href="{link}"' in line]
     assert len(lines) == 1, link
     return lines[0]
 
@@ -131,15 +133,16 @@ def test_organisation_pages_mark_what_rests_on_an_inferred_party_list(site: Site
             line = _line_linking(page, PageContext(path, corpus).link(urls.document_page(r.doc), r.id))
             for f, v in r.marked():
                 if f.attr in ("text", "parties"):
-                    assert f"*{md(f'{f.name_nl}: {v.label}')}*" in line, (party, r.id, f.attr)
+                    assert f"<em>{inline(f'{f.name_nl}: {v.label}')}</em>" in line, (party, r.id, f.attr)
+            inferred_heading = f'<h2 id="{urls.INFERRED_ANCHOR}">'
             if r.parties.mark:
                 # listed apart, with what the editors based it on
-                inferred = page.split("{#" + urls.INFERRED_ANCHOR + "}", 1)[1]
-                assert line in inferred and md(r.parties.mark.note) in inferred, (party, r.id)
+                inferred = page.split(inferred_heading, 1)[1]
+                assert line in inferred and inline(r.parties.mark.note) in inferred, (party, r.id)
             else:
-                assert line not in page.split("{#" + urls.INFERRED_ANCHOR + "}", 1)[-1] or \
-                    "{#" + urls.INFERRED_ANCHOR + "}" not in page or \
-                    line in page.split("## Afspraken van voorgangers", 1)[-1], (party, r.id)
+                assert line not in page.split(inferred_heading, 1)[-1] or \
+                    inferred_heading not in page or \
+                    line in page.split(">Afspraken van voorgangers<", 1)[-1], (party, r.id)
 
 
 def test_theme_lists_mark_every_value_they_show(site: Site) -> None:
@@ -152,7 +155,7 @@ def test_theme_lists_mark_every_value_they_show(site: Site) -> None:
         line = _line_linking(site.text(path), PageContext(path, corpus).link(urls.document_page(r.doc), r.id))
         for f, v in r.marked():
             if f.attr in ("text", "parties", "due"):
-                assert f"*{md(f'{f.name_nl}: {v.label}')}*" in line, (r.id, f.attr)
+                assert f"<em>{inline(f'{f.name_nl}: {v.label}')}</em>" in line, (r.id, f.attr)
 
 
 def test_feed_entries_carry_the_marks(site: Site) -> None:
@@ -285,8 +288,11 @@ def test_a_mark_on_a_due_date_or_own_party_list_reaches_every_output(tmp_path: P
     assert r.theme is not None
     theme_page = pages[urls.theme_province_page(r.theme, m.province_of(
         corpus.municipalities[r.doc.municipality]))].decode()
-    line = next(line for line in theme_page.splitlines() if f"#{r.id})" in line and "2024" in line)
-    assert f"*{md('Wanneer: afgeleid')}*" in line and f"*{md('Wie: afgeleid (niet in de bron)')}*" in line
+    line = next(line for line in theme_page.splitlines() if f'#{r.id}"' in line and "2024" in line)
+    assert "<em>Wanneer: afgeleid</em>" in line and "<em>Wie: afgeleid (niet in de bron)</em>" in line
+
+
+HTML_LINK = re.compile(r'<a href="(?P<href>[^"]*)">(?P<text>[^<]*)</a>')
 
 
 def test_every_link_labelled_with_a_marked_text_carries_its_mark(site: Site) -> None:
@@ -297,6 +303,7 @@ def test_every_link_labelled_with_a_marked_text_carries_its_mark(site: Site) -> 
         if r.number or r.text.mark is None:
             continue
         wanted = f"*{md(f'Tekst: {r.text.label}')}*"
+        wanted_html = f"<em>{inline(f'Tekst: {r.text.label}')}</em>"
         found = 0
         for path, data in site.generated.files.items():
             if not path.endswith(".md") or path.startswith(urls.DOWNLOADS):
@@ -309,6 +316,10 @@ def test_every_link_labelled_with_a_marked_text_carries_its_mark(site: Site) -> 
                         found += 1
                         assert wanted in rest.split("; [", 1)[0], (path, r.id)
                     start = line.find(f"[{md(r.heading)}](", start + 1)
+                for link in HTML_LINK.finditer(line):  # the pages written as HTML
+                    if link["href"].endswith(f"#{r.id}") and link["text"].endswith(inline(r.heading)):
+                        found += 1
+                        assert wanted_html in line[link.end():].split("; <a", 1)[0], (path, r.id)
         assert found, r.id  # linked at least from its organisations' pages
 
 

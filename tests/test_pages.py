@@ -59,7 +59,6 @@ def test_a_merger_date_without_a_day_is_shown_the_dutch_way_with_its_note(tmp_pa
     a day, with where the date comes from; the history is in order of the first day."""
     import shutil
 
-    from generator.formatting import md
     from generator.pages import plan_pages
     from generator.queries import Queries
     from generator.render import render_pages
@@ -81,13 +80,13 @@ def test_a_merger_date_without_a_day_is_shown_the_dutch_way_with_its_note(tmp_pa
     corpus = load_corpus(tmp_path / "data", tmp_path)
     pages = render_pages(plan_pages(corpus, ROOT / "content", Queries.build(corpus)))
     woonborg = pages[urls.organisation_page("woonborg")].decode()
-    section = woonborg.split("## Geschiedenis", 1)[1].split("\n## ", 1)[0]
-    history = [line for line in section.splitlines() if line.startswith("- ")]
+    section = woonborg.split(">Geschiedenis<", 1)[1].split("<h2", 1)[0]
+    history = [line for line in section.splitlines() if line.startswith("<li>")]
     assert history == [
-        "- 2023: [Het Westerhuis](../organisaties/het-westerhuis.md) is opgegaan in Woonborg (fusie). Over de datum: "
-        + md("Persbericht van Woonborg"),
-        "- juli 2023: [Woonstichting Oost](../organisaties/woonstichting-oost.md) is opgegaan in Woonborg (fusie). "
-        "Over de datum: " + md("Jaarverslag 2023 van Woonborg: <in juli>")]
+        '<li>2023: <a href="../het-westerhuis/">Het Westerhuis</a> is opgegaan in Woonborg (fusie). Over de datum: '
+        "Persbericht van Woonborg</li>",
+        '<li>juli 2023: <a href="../woonstichting-oost/">Woonstichting Oost</a> is opgegaan in Woonborg (fusie). '
+        "Over de datum: Jaarverslag 2023 van Woonborg: &lt;in juli&gt;</li>"]
     oost = pages[urls.organisation_page("woonstichting-oost")].decode()
-    assert ("- juli 2023: Woonstichting Oost is opgegaan in [Woonborg](../organisaties/woonborg.md) (fusie). Over de "
-            "datum: " + md("Jaarverslag 2023 van Woonborg: <in juli>")) in oost.splitlines()
+    assert ('<li>juli 2023: Woonstichting Oost is opgegaan in <a href="../woonborg/">Woonborg</a> (fusie). Over de '
+            "datum: Jaarverslag 2023 van Woonborg: &lt;in juli&gt;</li>") in oost.splitlines()

@@ -3,6 +3,7 @@
 # planned pages (fast) and with the built HTML of the real site (slow).
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -114,7 +115,7 @@ def test_predecessors_commitments_are_listed_under_the_successor(fixture: Corpus
     assert {k: [(e.doc.ref, e.id, e.status) for e in v] for k, v in by_pre.items()} == {
         "woonstichting-oost": [("testdorp/prestatieafspraken-2023", "oost-kozijnen", "gereed")]}
     text = render_pages(plan_pages(fixture, ROOT / "content"))[urls.organisation_page("woonborg")].decode()
-    assert "{#" + urls.predecessor_anchor("woonstichting-oost") + "}" in text
+    assert f'<h3 id="{urls.predecessor_anchor("woonstichting-oost")}">Woonstichting Oost<' in text
 
 
 def province_pages(corpus: Corpus, pages: dict[str, dict[str, Any]], theme_id: str) -> dict[str, str]:
@@ -158,6 +159,7 @@ def test_filter_attributes_say_where_each_item_belongs(any_corpus: Corpus) -> No
     for theme_id in any_corpus.themes:
         for e in q.commitments_on(theme_id):
             attrs = str(filter_attrs(any_corpus, e))
+            assert attrs.startswith(' data-gemeente="')  # attributes of the item's <li>
             assert f'data-gemeente="{e.doc.municipality}"' in attrs
             assert f'data-status="{e.status}"' in attrs
             years = " ".join(str(y) for y in range(e.doc.period.start, e.doc.period.end + 1))
@@ -185,6 +187,16 @@ def test_year_page_compares_only_where_continuation_is_recorded(fixture: Corpus)
     text = render_pages(plan_pages(fixture, ROOT / "content"))
     assert "niet vastgelegd" in text[urls.municipality_year_page("testdorp", 2024)].decode()
     assert "niet vastgelegd" not in text[urls.municipality_year_page("testdorp", 2026)].decode()
+
+
+def test_a_document_running_on_into_the_year_is_said_apart_from_the_changes(fixture: Corpus) -> None:
+    """A document that began before the year stands in its own paragraph after the
+    list of what the year's new document starts, continues and drops, not in that list."""
+    text = render_pages(plan_pages(fixture, ROOT / "content"))[
+        urls.municipality_year_page("testdorp", 2026)].decode()
+    line = next(line for line in text.splitlines() if "liep al vóór 2026" in line)
+    assert line.startswith('<p><a href="../prestatieafspraken-2025-2028/">') and line.endswith("</p>")
+    assert text.index("</ul>", text.index("Niet voortgezet")) < text.index(line)
 
 
 def test_year_status_counts_add_up(any_corpus: Corpus) -> None:
@@ -296,3 +308,75 @@ def test_theme_pages_hold_the_full_list_with_filter_attributes(built_site: Path)
                 assert m.province_of(mun) == province
             listed += len(parsed.items)
         assert listed == len(keys), theme_id
+
+
+# --- data text stays text ------------------------------------------------------------
+
+VIEW_TEMPLATES = {"organisation.html.j2", "organisations.html.j2", "themes.html.j2", "theme.html.j2",
+                  "theme_province.html.j2", "municipality.html.j2", "year.html.j2"}
+
+
+class Body(HTMLParser):
+    """Every start tag with its attributes, and the text, of a page body."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.feed(html)
+        self.text = " ".join("".join(self.chunks).split())
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def test_names_and_texts_from_the_data_show_as_written_on_the_views(tmp_path: Path) -> None:
+    """Hostile names of organisations, themes and the municipality, and a hostile
+    commitment text, are shown as written on the organisation, theme, municipality and
+    year pages, and make no element or attribute."""
+    import shutil
+
+    import yaml
+
+    from .test_generate import HOSTILE
+
+    payload = " | ".join(HOSTILE)
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_CORPUS, data)
+    for name, key, fields in [("organisations.yaml", "organisations", ("name", "short_name")),
+                              ("themes.yaml", "themes", ("name", "description")),
+                              ("municipalities.yaml", "municipalities", ("name",))]:
+        registry = yaml.safe_load((data / name).read_text(encoding="utf-8"))
+        for entry in registry[key]:
+            entry.update({f: f"{entry['id']}: {payload}" for f in fields})
+        (data / name).write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    doc = data / "testdorp/prestatieafspraken-2024.yaml"
+    text = doc.read_text(encoding="utf-8")
+    old = "text: In Q1 2024 overleggen partijen over de huurverhoging."
+    assert old in text
+    doc.write_text(text.replace(old, f"text: {json.dumps(payload, ensure_ascii=False)}"), encoding="utf-8")
+    corpus = load_corpus(data, tmp_path)
+    planned_pages = plan_pages(corpus, ROOT / "content")
+    rendered = render_pages(planned_pages)
+    views = [p.path for p in planned_pages if p.template in VIEW_TEMPLATES]
+    assert len(views) >= 7
+    for path in views:
+        body = Body(rendered[path].decode("utf-8").split("\n---\n", 1)[1])
+        assert {tag for tag, _ in body.tags} <= {
+            "h1", "h2", "h3", "p", "a", "strong", "em", "ul", "li", "table", "thead", "tbody", "tr",
+            "th", "td", "details", "summary", "div", "form", "fieldset", "legend", "label",
+            "select", "option"}, path
+        assert not [a for _, attrs in body.tags for a in attrs if a.startswith("on")], path
+        assert not [v for _, attrs in body.tags for a, v in attrs.items()
+                    if a == "href" and (v or "").startswith("javascript")], path
+        assert payload in body.text, path  # a name as written, wherever it stands
+    for path, shown in [(urls.organisation_page("woonborg"), "woonborg"),
+                        (urls.municipality_page("testdorp"), "testdorp"),
+                        (urls.municipality_year_page("testdorp", 2024), "testdorp"),
+                        (urls.theme_page("betaalbaarheid"), "betaalbaarheid")]:
+        assert f"{shown}: {payload}" in Body(rendered[path].decode("utf-8")).text, path
+    assert "Afspraak 1: " + payload[:30] in Body(rendered[urls.theme_province_page(
+        "betaalbaarheid", m.NO_PROVINCE)].decode("utf-8")).text  # the commitment's opening words
