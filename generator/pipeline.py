@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from . import outputs, urls
 from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
@@ -36,7 +36,7 @@ from .schema import render_schemas
 from .search import index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, merge, write_file, write_tree, write_tree_by_manifest
+from .write import MANIFEST, collect_content, merge, write_file, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -125,55 +125,80 @@ def generate(settings: Settings, waiting: Callable[[str], None] | None = None) -
         return _generate(settings)
 
 
-def _generate(settings: Settings) -> Generated:
+def _generate(settings: Settings, keep_files: bool = True) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
     # The corpus lives until the end: the cyclic garbage collector need not look at
     # it again on each of its passes while pages are rendered (unfrozen at the end,
-    # so a long `serve` can still collect it).
+    # so a long `serve` can still collect it). Frozen, it is also not written to by
+    # the collector in the forked workers (outputs.py), so they share its memory.
     gc.freeze()
     try:
-        return _render(settings, corpus)
+        return _render(settings, corpus, keep_files)
     finally:
         gc.unfreeze()
 
 
-def _render(settings: Settings, corpus: Corpus) -> Generated:
+def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Generated:
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
     # same questions, and it computes each chart and each commitment's record once.
     queries = Queries.build(corpus)
     # The site's address (set by the publishing pipelines, the same for every build of a
     # commit) makes links in feeds, downloads, previews and share images absolute.
     site_url = os.environ.get("SITE_URL", "")
-    tocs: dict[str, list[TocToken]] = {}
-    pages = render_pages(plan_pages(corpus, settings.content_dir, queries), tocs)
     content = collect_content(settings.content_dir)
-    schemas = {f"schema/{name}": data for name, data in render_schemas().items()}
-    downloads = export_all(corpus)
-    downloads.update(export_comparisons(corpus, site_url))
-    # Open data of the whole register and its Data Package descriptor.
-    downloads.update(export_register(corpus, downloads, queries.records, site_url))
-    downloads.update(render_redirects(corpus.redirects))  # old URLs that keep working
-    files = merge(content, pages, downloads, schemas, collect_vendor(settings.vendor_files),
-                  render_share(corpus, site_url, queries),  # feeds, chart embeds, robots.txt
-                  render_share_images(corpus, site_url, settings.root))
-    changed = write_tree(settings.docs_dir, files)
-    # A page per commitment whose link previews its text, kept apart (previews_dir).
-    previews = render_previews(corpus, SITE_NAME, site_url, queries)
-    if any(path.startswith(f"{urls.PREVIEWS}/") for path in files):
+    planned = plan_pages(corpus, settings.content_dir, queries)
+    docs, previews_dir = settings.docs_dir, settings.previews_dir
+    parallel = len(corpus.documents) >= outputs.PARALLEL_DOCUMENTS
+    # Pages in interleaved shares (each share holds pages of every kind, so the shares
+    # take about as long), more shares than cores so a core that finishes early takes
+    # the next; share images likewise.
+    shares = 2 * (os.cpu_count() or 1) if parallel else 1
+
+    def pages_task(k: int) -> outputs.Task:
+        tocs: dict[str, list[TocToken]] = {}
+        return outputs.Task(f"pages {k + 1}/{shares}", lambda: render_pages(planned[k::shares], tocs),
+                            docs, extra=lambda: {"tocs": dict(tocs)})
+
+    def downloads() -> dict[str, bytes]:
+        files = export_all(corpus)
+        files.update(export_comparisons(corpus, site_url))
+        # Open data of the whole register and its Data Package descriptor.
+        files.update(export_register(corpus, files, queries.records, site_url))
+        return files
+
+    def previews() -> dict[str, bytes]:
+        # A page per commitment whose link previews its text, kept apart (previews_dir).
+        return render_previews(corpus, SITE_NAME, site_url, queries)
+
+    def images_task(k: int) -> outputs.Task:
+        share = corpus.documents[k::shares]
+        return outputs.Task(f"share images {k + 1}/{shares}",
+                            lambda: render_share_images(corpus, site_url, settings.root, share), docs)
+
+    tasks = [pages_task(k) for k in range(shares)] + [images_task(k) for k in range(shares)] + [
+        outputs.Task("downloads", downloads, docs),
+        outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
+        outputs.Task("feeds and embeds", lambda: render_share(corpus, site_url, queries), docs),
+        outputs.Task("content and other files", lambda: merge(
+            content, {f"schema/{name}": data for name, data in render_schemas().items()},
+            render_redirects(corpus.redirects),  # old URLs that keep working
+            collect_vendor(settings.vendor_files)), docs),
+    ]
+    written = outputs.run_tasks(tasks, parallel, keep_files)
+    if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    changed += write_tree_by_manifest(settings.previews_dir, previews)
-    files.update(previews)
+    changed = written.changed + outputs.remove_stale(docs, written.paths.get(docs, []))
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
                          (settings.share_file, plan_share(corpus, site_url)),
-                         (settings.toc_file, tocs)):
+                         (settings.toc_file, written.extra.get("tocs", {}))):
         encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
                    + "\n").encode("utf-8")
         if not target.is_file() or target.read_bytes() != encoded:
             write_file(target, encoded)
-    return Generated(corpus, files, changed)
+    return Generated(corpus, written.files, sorted(changed))
 
 
 def link_tree(source: Path, site: Path) -> None:
@@ -240,7 +265,7 @@ def _generate_apart(settings: Settings) -> Built:
 
     def child() -> None:
         try:
-            generated = _generate(settings)
+            generated = _generate(settings, keep_files=False)
             send.send(("ok", len(generated.files), len(generated.changed)))
         except DataError as exc:
             send.send(("data", exc.diagnostics))

@@ -104,12 +104,14 @@ def share_image_meta(corpus: Corpus, doc: m.Document, site_url: str) -> dict[str
             "alt": image_alt(document_card(corpus, doc))}
 
 
-def render_share_images(corpus: Corpus, site_url: str, root: Path) -> dict[str, bytes]:
-    """The documents' link-preview PNGs (fonts under `root`, the project's), only with SITE_URL."""
+def render_share_images(corpus: Corpus, site_url: str, root: Path,
+                        documents: list[m.Document] | None = None) -> dict[str, bytes]:
+    """The documents' link-preview PNGs (fonts under `root`, the project's), only with
+    SITE_URL; of `documents` (a share of them, for a worker), by default all."""
     if not site_url:
         return {}
     return {urls.share_image(doc): render_card(document_card(corpus, doc), root)
-            for doc in corpus.documents}
+            for doc in (corpus.documents if documents is None else documents)}
 
 
 def plan_share(corpus: Corpus, site_url: str = "") -> dict[str, dict[str, Any]]:
