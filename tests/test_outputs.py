@@ -39,7 +39,7 @@ def test_workers_write_what_one_process_writes(tmp_path: Path, monkeypatch: pyte
 
 def test_two_tasks_writing_one_file_is_an_error(tmp_path: Path) -> None:
     tasks = [outputs.Task(name, lambda: {"a/b.md": b"x"}, tmp_path) for name in ("first", "second")]
-    with pytest.raises(OutputConflict, match="a/b.md.*first.*second"):
+    with pytest.raises(OutputConflict, match=r"a/b\.md.*first.*second"):
         outputs.run_tasks(tasks, parallel=True, keep=False)
 
 
