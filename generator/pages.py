@@ -100,7 +100,7 @@ def plan_document(corpus: Corpus, doc: m.Document, queries: Queries | None = Non
     municipality = corpus.municipalities[doc.municipality]
     title = (page_title(doc.title) if municipality.name.lower() in doc.title.lower()
              else page_title(municipality.name, doc.title))
-    return PlannedPage(path, "document.md.j2", {
+    return PlannedPage(path, "document.html.j2", {
         "doc": doc,
         "page_title": title,
         "municipality": municipality,

@@ -219,9 +219,6 @@ class PageContext:
         self._sections.add(anchor)
         return Markup(escape(anchor))
 
-    def section_attrs(self, chapter: m.Chapter, label: str) -> Safe:  # TRANSITION: Markdown templates
-        return Safe("{#" + self.section_id(chapter, label) + "}")
-
     def commitment_meta(self, c: m.Commitment, group: m.Group) -> Markup:
         """'<strong>Wie:</strong> ... · <strong>Soort:</strong> ... · ...', read from the commitment's
         record where there is one, so a marked value shows its mark: a mark of who that

@@ -17,7 +17,7 @@ DOWNLOADS = "downloads"
 # namespace with the ids of its chapters, goals, indicators, tables and
 # commitments; a document's slug is a file name next to its municipality's page.
 # tests/test_hostile.py checks that the templates and charts.py use no others.
-PARTIES_ANCHOR = "partijen"  # document.md.j2: "Partijen en ondertekening"
+PARTIES_ANCHOR = "partijen"  # document.html.j2: "Partijen en ondertekening"
 CHART_ID_PREFIX = "grafiek-"  # charts.py: "grafiek-<table or indicator id>[-n]", and "...-data"
 RESERVED_ANCHORS = {PARTIES_ANCHOR: "for the heading 'Partijen en ondertekening'"}
 RESERVED_SLUGS = {"index": "gemeenten/<municipality>/index for the municipality's own page"}

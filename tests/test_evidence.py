@@ -80,36 +80,37 @@ def test_provenance_marker_names_the_act_and_escapes_the_note() -> None:
     assert provenance_marker(None) == ""
 
 
-def test_page_markdown_shows_pages_and_markers(project: Path) -> None:
+def test_page_shows_pages_and_markers(project: Path) -> None:
     generate(Settings(project))
     text = (project / "build/docs" / PAGE_MD).read_text(encoding="utf-8")
     link = PDF.replace("&", "&amp;")
     # The commitment's meta line ends with its page, linked to that page of the PDF.
-    assert (f'**Soort:** procesafspraak · <a href="{link}#page=4">bron\\: p\\. 4</a>\n'
-            "{: .commitment-meta }") in text
-    assert f'<a href="{link}#page=3">bron\\: p\\. 3</a>\n{{: .source-page }}' in text  # chapter
-    assert f'<a href="{link}#page=5">bron\\: p\\. 5</a> · Download:' in text  # table
+    assert (f'<strong>Soort:</strong> procesafspraak · <a href="{link}#page=4">bron: p. 4</a>'
+            "</p>") in text
+    assert f'<p class="source-page"><a href="{link}#page=3">bron: p. 3</a></p>' in text  # chapter
+    assert f'<a href="{link}#page=5">bron: p. 5</a> · Download:' in text  # table
     for marker in (
-        "**Bewerkt door de redactie:** in de bron\\: \\'isolatle\\' \\[sic\\] \\& \\<b\\>",
-        "Wie (voor de hele groep): **Afgeleid \\(niet in de bron\\):** De bron zegt alleen",
-        "Partijen: **Afgeleid \\(niet in de bron\\):** AH WOON staat niet in de \\<lijst\\>",
-        "**Afgeleid:** Opgesteld uit de tekst van de afspraak\\.",
+        "<strong>Bewerkt door de redactie:</strong> in de bron: &#39;isolatle&#39; [sic] &amp; &lt;b&gt;",
+        "Wie (voor de hele groep): <strong>Afgeleid (niet in de bron):</strong> De bron zegt alleen",
+        "Partijen: <strong>Afgeleid (niet in de bron):</strong> AH WOON staat niet in de &lt;lijst&gt;",
+        "<strong>Afgeleid:</strong> Opgesteld uit de tekst van de afspraak.",
     ):
         assert f"{marker}" in text
-        assert text.split(marker, 1)[1].split("\n{:", 1)[1].startswith(" .provenance }")
+        # in a paragraph of its own, styled as a mark
+        assert text.split(marker, 1)[0].endswith('<p class="provenance">')
     # Derived cells: marked in the cell, explained once under the table.
-    assert text.count("\\(afgeleid\\, noot 1\\)") == 2
-    assert text.count("\\[1\\] afgeleid\\: Afgeleid uit de toelichting\\.") == 1
-    assert ("- **Raadsbrief:** Raadsbrief \\<prestatieafspraken\\> 2023 (13 december 2022): "
+    assert text.count("(afgeleid, noot 1)</td>") == 2
+    assert text.count("<li>[1] afgeleid: Afgeleid uit de toelichting.</li>") == 1
+    assert ("<li><strong>Raadsbrief:</strong> Raadsbrief &lt;prestatieafspraken&gt; 2023 (13 december 2022): "
             '<a href="https://www.testdorp.nl/raad/brief?id=7&amp;x=y">') in text
-    assert "- **Andere bron:** Persbericht zonder adres\n" in text
+    assert "<li><strong>Andere bron:</strong> Persbericht zonder adres</li>\n" in text
 
 
 def test_page_without_a_source_url_is_plain_text(project: Path) -> None:
     edit(project / "data", f"  url: {PDF}\n", "")
     generate(Settings(project))
     text = (project / "build/docs" / PAGE_MD).read_text(encoding="utf-8")
-    assert "· bron\\: p\\. 4\n{: .commitment-meta }" in text
+    assert "· bron: p. 4</p>" in text
     assert "#page=" not in text
 
 

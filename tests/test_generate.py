@@ -42,13 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC_MD = "gemeenten/testdorp/prestatieafspraken-2024.md"
 
 
-def test_document_page_markdown(project: Path) -> None:
+def test_document_page(project: Path) -> None:
     generate(Settings(project))
     text = (project / "build/docs" / DOC_MD).read_text(encoding="utf-8")
-    assert "{#afspraak-1 .commitment-title}" in text
-    assert "€ 25\\.000" in text  # Dutch thousands, escaped for Markdown
-    assert "1\\,40" in text and "1\\,34" in text  # decimals as declared on the column
-    assert "onzeker\\, noot 1" in text
+    assert '<h4 id="afspraak-1" class="commitment-title">' in text
+    assert '<td style="text-align: right;">€ 25.000</td>' in text  # Dutch thousands
+    assert ">1,40</td>" in text and ">1,34 (onzeker, noot 1)</td>" in text  # decimals as declared
     assert "1e kwartaal 2024" in text
 
 

@@ -390,8 +390,9 @@ def test_new_with_an_impossible_year_leaves_no_file(template: Path, tmp_path: Pa
 def test_the_templates_use_no_anchor_that_is_not_reserved() -> None:
     """Fixed anchors printed by the templates and chart ids are in urls.py's lists."""
     templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "generator/templates").glob("*.j2"))
-    document = (ROOT / "generator/templates/document.md.j2").read_text(encoding="utf-8")
-    fixed = set(re.findall(r'"([a-z0-9-]+)" \| attrs', document))
+    document = "".join((ROOT / "generator/templates" / name).read_text(encoding="utf-8")
+                       for name in ("document.html.j2", "_macros.html.j2", "_history.html.j2"))
+    fixed = set(re.findall(r' id="([a-z0-9-]+)"', document))
     assert fixed and fixed <= set(urls.RESERVED_ANCHORS)
     written = re.findall(r'"([a-z0-9-]+)" \| attrs', templates) + re.findall(r'<h[1-6] id="([a-z0-9-]+)"', templates)
     assert set(written) - fixed <= {

@@ -276,9 +276,9 @@ def test_a_mark_on_a_due_date_or_own_party_list_reaches_every_output(tmp_path: P
     pages = render_pages(plan_pages(corpus, ROOT / "content", queries))
     doc_page = pages[urls.document_page(r.doc)].decode()
     meta = next(line for line in doc_page.splitlines()
-                if line.startswith("**Wie:**") and md(who.note) in line)
-    assert f"*{md('afgeleid: ' + when.note)}*" in meta
-    assert f"*{md('afgeleid (niet in de bron): ' + who.note)}*" in meta
+                if line.startswith('<p class="commitment-meta">') and escape(who.note) in line)
+    assert f"<em>{escape('afgeleid: ' + when.note)}</em>" in meta
+    assert f"<em>{escape('afgeleid (niet in de bron): ' + who.note)}</em>" in meta
     preview = render_previews(corpus, "Site", "", queries)[urls.commitment_preview(r.doc, r.id)].decode()
     assert html.escape(when.note) in preview and html.escape(who.note) in preview
     row = next(row for row in commitment_rows(corpus, queries.records) if row["id"] == r.id
@@ -365,14 +365,15 @@ def test_a_chapters_inferred_parties_mark_who_is_responsible_where_they_are_its_
     assert records["afspraak-2"].parties.mark is None
     assert records["afspraak-3"].parties.mark is None
     page = site.text(urls.document_page(records["afspraak-1"].doc))
-    bound = page.split(f"Dit hoofdstuk bindt alleen: {md('Gemeente Testdorp, Woonborg')}\n"
-                       "{: .chapter-parties }\n\n", 1)[1]
-    assert bound.startswith(f"Partijen van dit hoofdstuk: **{md('Afgeleid (niet in de bron)')}:** "
-                            f"{md(CHAPTER_WHO)}\n{{: .provenance }}\n")
-    who = [line for line in page.splitlines() if line.startswith("**Wie:**")]
-    assert who[0].startswith(f"**Wie:** {md('Woonborg, Gemeente Testdorp')} "
-                             f"(*{md('afgeleid (niet in de bron): ' + CHAPTER_WHO)}*) · ")
-    assert [line.split(" · ")[0] for line in who[1:3]] == ["**Wie:** Woonborg"] * 2
+    bound = page.split('<p class="chapter-parties">Dit hoofdstuk bindt alleen: '
+                       "Gemeente Testdorp, Woonborg</p>\n", 1)[1]
+    assert bound.startswith('<p class="provenance">Partijen van dit hoofdstuk: '
+                            f"<strong>Afgeleid (niet in de bron):</strong> {escape(CHAPTER_WHO)}</p>\n")
+    meta = '<p class="commitment-meta"><strong>Wie:</strong> '
+    who = [line for line in page.splitlines() if line.startswith(meta)]
+    assert who[0].startswith(f"{meta}Woonborg, Gemeente Testdorp "
+                             f"(<em>{escape('afgeleid (niet in de bron): ' + CHAPTER_WHO)}</em>) · ")
+    assert [line.split(" · ")[0].removesuffix("</p>") for line in who[1:3]] == [f"{meta}Woonborg"] * 2
     by_link, as_json = _register_rows(site)
     link = urls.page_url(urls.document_page(records["afspraak-1"].doc)) + "#afspraak-1"
     assert as_json[link]["herkomst_partijen"] == f"afgeleid (niet in de bron): {CHAPTER_WHO}"

@@ -77,13 +77,14 @@ def test_the_framework_page_shows_target_plan_and_realisation_from_the_data(corp
                     total = next(r for r in item.table.rows if r.total)
                     value = total.values[item.table.columns.index(item.column)]
                     assert isinstance(value, int)
-                    shown = f"{value:,}".replace(",", "\\.")  # Dutch thousands, Markdown-escaped
-                    row = next(line for line in text.splitlines()
-                               if line.startswith("| gepland |") and f"#{item.table.id})" in line)
-                    assert row.endswith(f"| {shown} {ind.unit} |"), row
+                    shown = f"{value:,}".replace(",", ".")  # Dutch thousands
+                    row = next(row for row in text.split("<tr>\n")
+                               if row.startswith("<td>gepland</td>") and f'#{item.table.id}"' in row)
+                    assert row.endswith(f'<td style="text-align: right;">{shown} {ind.unit}</td>\n</tr>\n'), row
                     checked += 1
                     if not any(p.kind == "gerealiseerd" for p in ind.points):
-                        assert f"| gerealiseerd | Gerealiseerd | {NOT_REPORTED_TEXT} |" in text
+                        assert ("<tr>\n<td>gerealiseerd</td>\n<td>Gerealiseerd</td>\n"
+                                f'<td style="text-align: right;">{NOT_REPORTED_TEXT}</td>\n</tr>') in text
     assert checked  # the seed data links Groningen's 1.480 planned to the framework
 
 

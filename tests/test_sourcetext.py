@@ -16,7 +16,7 @@ from generator import model as m
 from generator import urls
 from generator.errors import DataError
 from generator.export import export_all
-from generator.formatting import provenance_marker
+from generator.formatting import html_provenance_marker
 from generator.pipeline import Settings, generate
 from generator.sources import format_path
 from generator.sourcetext import (
@@ -242,9 +242,9 @@ def test_a_document_without_a_source_text_is_allowed_and_says_so(project: Path) 
                        "testdorp/prestatieafspraken-2024": False}
     generate(Settings(project))
     docs = project / "build" / "docs" / "gemeenten" / "testdorp"
-    assert ("**Brontekst:** niet gecontroleerd tegen de brontekst"
+    assert ("<strong>Brontekst:</strong> niet gecontroleerd tegen de brontekst"
             in (docs / "prestatieafspraken-2024.md").read_text(encoding="utf-8"))
-    assert ("**Brontekst:** de teksten en getallen zijn gecontroleerd tegen de tekst van de bron"
+    assert ("<strong>Brontekst:</strong> de teksten en getallen zijn gecontroleerd tegen de tekst van de bron"
             in (docs / "prestatieafspraken-2026.md").read_text(encoding="utf-8"))
 
 
@@ -265,13 +265,14 @@ def test_every_new_mark_is_shown_on_the_document_page(project: Path) -> None:
     generate(Settings(project))
     text = (project / "build/docs/gemeenten/testdorp/prestatieafspraken-2026.md").read_text(
         encoding="utf-8")
-    for marker in ("Kop: **Afgeleid:** kop \\<herhaald\\>",
-                   "Wanneer: **Afgeleid:** in de bron \\'in Q1\\'",
-                   "\n**Bewerkt door de redactie:** doel",
-                   "Woningen: **Afgeleid:** opgeteld"):
-        assert marker in text
-        assert text.split(marker, 1)[1].startswith("\n{: .provenance }")
-    assert "    **Bewerkt door de redactie:** box\n    {: .provenance }" in text
+    for marker in ("Kop: <strong>Afgeleid:</strong> kop &lt;herhaald&gt;",
+                   "Wanneer: <strong>Afgeleid:</strong> in de bron &#39;in Q1&#39;",
+                   "<strong>Bewerkt door de redactie:</strong> doel",
+                   "Woningen: <strong>Afgeleid:</strong> opgeteld"):
+        assert f'<p class="provenance">{marker}</p>' in text
+    # the box's mark inside the box
+    assert ('<p class="admonition-title">Kader</p>\n<p>Tekst.</p>\n'
+            '<p class="provenance"><strong>Bewerkt door de redactie:</strong> box</p>\n</div>') in text
 
 
 def test_a_goal_link_the_editors_inferred_is_marked_under_it(tmp_path: Path) -> None:
@@ -287,9 +288,10 @@ def test_a_goal_link_the_editors_inferred_is_marked_under_it(tmp_path: Path) -> 
     for doc, c in marked:
         assert c.serves_provenance is not None
         page = (project / "build" / "docs" / urls.document_page(doc)).read_text(encoding="utf-8")
-        block = page.split(f"{{#{c.id} .commitment-title}}", 1)[1].split('<div class="commitment"', 1)[0]
-        serves = block.index("{: .commitment-serves }")
-        marker = block.index(f"Draagt bij aan: {provenance_marker(c.serves_provenance)}\n{{: .provenance }}")
+        block = page.split(f' id="{c.id}" class="commitment-title', 1)[1].split('<div class="commitment"', 1)[0]
+        serves = block.index('<p class="commitment-serves">')
+        marker = block.index('<p class="provenance">Draagt bij aan: '
+                             f"{html_provenance_marker(c.serves_provenance)}</p>")
         assert serves < marker
 
 
@@ -347,7 +349,8 @@ def test_a_text_from_another_publication_is_not_compared_with_the_source(corpus_
         "chapters", 0, "groups", 0, "commitments", 0, "text")]
     commitment = doc.chapters[0].groups[0].commitments[0]
     assert commitment.provenance is not None and commitment.provenance.kind == "secondary"
-    assert str(provenance_marker(commitment.provenance)).startswith("**Uit een andere publicatie:** ")
+    assert html_provenance_marker(commitment.provenance).startswith(
+        "<strong>Uit een andere publicatie:</strong> ")
 
 
 def test_the_note_of_a_text_from_another_publication_names_one_of_its_sources(corpus_dir: Path) -> None:

@@ -2,7 +2,7 @@
  * - "Kopieer link" on each commitment, table and chart: copies the absolute
  *   permalink (Clipboard API; else the link is shown selected in a small field);
  * - "Citeer" on each commitment: a citation in plain Dutch, as CSL-JSON and as
- *   BibTeX, from the data-cite-* attributes the generator writes (_macros.md.j2)
+ *   BibTeX, from the data-cite-* attributes the generator writes (_macros.html.j2)
  *   plus today's date in the reader's browser;
  * - "Insluiten" on each chart: the <iframe> code of its page without the site around it.
  * Data text only ever goes into the page through textContent and value. */
