@@ -26,7 +26,7 @@ process tree) and peak memory:
   the first commitment of the first document with commitments of the 2nd
   municipality, see `change_one_document`). The changed file is restored
   afterwards, so data/ is the corpus as written; site/ and build/ are left as
-  the second build made them (with that word in one page).
+  the second build made them (the site has that word).
 
 Search is measured on the site the last build left.
 """
@@ -112,6 +112,11 @@ def swap_text(node: Any, old: str, new: str) -> Any:
     return node
 
 
+def dump_document(doc: dict[str, Any]) -> str:
+    """A document's YAML as write_corpus writes it (change_one_document writes it the same way)."""
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
+
+
 def write_corpus(root: Path, count: int) -> int:
     """Write data/ for `count` municipalities; returns the number of documents."""
     seed_orgs, seed_docs = load_seed()
@@ -164,8 +169,7 @@ def write_corpus(root: Path, count: int) -> int:
                 if doc.get("framework"):
                     doc["framework"] = f"{mid}/ambitiekader-2021-2025"
             doc["parties"] = list(dict.fromkeys(doc["parties"]))
-            (folder / f"{doc_slug}.yaml").write_text(
-                yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+            (folder / f"{doc_slug}.yaml").write_text(dump_document(doc), encoding="utf-8")
             documents += 1
     dump = {"municipalities": municipalities}
     (data / "municipalities.yaml").write_text(yaml.safe_dump(dump, allow_unicode=True, sort_keys=False))
@@ -295,11 +299,6 @@ def measure_index(site: Path) -> dict[str, Any]:
 REUSED = "reused the previous build"
 # The word appended to one commitment for the one-document build.
 CHANGE = "bijgewerkt"
-
-
-def dump_document(doc: dict[str, Any]) -> str:
-    """A document's YAML exactly as write_corpus writes it."""
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
 
 
 def first_commitment(node: Any) -> dict[str, Any] | None:
