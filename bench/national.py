@@ -545,7 +545,8 @@ def main() -> None:
             if args.reindex:
                 print(f"indexing {name} again ...", file=sys.stderr, flush=True)
                 r.update(measure_index(root / "site"))
-                add_up(r)
+                if "generate_s" in r:  # the stages were measured (not with --no-stages)
+                    add_up(r)
                 r.update(site_figures(root / "site"))
         else:
             r = {"documents": documents, "builder": args.builder}
