@@ -3,6 +3,8 @@ the way `python -m generator build` builds it, with the figures that matter.
 
     .venv/bin/python bench/national.py                 # seed site, 1/10 and the full set
     .venv/bin/python bench/national.py --fraction 0.1  # seed site and 1/10 only
+    .venv/bin/python bench/national.py --no-whole      # the stages only (as before)
+    .venv/bin/python bench/national.py --no-stages     # the real `build` only: cold, then one document changed
 
 The corpus: 342 municipalities (12 provinces) x a framework plus yearly
 agreements 2021-2026, each document a clone of one of the seed documents in
@@ -12,6 +14,21 @@ corporations and 400 tenant organisations shared between neighbours. It passes
 bench/_work/ (ignored by git): copies of mkdocs.yml and hooks/, links to
 site_theme/, content/ and node_modules/. Prints one table; see bench/README.md.
 Not a test: figures vary with the machine and its load.
+
+Two kinds of figures, each with wall time, CPU time (user + system of the
+process tree) and peak memory:
+
+- the stages, each in its own process, as `python -m generator build` runs them
+  (`check`, `generate`, the builder, Pagefind), and their sum;
+- the real command, `python -m generator --root <root> build`, one process as a
+  maintainer runs it: from empty build/ and site/ ("whole build, cold"), then
+  again after one document changed ("one document changed": one word appended to
+  the first commitment of the first document with commitments of the 2nd
+  municipality, see `change_one_document`). The changed file is restored
+  afterwards, so data/ is the corpus as written; site/ and build/ are left as
+  the second build made them (the site has that word).
+
+Search is measured on the site the last build left.
 """
 from __future__ import annotations
 
@@ -21,6 +38,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -94,6 +112,11 @@ def swap_text(node: Any, old: str, new: str) -> Any:
     return node
 
 
+def dump_document(doc: dict[str, Any]) -> str:
+    """A document's YAML as write_corpus writes it (change_one_document writes it the same way)."""
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
+
+
 def write_corpus(root: Path, count: int) -> int:
     """Write data/ for `count` municipalities; returns the number of documents."""
     seed_orgs, seed_docs = load_seed()
@@ -146,8 +169,7 @@ def write_corpus(root: Path, count: int) -> int:
                 if doc.get("framework"):
                     doc["framework"] = f"{mid}/ambitiekader-2021-2025"
             doc["parties"] = list(dict.fromkeys(doc["parties"]))
-            (folder / f"{doc_slug}.yaml").write_text(
-                yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+            (folder / f"{doc_slug}.yaml").write_text(dump_document(doc), encoding="utf-8")
             documents += 1
     dump = {"municipalities": municipalities}
     (data / "municipalities.yaml").write_text(yaml.safe_dump(dump, allow_unicode=True, sort_keys=False))
@@ -199,8 +221,19 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak memory of the process tree, output."""
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak memory of the process tree, output.
+
+    CPU time is user + system of the process and every descendant it waited for
+    (RUSAGE_CHILDREN counts a process once it has been waited for, and each
+    stage's descendants are waited for by their parents), measured around this
+    one child: nothing else is started meanwhile."""
+    cpu = cpu_of_children()
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
@@ -219,38 +252,113 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tup
     done.set()
     sampler.join()
     seconds = time.perf_counter() - start
+    cpu = cpu_of_children() - cpu
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{out[-4000:]}")
-    return seconds, peak, out
+    return seconds, cpu, peak, out
 
 
 def measure_build(root: Path, builder: str) -> dict[str, Any]:
+    """The stages of a build, each in its own process, from an empty build/ and site/."""
     py = sys.executable
     r: dict[str, Any] = {}
-    r["check_s"], _, _ = run([py, "-m", "generator", "--root", str(root), "check"], ROOT)
+    r["check_s"], r["check_cpu"], _, _ = run([py, "-m", "generator", "--root", str(root), "check"], ROOT)
     shutil.rmtree(root / "build", ignore_errors=True)
-    r["generate_s"], r["generate_mem"], _ = run([py, "-m", "generator", "--root", str(root), "generate"], ROOT)
+    r["generate_s"], r["generate_cpu"], r["generate_mem"], _ = run(
+        [py, "-m", "generator", "--root", str(root), "generate"], ROOT)
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
     env = mkdocs_env()
-    r["builder_s"], r["builder_mem"], _ = run(
+    r["builder_s"], r["builder_cpu"], r["builder_mem"], _ = run(
         [py, "-m", builder, "build", "--clean", "--strict", "--site-dir", str(site),
          "--config-file", str(root / "mkdocs.yml")], root, env)
     r.update(measure_index(site))
     # build() runs the generator in a child process that ends before the builder
     # starts, so the stages never hold their memory at the same time.
-    r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
-    r["build_mem"] = max(r["generate_mem"], r["builder_mem"], r["search_mem"])
+    add_up(r)
     r.update(site_figures(site))
     return r
+
+
+def add_up(r: dict[str, Any]) -> None:
+    r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
+    if all(f"{stage}_cpu" in r for stage in ("generate", "builder", "search")):  # older results had none
+        r["build_cpu"] = r["generate_cpu"] + r["builder_cpu"] + r["search_cpu"]
+    r["build_mem"] = max(r["generate_mem"], r["builder_mem"], r["search_mem"])
 
 
 def measure_index(site: Path) -> dict[str, Any]:
     for bundle in site.glob("pagefind*"):
         shutil.rmtree(bundle)
     code = f"from pathlib import Path; from generator.search import index_site; index_site(Path({str(site)!r}))"
-    seconds, memory, _ = run([sys.executable, "-c", code], ROOT)
-    return {"search_s": seconds, "search_mem": memory}
+    seconds, cpu, memory, _ = run([sys.executable, "-c", code], ROOT)
+    return {"search_s": seconds, "search_cpu": cpu, "search_mem": memory}
+
+
+# What `python -m generator build` prints when it took the incremental path.
+REUSED = "reused the previous build"
+# The word appended to one commitment for the one-document build.
+CHANGE = "bijgewerkt"
+
+
+def first_commitment(node: Any) -> dict[str, Any] | None:
+    """The first commitment in reading order (chapters, their groups, sub-chapters)."""
+    if isinstance(node, dict):
+        for item in node.get("commitments") or []:
+            return item  # type: ignore[no-any-return]
+        for value in node.values():
+            found = first_commitment(value)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = first_commitment(value)
+            if found is not None:
+                return found
+    return None
+
+
+def change_one_document(root: Path) -> tuple[Path, str]:
+    """Append one word to the text of the first commitment of the first document
+    (in file-name order) with commitments of the 2nd municipality of the registry:
+    an edit a maintainer makes to one document, valid for `check` (the bench's
+    clones have no source text to compare with). Returns the file and its text
+    before the change, to restore it."""
+    data = root / "data"
+    registry = yaml.safe_load((data / "municipalities.yaml").read_text(encoding="utf-8"))["municipalities"]
+    municipality = registry[1 if len(registry) > 1 else 0]["id"]
+    for path in sorted((data / municipality).glob("*.yaml")):
+        before = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(before)
+        commitment = first_commitment(doc.get("chapters"))
+        if commitment is None:
+            continue
+        if dump_document(doc) != before:
+            raise SystemExit(f"{path} is not as write_corpus writes it; cannot change one word of it")
+        text = str(commitment["text"])
+        commitment["text"] = text.rstrip("\n") + f" {CHANGE}" + ("\n" if text.endswith("\n") else "")
+        path.write_text(dump_document(doc), encoding="utf-8")
+        return path, before
+    raise SystemExit(f"no document of {municipality} has a commitment to change")
+
+
+def measure_whole_build(root: Path) -> dict[str, Any]:
+    """`python -m generator --root <root> build` as a maintainer runs it: from empty
+    build/ and site/, then again after one document changed (restored afterwards)."""
+    command = [sys.executable, "-m", "generator", "--root", str(root), "build"]
+    shutil.rmtree(root / "build", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    r: dict[str, Any] = {}
+    r["cold_s"], r["cold_cpu"], r["cold_mem"], _ = run(command, ROOT)
+    path, before = change_one_document(root)
+    try:
+        r["changed_s"], r["changed_cpu"], r["changed_mem"], out = run(command, ROOT)
+    finally:
+        path.write_text(before, encoding="utf-8")
+    r["changed_file"] = str(path.relative_to(root))
+    r["changed_reused"] = REUSED in out
+    r.update(site_figures(root / "site"))
+    return r
 
 
 def site_figures(site: Path) -> dict[str, Any]:
@@ -343,22 +451,36 @@ def row(label: str, cells: list[str]) -> str:
     return f"| {label} | " + " | ".join(cells) + " |"
 
 
+def seconds(r: dict[str, Any], stage: str) -> str:
+    """Wall and CPU time of a stage: `12.3 s, CPU 10.1 s`."""
+    cpu = f", CPU {r[stage + '_cpu']:.1f} s" if stage + "_cpu" in r else ""
+    return f"{r[stage + '_s']:.1f} s{cpu}"
+
+
 def report(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     lines = [row("", names), row("---", ["---"] * len(names))]
 
-    def add(label: str, fn: Any) -> None:
-        lines.append(row(label, [fn(results[n]) for n in names]))
+    def add(label: str, fn: Any, key: str = "") -> None:
+        if key and not any(key in results[n] for n in names):
+            return
+        lines.append(row(label, [fn(results[n]) if not key or key in results[n] else "" for n in names]))
 
     add("documents", lambda r: str(r["documents"]))
     add("HTML pages", lambda r: str(r["pages"]))
-    add("`check`", lambda r: f"{r['check_s']:.1f} s")
-    add("generator (`generate`)", lambda r: f"{r['generate_s']:.1f} s, {mb(r['generate_mem'])}")
+    add("`check`", lambda r: seconds(r, "check"), "check_s")
+    add("generator (`generate`)", lambda r: f"{seconds(r, 'generate')}, {mb(r['generate_mem'])}", "generate_s")
     add(f"builder ({results[names[0]]['builder']})",
-        lambda r: f"{r['builder_s']:.1f} s, {mb(r['builder_mem'])}")
-    add("Pagefind", lambda r: f"{r['search_s']:.1f} s, {mb(r['search_mem'])}")
-    add("whole build (sum) / peak memory", lambda r: f"{r['build_s']:.0f} s / {mb(r['build_mem'])}")
-    add("generator share", lambda r: f"{100 * r['generate_s'] / r['build_s']:.0f}%")
+        lambda r: f"{seconds(r, 'builder')}, {mb(r['builder_mem'])}", "builder_s")
+    add("Pagefind", lambda r: f"{seconds(r, 'search')}, {mb(r['search_mem'])}", "search_s")
+    add("sum of the stages / peak memory", lambda r: f"**{seconds(r, 'build')}** / {mb(r['build_mem'])}",
+        "build_s")
+    add("generator share", lambda r: f"{100 * r['generate_s'] / r['build_s']:.0f}%", "build_s")
+    add("whole build, cold (`python -m generator build`)",
+        lambda r: f"**{seconds(r, 'cold')}**, {mb(r['cold_mem'])}", "cold_s")
+    add("one document changed, `build` again",
+        lambda r: f"**{seconds(r, 'changed')}**, {mb(r['changed_mem'])}, "
+        + ("reused the previous build" if r["changed_reused"] else "built cold (nothing reused)"), "changed_s")
     add("site size", lambda r: mb(r["site_bytes"]))
     add("median page raw / gz", lambda r: f"{mb(r['median_page'][0])} / {mb(r['median_page'][1])}")
     add("largest page raw / gz", lambda r: f"{mb(r['largest_page'][0])} / {mb(r['largest_page'][1])}")
@@ -372,6 +494,9 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     add("one search: downloaded (worst query)", lambda r: mb(max(s["bytes"] for s in r["search"])))
     lines.append("")
     for n in names:
+        if "changed_file" in results[n]:
+            lines.append(f"- {n}: the changed document: {results[n]['changed_file']} (one word appended to "
+                         "its first commitment)")
         for s in results[n]["search"]:
             lines.append(f"- {n}: {s['query']!r}: {s['count']} results, first {s['first']!r}, "
                          f"load {s['init_ms']:.0f} ms + search {s['ms']:.0f} ms, {mb(s['bytes'])}"
@@ -389,7 +514,13 @@ def main() -> None:
                         help="run only Pagefind again on the sites in bench/_work, then measure search")
     parser.add_argument("--search-only", action="store_true",
                         help="measure search again on the sites in bench/_work (no generating or building)")
+    parser.add_argument("--no-stages", action="store_true",
+                        help="skip the stages measured one by one (check, generate, builder, Pagefind)")
+    parser.add_argument("--no-whole", action="store_true",
+                        help="skip the real `build`: cold, then with one document changed")
     args = parser.parse_args()
+    if args.no_stages and args.no_whole:
+        parser.error("--no-stages and --no-whole leave nothing to build")
     fractions = args.fraction or [0.1, 1.0]
     again = args.search_only or args.reindex
     results: dict[str, dict[str, Any]] = {}
@@ -414,13 +545,19 @@ def main() -> None:
             if args.reindex:
                 print(f"indexing {name} again ...", file=sys.stderr, flush=True)
                 r.update(measure_index(root / "site"))
-                r["build_s"] = r["generate_s"] + r["builder_s"] + r["search_s"]
-                r["build_mem"] = r["generate_mem"] + max(r["builder_mem"], r["search_mem"])
+                if "generate_s" in r:  # the stages were measured (not with --no-stages)
+                    add_up(r)
                 r.update(site_figures(root / "site"))
         else:
-            print(f"building {name} ({documents} documents) with {args.builder} ...", file=sys.stderr, flush=True)
-            r = measure_build(root, args.builder)
-            r["documents"], r["builder"] = documents, args.builder
+            r = {"documents": documents, "builder": args.builder}
+            if not args.no_stages:
+                print(f"building {name} ({documents} documents) stage by stage with {args.builder} ...",
+                      file=sys.stderr, flush=True)
+                r.update(measure_build(root, args.builder))
+            if not args.no_whole:
+                print(f"building {name} with `python -m generator build`, cold, then with one document "
+                      "changed ...", file=sys.stderr, flush=True)
+                r.update(measure_whole_build(root))
         municipalities = yaml.safe_load((root / "data/municipalities.yaml").read_text(encoding="utf-8"))
         place = municipalities["municipalities"][len(municipalities["municipalities"]) // 2]["name"]
         r.update(measure_search(root / "site", [q.format(name=place) for q in QUERIES]))

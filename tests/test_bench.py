@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from generator.model import iter_chapters
 from generator.validate import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,3 +36,25 @@ def test_a_slice_of_the_national_corpus_validates(tmp_path: Path) -> None:
         for party in doc.parties:
             signed.setdefault(party, set()).add(doc.municipality)
     assert any(len(m) > 1 for org, m in signed.items() if corpus.organisations[org].kind == "woningcorporatie")
+
+
+def commitment_texts(root: Path) -> dict[tuple[str, str], str]:
+    corpus = load_corpus(root / "data", root)
+    return {(doc.ref, c.id): c.text for doc in corpus.documents for chapter in iter_chapters(doc.chapters)
+            for group in chapter.groups for c in group.commitments}
+
+
+def test_the_one_document_change_edits_one_commitment_and_stays_valid(tmp_path: Path) -> None:
+    bench = load_bench()
+    bench.write_corpus(tmp_path, 3)
+    files = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "data").rglob("*.yaml")}
+    texts = commitment_texts(tmp_path)
+    path, before = bench.change_one_document(tmp_path)
+    assert before == files[path]
+    assert [p for p in files if p.read_text(encoding="utf-8") != files[p]] == [path]
+    # Still valid (load_corpus raises on any problem), and one commitment is one word longer.
+    changed = {key: text for key, text in commitment_texts(tmp_path).items() if texts[key] != text}
+    assert len(changed) == 1
+    (ref, _), text = next(iter(changed.items()))
+    assert text == f"{texts[next(iter(changed))]} {bench.CHANGE}"
+    assert path == tmp_path / "data" / f"{ref}.yaml"

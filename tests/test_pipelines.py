@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -140,7 +141,8 @@ BROKEN = {
         "gitlab", ".ci/run", "\nmake test\n", "\nmake test-fast\n",
         r"job pages: the test step 'make test' is not the test command of \.ci/run \('make test-fast'\)"),
     "the site deployed is built before the tests": (
-        "gitlab", GITLAB, "    - make test\n    - make site", "    - make site\n    - make test",
+        "gitlab", GITLAB, "    - make test\n    - .ci/pages-cache back\n    - make site",
+        "    - make site\n    - .ci/pages-cache back\n    - make test",
         r"job pages: the deployed site must be built after the tests \(`make test`\), with SITE_URL; "
         r"here it is built before them"),
     "the job runs on Ubuntu, not Debian": (
@@ -149,6 +151,19 @@ BROKEN = {
     "an action the rehearsal does not know": (
         "github", GITHUB, "      - name: Test\n", "      - uses: actions/setup-node@v4\n      - name: Test\n",
         r"action 'actions/setup-node@v4' is not one the rehearsal knows"),
+    "the cache restored over what the tests left": (
+        "github", GITHUB, "      - name: Discard the tests' build/ and site/\n        run: rm -rf build site\n", "",
+        r"job build: the cache is restored over the build/ the tests left; `rm -rf build site` first"),
+    "a cache key without the run id": (
+        "github", GITHUB, "-${{ github.run_id }}", "",
+        r"job build: the cache key must hold the code's hash \(hashFiles\) and end with \$\{\{ github\.run_id"),
+    "the cache restored before the tests see it": (
+        "gitlab", GITLAB, "    - .ci/pages-cache aside\n", "",
+        r"job pages: the cache is restored before the script, so the tests would see it"),
+    "the test job with the Pages cache": (
+        "gitlab", GITLAB, "test:\n  stage: test\n", "test:\n  stage: test\n  cache:\n    key: pages\n"
+        "    paths: [build/, site/]\n",
+        r"job test: uses the Pages cache without building the site to deploy"),
     "the install fails": (
         "gitlab", ".ci/install", "\nmissing=()", "\nexit 3\nmissing=()",
         r"job pages: '\.ci/install' failed \(exit 3\)"),
@@ -195,3 +210,73 @@ def test_artifact_check_names_every_problem(tmp_path: Path) -> None:
         "public/pagefind/pagefind-entry.json is missing: no search index",
     ]
     assert load_rehearse().check_artifact(tmp_path / "nothing", SITE_URL) == ["nothing/ does not exist"]
+
+
+def test_the_github_cache_key_follows_the_code_not_the_data(tmp_path: Path) -> None:
+    """The key's hashFiles, computed as the runner does: the same after a data change or
+    Python's bytecode files appear, different after a change to the code."""
+    rehearsal = load_rehearse()
+    workflow = (ROOT / GITHUB).read_text(encoding="utf-8")
+    patterns = re.findall(r"'([^']*)'", re.search(r"key: .*hashFiles\(([^)]*)\)", workflow).group(1))  # type: ignore[union-attr]
+    assert {"generator/**", "hooks/**", "site_theme/**", "mkdocs.yml"} <= set(patterns)
+    for name in ("generator/pipeline.py", "generator/templates/page.md.j2", "hooks/generate.py",
+                 "site_theme/main.html", "mkdocs.yml", "requirements.lock", "package-lock.json",
+                 "data/testdorp/prestatieafspraken-2024.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"{name}\n", encoding="utf-8")
+    code = rehearsal.hash_files(tmp_path, patterns)
+    assert len(code) == 64
+    (tmp_path / "data/testdorp/prestatieafspraken-2024.yaml").write_text("changed\n", encoding="utf-8")
+    (tmp_path / "generator/__pycache__").mkdir()
+    (tmp_path / "generator/__pycache__/pipeline.cpython-311.pyc").write_bytes(b"\0differs per checkout")
+    assert rehearsal.hash_files(tmp_path, patterns) == code
+    for name in ("generator/templates/page.md.j2", "requirements.lock"):
+        before = (tmp_path / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(before + "changed\n", encoding="utf-8")
+        assert rehearsal.hash_files(tmp_path, patterns) != code, name
+        (tmp_path / name).write_text(before, encoding="utf-8")
+    assert rehearsal.hash_files(tmp_path, patterns) == code
+
+
+NOTE_MARKER = "(nagelezen bij de repetitie)"
+
+
+def change_a_note(repo: Path) -> None:
+    """Commit a change to one data file that keeps the data valid: words added to the first
+    one-line transcription note (notes are not compared with the source text)."""
+    for path in sorted((repo / "data").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"^ +note: [^>|'\"\s][^\n#]*$", text, re.M)
+        if match:
+            path.write_text(f"{text[:match.end()]} {NOTE_MARKER}{text[match.end():]}", encoding="utf-8")
+            subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "commit",
+                            "--quiet", "-am", f"data: change a note in {path.name}"], cwd=repo, check=True)
+            return
+    pytest.fail("no data file has a one-line note to change: update this test")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", ["github", "gitlab"])
+def test_rehearsal_keeps_the_cache_between_two_runs(repo: Path, platform: str) -> None:
+    """Two pushes: the first builds cold and saves build/ and site/; the second, one data
+    file later, restores them where the build looks for them, and its site has the change."""
+    change_a_note(repo)
+    result = rehearse(platform, "--previous", "HEAD~1", "--keep", repo=repo)
+    out = result.stdout
+    kept = re.search(r"^kept (.+)$", out, re.M)
+    try:
+        assert result.returncode == 0, out[-6000:] + result.stderr[-3000:]
+        first, second = out.split("\nsecond run: ", 1)
+        assert re.search(r"no cache for .*; the build starts cold", first)
+        assert re.search(r"cache saved \(the job succeeded\): build/?, site/?", first)
+        assert re.search(r"restored build/?, site/? of ", second)
+        assert "the restored build/ and site/ are in place where the build looks for them: yes" in second
+        assert "cache round trip: the second run's build started from the first run's build/ and site/" in second
+        assert "rehearsal of" in second and "passed (two runs, the cache kept between them)" in second
+        # The deployed site is the new data's.
+        assert kept
+        site = Path(kept.group(1)) / "repo" / ("site" if platform == "github" else "public")
+        assert any(NOTE_MARKER in page.read_text(encoding="utf-8") for page in site.rglob("*.html"))
+    finally:
+        if kept:
+            shutil.rmtree(kept.group(1), ignore_errors=True)
