@@ -1,7 +1,9 @@
-# Jinja filters: Dutch number and date formatting, and the one escape for data
-# text landing in Markdown. Data text is never trusted: md() backslash-escapes
-# every ASCII punctuation character (pymdownx.escapeall makes that valid for all
-# of them), so no data file can produce HTML, links, headings or attributes.
+# Jinja filters: Dutch number and date formatting, and the escapes for data text.
+# Data text is never trusted. In the HTML templates (every generated page but the
+# home page) autoescape escapes every value and the filters below return Markup built
+# from escaped parts. In the one Markdown template, md() backslash-escapes every ASCII
+# punctuation character (pymdownx.escapeall makes that valid for all of them). Either
+# way no data file can produce HTML, links, headings or attributes.
 from __future__ import annotations
 
 import datetime as dt
@@ -39,36 +41,6 @@ def md(text: object) -> Safe:
         return text
     value = " ".join(str(text).split())
     return Safe(_PUNCT.sub(r"\\\1", value))
-
-
-def md_blocks(text: object) -> Safe:
-    """Plain data text -> Markdown paragraphs; lines starting '- ' become bullets.
-
-    Within a paragraph, consecutive prose lines join into one paragraph and
-    consecutive bullet lines into one list, in the order they are written.
-    """
-    blocks: list[str] = []
-    for para in re.split(r"\n\s*\n", str(text).strip()):
-        run: list[str] = []
-        bullet_run = False
-        for line in (ln.strip() for ln in para.splitlines()):
-            if not line:
-                continue
-            is_bullet = line.startswith(("- ", "• "))
-            if run and is_bullet != bullet_run:
-                blocks.append(_flush(run, bullet_run))
-                run = []
-            bullet_run = is_bullet
-            run.append(line[2:] if is_bullet else line)
-        if run:
-            blocks.append(_flush(run, bullet_run))
-    return Safe("\n\n".join(blocks))
-
-
-def _flush(lines: list[str], bullets: bool) -> str:
-    if bullets:
-        return "\n".join("- " + md(line) for line in lines)
-    return md(" ".join(lines))
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -152,29 +124,6 @@ def due_nl(value: str | None) -> str:
     return value
 
 
-def indented(text: Safe, width: int = 4) -> Safe:
-    """Indent already-safe Markdown (the body of an admonition) without escaping it
-    again; Jinja's own `indent` returns a plain string, which finalize would escape."""
-    if not isinstance(text, Safe):
-        raise TypeError("indented() takes Markdown that is already escaped")
-    pad = " " * width
-    return Safe("\n".join(pad + line if line.strip() else "" for line in text.split("\n")))
-
-
-def url_link(url: str, text: str | None = None) -> Safe:
-    """An external link (a source PDF, a web page). The URL is validated by the model
-    (http/https) and HTML-escaped into the attribute; the text is Markdown-escaped.
-    A Markdown autolink `<...>` cannot be used: escaping its punctuation breaks it."""
-    if not re.match(URL_PATTERN, url):  # the model's rule, so `check` refuses it first
-        raise ValueError(f"not a URL that can be linked: {url!r}")
-    return Safe(f'<a href="{escape(url)}">{md(text if text is not None else url)}</a>')
-
-
-def attr(value: object) -> Safe:
-    """Escape for an HTML attribute value or element text in raw HTML."""
-    return Safe(escape(str(value)))
-
-
 def anchor(value: str) -> Safe:
     """An element id; ids come from validated slugs, checked again here."""
     if not _SLUG.match(value):
@@ -186,19 +135,6 @@ def attrs(value: str, *classes: str) -> Safe:
     """attr_list for a heading or block: '{#id .class}'; the id must be a slug."""
     parts = [f"#{anchor(value)}"] + [f".{c}" for c in classes]
     return Safe("{" + " ".join(parts) + "}")
-
-
-def hashes(level: int) -> Safe:
-    """The Markdown heading marker for a level (capped at 6)."""
-    return Safe("#" * min(max(level, 1), 6))
-
-
-def deep_heading(attrs: Safe) -> Safe:
-    """The attribute list of a heading below h6, on the bold paragraph that stands
-    in for it: '{#id .deep-heading}' (issue 11a)."""
-    if not (isinstance(attrs, Safe) and attrs.startswith("{") and attrs.endswith("}")):
-        raise TypeError("deep_heading() takes the attribute list of attrs()")
-    return Safe(attrs[:-1] + " .deep-heading}")
 
 
 def figure_json(value: Any) -> Safe:
@@ -213,95 +149,33 @@ def figure_json(value: Any) -> Safe:
     return Safe(escape(text))
 
 
-def word_diff(old: str, new: str) -> Safe:
-    """The wording of a continued commitment against the earlier one, word by word:
-    removed words in <del>, added words in <ins>. Each run of words is escaped by md()
-    first, so data text never becomes HTML; only the two tags are markup."""
-    a, b = old.split(), new.split()
-    parts: list[str] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(md(" ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{md(' '.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{md(' '.join(b[j1:j2]))}</ins>")
-    return Safe(" ".join(parts))
-
-
 # --- evidence and provenance (evidence.py) ----------------------------------
-
-def provenance_marker(provenance: ev.Provenance | None) -> Safe:
-    """The marker on the page ("Afgeleid: <note>"), escaped; empty without provenance."""
-    if provenance is None:
-        return Safe("")
-    label = ev.PROVENANCE_LABELS[provenance.kind]
-    return Safe(f"**{md(label[0].upper() + label[1:])}:** {md(provenance.note)}")
-
-
-def provenance_inline(provenance: ev.Provenance) -> Safe:
-    """A mark beside a value within a line: '*afgeleid: <note>*', escaped."""
-    return Safe(f"*{md(ev.provenance_text(provenance))}*")
-
-
-def page_ref(page: int | None, url: str | None = None) -> Safe:
-    """'bron: p. N', linking to that page of the PDF when its URL is known (the
-    viewer's #page=N); empty without a page."""
-    if page is None:
-        return Safe("")
-    text = f"bron: p. {page}"
-    if url is None:
-        return md(text)
-    return url_link(f"{url.split('#', 1)[0]}#page={page}", text)
-
-
-def marks_short(record: rec.CommitmentRecord, *fields: str) -> Safe:
-    """In a list of commitments: ' · *Wie: afgeleid (niet in de bron)*' for each of
-    the named fields of records.MARKED_FIELDS (all without names) that carries a mark;
-    the note stands beside the value on the document page. Empty without marks."""
-    shown = [f"{f.name_nl}: {v.label}" for f, v in record.marked() if not fields or f.attr in fields]
-    return Safe("".join(f" · *{md(s)}*" for s in shown))
 
 # --- end evidence -------------------------------------------------------------
 
 
+# The Markdown template (home.md.j2, around the hand-written intro).
 FILTERS = {
-    "provenance_marker": provenance_marker,
-    "page_ref": page_ref,
-    "marks_short": marks_short,
     "md": md,
-    "md_blocks": md_blocks,
     "number": number,
     "amount": amount,
-    "cell_text": cell_text,
-    "point_text": point_text,
     "date_nl": date_nl,
-    "due_nl": due_nl,
-    "attr": attr,
-    "indented": indented,
-    "url_link": url_link,
-    "figure_json": figure_json,
-    "anchor": anchor,
     "attrs": attrs,
-    "hashes": hashes,
-    "deep_heading": deep_heading,
 }
 
 
 # --- HTML (the generated pages; markup.py) -------------------------------------
-# The same filters for the HTML templates: each returns Markup built from escaped
-# parts, so autoescape never escapes it twice and data text never becomes markup.
+# The filters of the HTML templates: each returns Markup built from escaped parts, so
+# autoescape never escapes it twice and data text never becomes markup.
 
-def html_link(url: str, text: object | None = None) -> Markup:
+def url_link(url: str, text: object | None = None) -> Markup:
     """An external link (a source PDF, a web page); the URL is validated by the model."""
     if not re.match(URL_PATTERN, url):  # the model's rule, so `check` refuses it first
         raise ValueError(f"not a URL that can be linked: {url!r}")
     return Markup('<a href="{}">{}</a>').format(url, inline(text if text is not None else url))
 
 
-def html_provenance_marker(provenance: ev.Provenance | None) -> Markup:
+def provenance_marker(provenance: ev.Provenance | None) -> Markup:
     """The marker on the page ("<strong>Afgeleid:</strong> <note>"); empty without provenance."""
     if provenance is None:
         return Markup("")
@@ -310,29 +184,29 @@ def html_provenance_marker(provenance: ev.Provenance | None) -> Markup:
                                                       inline(provenance.note))
 
 
-def html_provenance_inline(provenance: ev.Provenance) -> Markup:
+def provenance_inline(provenance: ev.Provenance) -> Markup:
     """A mark beside a value within a line: '<em>afgeleid: <note></em>'."""
     return Markup("<em>{}</em>").format(inline(ev.provenance_text(provenance)))
 
 
-def html_page_ref(page: int | None, url: str | None = None) -> Markup:
+def page_ref(page: int | None, url: str | None = None) -> Markup:
     """'bron: p. N', linking to that page of the PDF when its URL is known."""
     if page is None:
         return Markup("")
     text = f"bron: p. {page}"
     if url is None:
         return inline(text)
-    return html_link(f"{url.split('#', 1)[0]}#page={page}", text)
+    return url_link(f"{url.split('#', 1)[0]}#page={page}", text)
 
 
-def html_marks_short(record: rec.CommitmentRecord, *fields: str) -> Markup:
+def marks_short(record: rec.CommitmentRecord, *fields: str) -> Markup:
     """In a list of commitments: ' · <em>Wie: afgeleid (niet in de bron)</em>' for each of
     the named fields of records.MARKED_FIELDS (all without names) that carries a mark."""
     shown = [f"{f.name_nl}: {v.label}" for f, v in record.marked() if not fields or f.attr in fields]
     return Markup("").join(Markup(" · <em>{}</em>").format(inline(s)) for s in shown)
 
 
-def html_word_diff(old: str, new: str) -> Markup:
+def word_diff(old: str, new: str) -> Markup:
     """The wording of a continued commitment against the earlier one, word by word:
     removed words in <del>, added words in <ins>; only the two tags are markup."""
     a, b = old.split(), new.split()
@@ -355,10 +229,10 @@ def html_anchor(value: str) -> Markup:
 
 
 HTML_FILTERS = {
-    "provenance_marker": html_provenance_marker,
-    "provenance_inline": html_provenance_inline,
-    "page_ref": html_page_ref,
-    "marks_short": html_marks_short,
+    "provenance_marker": provenance_marker,
+    "provenance_inline": provenance_inline,
+    "page_ref": page_ref,
+    "marks_short": marks_short,
     "blocks": text_blocks,
     "inline": inline,
     "number": number,
@@ -367,7 +241,7 @@ HTML_FILTERS = {
     "point_text": point_text,
     "date_nl": date_nl,
     "due_nl": due_nl,
-    "url_link": html_link,
+    "url_link": url_link,
     "figure_json": lambda value: Markup(figure_json(value)),
     "anchor": html_anchor,
 }

@@ -26,11 +26,11 @@ from .formatting import (
     Safe,
     date_nl,
     due_nl,
-    html_link,
-    html_marks_short,
-    html_provenance_inline,
-    html_word_diff,
+    marks_short,
     md,
+    provenance_inline,
+    url_link,
+    word_diff,
 )
 from .markup import TocToken, finish_page, inline
 from .queries import NOT_REPORTED, Queries, Step, current_status
@@ -62,7 +62,7 @@ STATUS_LABELS = {
 
 def status_report(entry: m.StatusEntry) -> Markup:
     """'(12 maart 2025; bron: Monitor 2024; toelichting)', the source linked if it has a URL."""
-    source = (html_link(entry.source.url, entry.source.title) if entry.source.url
+    source = (url_link(entry.source.url, entry.source.title) if entry.source.url
               else inline(entry.source.title))
     note = Markup("; {}").format(inline(entry.note)) if entry.note else ""
     return Markup("({}; bron: {}{})").format(date_nl(entry.date), source, note)
@@ -201,7 +201,7 @@ class PageContext:
         number): the mark of its text, if the text is not as printed."""
         if c.number or self.queries is None:
             return Markup("")
-        return html_marks_short(self.queries.records[(doc.ref, c.id)], "text")
+        return marks_short(self.queries.records[(doc.ref, c.id)], "text")
 
     def record(self, c: m.Commitment) -> CommitmentRecord:
         """The commitment's record (records.py): its citation and marks."""
@@ -227,14 +227,14 @@ class PageContext:
         parties = r.parties.value if r else tuple(dict.fromkeys(c.parties or group.actors))
         who = inline(", ".join(self.org(p).short_name for p in parties))
         if r and r.parties.mark is not None and r.parties.mark is not group.actors_provenance:
-            who = Markup("{} ({})").format(who, html_provenance_inline(r.parties.mark))
+            who = Markup("{} ({})").format(who, provenance_inline(r.parties.mark))
         parts = [Markup("<strong>Wie:</strong> {}").format(who)]
         if c.kind:
             parts.append(Markup("<strong>Soort:</strong> {}").format(inline(c.kind)))
         if c.due:
             when = inline(due_nl(c.due))
             if r and r.due.mark is not None:
-                when = Markup("{} ({})").format(when, html_provenance_inline(r.due.mark))
+                when = Markup("{} ({})").format(when, provenance_inline(r.due.mark))
             parts.append(Markup("<strong>Wanneer:</strong> {}").format(when))
         return Markup(" · ").join(parts)
 
@@ -272,7 +272,7 @@ class PageContext:
 
     @staticmethod
     def text_diff(earlier: m.Commitment, later: m.Commitment) -> Markup:
-        return html_word_diff(earlier.text, later.text)
+        return word_diff(earlier.text, later.text)
 
     def table_charts(self, table: m.Table) -> list[Chart]:
         if self.doc is not None and self.queries is not None:

@@ -1,6 +1,7 @@
 # markup.py writes by hand what Python-Markdown used to make of the generated pages:
 # heading ids, permalinks and the table of contents (the toc extension), paragraphs and
-# lists of data text (formatting.md_blocks), and links as the builder resolved them.
+# lists of data text (the Markdown the site used to write, md_blocks below), and links as
+# the builder resolved them.
 # Each is compared here with that oracle itself, run with the settings in mkdocs.yml,
 # so a published anchor or link does not change when a page moves from Markdown to
 # HTML, and the constants in markup.py cannot drift from mkdocs.yml.
@@ -18,10 +19,31 @@ import yaml
 from markupsafe import Markup
 
 from generator import markup, urls
-from generator.formatting import md, md_blocks
+from generator.formatting import Safe, md
 from generator.markup import TocToken, finish_page, inline, text_blocks
 
 from .conftest import ROOT
+
+
+def md_blocks(text: object) -> Safe:
+    """The Markdown the generator wrote for data text before its pages were HTML (the
+    oracle of text_blocks): paragraphs, and '- ' lines as bullets, each escaped by md()."""
+    blocks: list[str] = []
+    for para in re.split(r"\n\s*\n", str(text).strip()):
+        run: list[str] = []
+        bullet_run = False
+        for line in (ln.strip() for ln in para.splitlines()):
+            if not line:
+                continue
+            is_bullet = line.startswith(("- ", "• "))
+            if run and is_bullet != bullet_run:
+                blocks.append("\n".join("- " + md(x) for x in run) if bullet_run else md(" ".join(run)))
+                run = []
+            bullet_run = is_bullet
+            run.append(line[2:] if is_bullet else line)
+        if run:
+            blocks.append("\n".join("- " + md(x) for x in run) if bullet_run else md(" ".join(run)))
+    return Safe("\n\n".join(blocks))
 
 
 class _Loader(yaml.SafeLoader):

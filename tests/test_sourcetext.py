@@ -16,7 +16,7 @@ from generator import model as m
 from generator import urls
 from generator.errors import DataError
 from generator.export import export_all
-from generator.formatting import html_provenance_marker
+from generator.formatting import provenance_marker
 from generator.pipeline import Settings, generate
 from generator.sources import format_path
 from generator.sourcetext import (
@@ -291,7 +291,7 @@ def test_a_goal_link_the_editors_inferred_is_marked_under_it(tmp_path: Path) -> 
         block = page.split(f' id="{c.id}" class="commitment-title', 1)[1].split('<div class="commitment"', 1)[0]
         serves = block.index('<p class="commitment-serves">')
         marker = block.index('<p class="provenance">Draagt bij aan: '
-                             f"{html_provenance_marker(c.serves_provenance)}</p>")
+                             f"{provenance_marker(c.serves_provenance)}</p>")
         assert serves < marker
 
 
@@ -349,7 +349,7 @@ def test_a_text_from_another_publication_is_not_compared_with_the_source(corpus_
         "chapters", 0, "groups", 0, "commitments", 0, "text")]
     commitment = doc.chapters[0].groups[0].commitments[0]
     assert commitment.provenance is not None and commitment.provenance.kind == "secondary"
-    assert html_provenance_marker(commitment.provenance).startswith(
+    assert provenance_marker(commitment.provenance).startswith(
         "<strong>Uit een andere publicatie:</strong> ")
 
 
