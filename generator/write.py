@@ -37,7 +37,8 @@ def write_file(target: Path, data: bytes) -> None:
     """Write a file whole or not at all (a temporary file, then a rename). A failure
     (a full disk: the error of write() names no file) names the file and leaves no
     half-written temporary behind."""
-    tmp = target.with_name(target.name + ".tmp")
+    # Named by the process: two workers (outputs.py) never share a temporary file.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
