@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import json
 import multiprocessing
 import os
 import re
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from . import incremental, urls
 from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
@@ -32,10 +31,10 @@ from .redirects import render_redirects
 from .register import export_register
 from .render import render_pages
 from .schema import render_schemas
-from .search import index_site, plan_search
+from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, merge, write_file, write_tree, write_tree_by_manifest
+from .write import MANIFEST, collect_content, merge, write_json, write_tree, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -45,6 +44,8 @@ SERVE_ENV = "PRESTATIEAFSPRAKEN_SERVE"
 # continuation of MkDocs 1.x, runs Material, mkdocs.yml and our hook unchanged
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
+# Pagefind parts indexed at once on a cold build (measured: see index_site).
+SEARCH_JOBS = 1
 
 
 @dataclass(frozen=True)
@@ -157,13 +158,12 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     files.update(previews)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
-    for target, data in ((settings.nav_file, plan_nav(corpus)), (settings.sources_file, sources),
+    write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
+    # Per page: a page whose entry changed is built again (write_json touches it).
+    for target, data in ((settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
                          (settings.share_file, plan_share(corpus, site_url))):
-        encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
-                   + "\n").encode("utf-8")
-        if not target.is_file() or target.read_bytes() != encoded:
-            write_file(target, encoded)
+        changed += [page for page in write_json(target, data, settings.docs_dir) if page not in changed]
     return Generated(corpus, files, changed)
 
 
@@ -218,6 +218,11 @@ class Built:
     files: int  # files generated into build/docs
     changed: int  # of which changed since the last run
     interrupted: bool = False  # Ctrl-C came once the new site was being swapped in
+    # Built on the previous site (incremental.py), or from scratch and why.
+    incremental: bool = False
+    cold_because: str | None = None
+    pages_rebuilt: int | None = None  # HTML pages the builder rendered again (incremental)
+    search_parts: tuple[int, int] = (0, 0)  # Pagefind parts indexed, of all
 
 
 def _generate_apart(settings: Settings) -> Built:
@@ -285,16 +290,34 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                           [settings.data_dir, settings.content_dir, settings.docs_dir])
     with build_lock(settings.build_dir, wait=False):
         generated = _generate_apart(settings)
-        with Staging(site, hold_ctrl_c_to_exit) as staging:
-            command = [sys.executable, "-m", BUILDER, "build", "--clean", "--site-dir",
+        current = incremental.fingerprint(settings.root, settings.nav_file)
+        with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
+            cold_because = incremental.why_not(site, current)  # after Staging recovered the site
+            env = mkdocs_env()
+            if cold_because is None:
+                # Unchanged pages, downloads and assets come as links; the builder
+                # (--dirty) renders only the pages the generator wrote or touched.
+                incremental.link_previous(site, staging.path)
+                env[incremental.INCREMENTAL_ENV] = "1"
+            command = [sys.executable, "-m", BUILDER, "build",
+                       "--clean" if cold_because else "--dirty", "--site-dir",
                        str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
             if strict:
                 command.append("--strict")
-            result = subprocess.run(command, cwd=settings.root, env=mkdocs_env(),
+            result = subprocess.run(command, cwd=settings.root, env=env,
                                     capture_output=True, text=True, check=False)
             if result.returncode != 0:
                 raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
+            previous, rebuilt = None, None
+            if cold_because is None:
+                changes = incremental.html_changes(site, staging.path)
+                state = incremental.read_state(site) or {}
+                previous = Previous(site, state.get("search_parts", []), changes.differ)
+                rebuilt = len(changes.rebuilt)
             link_tree(settings.previews_dir, staging.path)
-            index_site(staging.path)
+            parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
+            incremental.write_state(staging.path, current, parts)
             staging.publish()
-    return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing)
+    return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing,
+                               incremental=cold_because is None, cold_because=cold_because,
+                               pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))

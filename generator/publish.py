@@ -12,7 +12,10 @@ import fcntl
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,6 +183,21 @@ def ctrl_c_pending() -> bool:
     return signal.SIGINT in signal.sigpending()
 
 
+# Forks the remover and returns at once: the remover is nobody's child to wait for.
+_REMOVER = """import os, shutil, sys
+if os.fork() == 0:
+    os.setsid()
+    shutil.rmtree(sys.argv[1], True)
+"""
+
+
+def remove_apart(folder: Path) -> None:
+    """Delete folder in a detached process that outlives this one: the command
+    returns while it runs, and a Ctrl-C at the terminal does not reach it."""
+    subprocess.run([sys.executable, "-c", _REMOVER, str(folder)], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
 class Staging:
     """The directory a new site is built in, next to the site directory.
 
@@ -188,8 +206,12 @@ class Staging:
     whatever happened (an error, Ctrl-C), nothing is left but the site.
     """
 
-    def __init__(self, site: Path, hold_ctrl_c_to_exit: bool = False) -> None:
+    def __init__(self, site: Path, hold_ctrl_c_to_exit: bool = False, trash: Path | None = None) -> None:
         self.site = site
+        # Where the replaced site goes to be removed by a process of its own, so the
+        # command need not wait for it (tens of thousands of files nationally); on
+        # the site's file system. None: removed before the command returns.
+        self.trash = trash
         self.hold_to_exit = hold_ctrl_c_to_exit
         self.published = False
         self.interrupted_after_publishing = False
@@ -245,6 +267,8 @@ class Staging:
                     raise PublishError(f"{leftover} exists and is not a build of this generator; "
                                        f"remove it yourself")
                 shutil.rmtree(leftover)
+        if self.trash is not None and self.trash.is_dir() and any(self.trash.iterdir()):
+            remove_apart(self.trash)  # a removal that a kill or a reboot cut short
 
     def publish(self) -> None:
         """Swap the staged site into place; the old site is removed afterwards.
@@ -280,6 +304,15 @@ class Staging:
                                f"site is unchanged") from None
 
     def _cleanup(self) -> None:
+        if self.published and self.trash is not None:
+            for old in (self.path, self.old):  # the replaced site: the former if exchanged
+                if old.is_dir() and not old.is_symlink():
+                    try:
+                        self.trash.mkdir(parents=True, exist_ok=True)
+                        old.rename(self.trash / f"{self.site.name}-{os.getpid()}-{time.time_ns()}")
+                    except OSError:
+                        continue  # another file system: removed here, below
+                    remove_apart(self.trash)
         for leftover in (self.path, self.old):
             # A staging directory that cannot be removed (read-only) is reported by
             # the next build's recover(); never fail the swap for it.

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 from .errors import GeneratorError, OutputConflict
@@ -107,3 +108,59 @@ def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> lis
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:
     return {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
+
+
+def write_json(target: Path, data: object, pages_dir: Path | None = None) -> list[str]:
+    """Write data as JSON unless the file holds it already. With pages_dir, data maps
+    a page's path under pages_dir to what the builder's hook gives that page: each
+    page whose entry changed (added, removed, different) is touched, so that a
+    --dirty build, which compares mtimes, renders it again though its Markdown is
+    the same; returns those pages."""
+    encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
+               + "\n").encode("utf-8")
+    try:
+        before = target.read_bytes()
+    except OSError:
+        before = None
+    if before == encoded:
+        return []
+    write_file(target, encoded)
+    if pages_dir is None or not isinstance(data, dict):
+        return []
+    try:
+        old = json.loads(before or b"{}")
+    except ValueError:
+        old = None
+    if not isinstance(old, dict):
+        old = {}
+    touched = []
+    for key in sorted(set(data) | set(old)):
+        page = pages_dir / key
+        if data.get(key) != old.get(key) and page.is_file():
+            os.utime(page)
+            touched.append(key)
+    return touched
+
+
+def link_dir(source: Path, target: Path) -> int:
+    """Make target a copy of the folder source by hard links (same inode, same mtime;
+    a copy with the mtime where the file system cannot link); returns the files."""
+    count = 0
+    for folder, _, names in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        out = target / rel if rel != "." else target
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_file(Path(folder) / name, out / name)
+        count += len(names)
+    return count
+
+
+def link_file(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        target.symlink_to(os.readlink(source))
+        return
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
