@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from . import urls
-from .publish import MARKER
 from .search import BUNDLE_DIR
 from .write import link_dir, link_file
 
@@ -91,7 +90,7 @@ def write_state(site: Path, fingerprint: str, search_parts: list[str | None]) ->
 
 def why_not(site: Path, current: str) -> str | None:
     """Why the site cannot be built on (None: it can)."""
-    if not (site / MARKER).is_file():
+    if not site.is_dir():
         return "no previous build"
     state = read_state(site)
     if state is None:
@@ -104,11 +103,12 @@ def why_not(site: Path, current: str) -> str | None:
     return None
 
 
-# Not carried over: the staging directory has its own marker and gets a new state;
-# the previews are linked from build/previews as in every build (as many links as
-# copying them); the search bundles are kept or rebuilt per part after the builder.
+# Not carried over: hidden files (the staging directory has its own marker and gets a
+# new state) but the titles the hook reads; the previews, linked from build/previews
+# as in every build (as many links as copying them); the search bundles, kept or
+# indexed again per part after the builder.
 def _carried(name: str) -> bool:
-    return name not in (MARKER, STATE_FILE, urls.PREVIEWS) and not name.startswith(BUNDLE_DIR)
+    return name == TITLES_FILE or not (name.startswith((".", BUNDLE_DIR)) or name == urls.PREVIEWS)
 
 
 def link_previous(old: Path, staging: Path) -> int:

@@ -12,10 +12,10 @@ import gc
 import multiprocessing
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, merge, write_json, write_tree, write_tree_by_manifest
+from .write import MANIFEST, collect_content, link_dir, merge, write_json, write_tree, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -44,6 +44,7 @@ SERVE_ENV = "PRESTATIEAFSPRAKEN_SERVE"
 # continuation of MkDocs 1.x, runs Material, mkdocs.yml and our hook unchanged
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
+PREVIEWS_STAGED = ".previews"
 # Pagefind parts indexed at once on a cold build (measured: see index_site).
 SEARCH_JOBS = 1
 
@@ -171,20 +172,11 @@ def link_tree(source: Path, site: Path) -> None:
     """Put every file under source into the site at the same path, as a hard link
     (no copy; the files are never written to in place: write.py replaces them), or a
     copy where the file system cannot link."""
-    for folder, _, names in os.walk(source):
-        rel = os.path.relpath(folder, source)
-        if rel == ".":
-            names = [n for n in names if n != MANIFEST]
-        out = site / rel
-        out.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            target = out / name
-            if target.exists():
-                raise OutputConflict(f"{target.relative_to(site)} is in the site already")
-            try:
-                os.link(os.path.join(folder, name), target)
-            except OSError:
-                shutil.copyfile(os.path.join(folder, name), target)
+    try:
+        link_dir(source, site, skip={MANIFEST})
+    except FileExistsError as exc:
+        raise OutputConflict(f"{Path(str(exc.filename2 or exc.filename)).relative_to(site)} "
+                             f"is in the site already") from None
 
 
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
@@ -304,8 +296,14 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                        str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
             if strict:
                 command.append("--strict")
-            result = subprocess.run(command, cwd=settings.root, env=env,
-                                    capture_output=True, text=True, check=False)
+            # The previews are linked meanwhile (their directories are most of the site's),
+            # under a hidden name, which the builder and the hook leave alone.
+            previews = staging.path / PREVIEWS_STAGED
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                linking = pool.submit(link_tree, settings.previews_dir, previews)
+                result = subprocess.run(command, cwd=settings.root, env=env,
+                                        capture_output=True, text=True, check=False)
+                linking.result()
             if result.returncode != 0:
                 raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
             previous, rebuilt = None, None
@@ -314,7 +312,11 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                 state = incremental.read_state(site) or {}
                 previous = Previous(site, state.get("search_parts", []), changes.differ)
                 rebuilt = len(changes.rebuilt)
-            link_tree(settings.previews_dir, staging.path)
+            for name in sorted(os.listdir(previews)):
+                if (staging.path / name).exists():
+                    raise OutputConflict(f"{name} is in the site already")
+                (previews / name).rename(staging.path / name)
+            previews.rmdir()
             parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
             incremental.write_state(staging.path, current, parts)
             staging.publish()

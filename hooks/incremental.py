@@ -16,8 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.incremental import INCREMENTAL_ENV, STATE_FILE, TITLES_FILE
-from generator.publish import MARKER
+from generator.incremental import INCREMENTAL_ENV, TITLES_FILE
 
 FILES: list = []  # type: ignore[type-arg]  # this build's files (on_files)
 
@@ -79,15 +78,19 @@ def on_post_build(config):  # type: ignore[no-untyped-def]
     if _incremental():
         # What a clean build would hold; anything else came with the copy and lost its source.
         wanted = {os.path.normpath(f.abs_dest_path) for f in FILES}
-        wanted |= {os.path.normpath(site / name) for name in (*_always_written(config), MARKER,
-                                                                  STATE_FILE, TITLES_FILE)}
-        for folder, _, names in os.walk(site, topdown=False):
-            for name in names:
-                path = os.path.join(folder, name)
-                if os.path.normpath(path) not in wanted:
-                    os.unlink(path)
-            if folder != str(site) and not os.listdir(folder):
-                os.rmdir(folder)
+        wanted |= {os.path.normpath(site / name) for name in _always_written(config)}
+        for top in os.listdir(site):  # hidden ones are the generator's, as for --clean
+            if top.startswith("."):
+                continue
+            if os.path.isfile(site / top) and os.path.normpath(site / top) not in wanted:
+                os.unlink(site / top)
+            for folder, _, names in os.walk(site / top, topdown=False):
+                for name in names:
+                    path = os.path.join(folder, name)
+                    if os.path.normpath(path) not in wanted:
+                        os.unlink(path)
+                if not os.listdir(folder):
+                    os.rmdir(folder)
     (site / TITLES_FILE).unlink(missing_ok=True)  # a link into the published site
     (site / TITLES_FILE).write_text(json.dumps(titles, ensure_ascii=False, sort_keys=True, indent=0)
                                     + "\n", encoding="utf-8")
