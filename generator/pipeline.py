@@ -45,7 +45,11 @@ SERVE_ENV = "PRESTATIEAFSPRAKEN_SERVE"
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
 PREVIEWS_STAGED = ".previews"
-# Pagefind parts indexed at once on a cold build (measured: see index_site).
+# Pagefind parts indexed at once. Pagefind runs on one core (user time = wall time);
+# two parts at once were 10-15% faster on the 2-core machine under load (bench
+# slice of 34 municipalities in parts of 250-600 pages: 5.0-5.2 s against 5.6-6.0 s),
+# but hold two indexes in memory: 448 MB against 251 MB there, and nationally two
+# parts of 800 pages would need about 1.7 GB, above the 1.5 GB the build may use.
 SEARCH_JOBS = 1
 
 
@@ -161,10 +165,13 @@ def _render(settings: Settings, corpus: Corpus) -> Generated:
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
     # Per page: a page whose entry changed is built again (write_json touches it).
+    known = set(changed)
     for target, data in ((settings.sources_file, sources),
                          (settings.search_file, plan_search(corpus, queries)),
                          (settings.share_file, plan_share(corpus, site_url))):
-        changed += [page for page in write_json(target, data, settings.docs_dir) if page not in changed]
+        touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
+        changed += touched
+        known.update(touched)
     return Generated(corpus, files, changed)
 
 
@@ -172,6 +179,8 @@ def link_tree(source: Path, site: Path) -> None:
     """Put every file under source into the site at the same path, as a hard link
     (no copy; the files are never written to in place: write.py replaces them), or a
     copy where the file system cannot link."""
+    if not source.is_dir():
+        return
     try:
         link_dir(source, site, skip={MANIFEST})
     except FileExistsError as exc:
@@ -312,11 +321,12 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                 state = incremental.read_state(site) or {}
                 previous = Previous(site, state.get("search_parts", []), changes.differ)
                 rebuilt = len(changes.rebuilt)
-            for name in sorted(os.listdir(previews)):
+            for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
                 if (staging.path / name).exists():
                     raise OutputConflict(f"{name} is in the site already")
                 (previews / name).rename(staging.path / name)
-            previews.rmdir()
+            if previews.is_dir():
+                previews.rmdir()
             parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
             incremental.write_state(staging.path, current, parts)
             staging.publish()

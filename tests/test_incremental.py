@@ -78,6 +78,15 @@ def removed_document(root: Path) -> None:
     (root / DOC_2024).unlink()
 
 
+def removed_table_and_commitment(root: Path) -> None:
+    """Downloads (the table's CSV, JSON and spreadsheet) and a preview page disappear;
+    the navigation stays."""
+    text = (root / DOC_2024).read_text(encoding="utf-8")
+    last = "{label: Totaal, total: true, values: [28571, null]}\n"
+    start, end = text.index("          - id: afspraak-2\n"), text.index(last) + len(last)
+    (root / DOC_2024).write_text(text[:start] + text[end:], encoding="utf-8")
+
+
 def organisation_name(root: Path) -> None:
     replace(root / "data/organisations.yaml", "name: Algemene Huurdersvereniging WOON,",
             "name: Algemene Huurdersvereniging WONEN,")
@@ -95,6 +104,7 @@ EDITS: dict[str, tuple[Callable[[Path], None], bool]] = {
     "document title": (document_title, False),
     "added document": (added_document, False),
     "removed document": (removed_document, False),
+    "removed table and commitment": (removed_table_and_commitment, True),
     "organisation name": (organisation_name, True),
     "content page": (content_page, True),
 }
@@ -198,3 +208,63 @@ def test_a_failed_build_on_the_previous_one_leaves_the_site_as_it_was(previous: 
     built: Built = build(Settings(root), root / "site")
     assert built.incremental
     assert contents(root / "site") == cold(tmp_path, lambda r: (commitment_text(r), content_page(r)))
+
+
+def test_search_parts_without_a_changed_page_are_kept(previous: Path, tmp_path: Path) -> None:
+    """In parts, only the part holding a changed page is indexed again, and the index
+    is the one indexing every part gives."""
+    from generator.search import Previous, index_site, part_of
+
+    def site_copy(name: str) -> Path:
+        site = tmp_path / name
+        shutil.copytree(previous / "site", site)
+        for bundle in site.glob("pagefind*"):
+            shutil.rmtree(bundle)
+        return site
+
+    old = site_copy("old")
+    parts, indexed = index_site(old, pages_per_part=5)
+    assert len(parts) == indexed > 1
+    page = "gemeenten/testdorp/prestatieafspraken-2024/index.html"
+    assert part_of(page, parts) not in (None, 0)
+    assert part_of("over/index.html", parts) == 0 and part_of("afspraak/x/index.html", parts) is None
+    new, cold = site_copy("new"), site_copy("cold")
+    for site in (new, cold):
+        replace(site / page, "Woonborg bouwt 48 woningen.", "Woonborg bouwt 4800 woningen.")
+    assert index_site(new, pages_per_part=5, previous=Previous(old, parts, [page])) == (parts, 1)
+    index_site(cold, pages_per_part=5)
+    assert contents(new) == contents(cold)
+    kept = new / "pagefind/pagefind-entry.json"
+    assert kept.stat().st_ino == (old / "pagefind/pagefind-entry.json").stat().st_ino
+
+
+def test_a_slice_of_the_national_corpus_builds_on_the_previous_build(tmp_path: Path) -> None:
+    """The benchmark's synthetic documents (three municipalities): one commitment's
+    text edited in one document."""
+    from tests.test_bench import load_bench
+
+    bench = load_bench()
+
+    def slice_project(root: Path) -> Path:
+        bench.write_corpus(root, 3)
+        make_project(root)
+        return root
+
+    def edit(root: Path) -> None:
+        doc = sorted((root / "data").glob("*/*.yaml"))[-1]
+        text = doc.read_text(encoding="utf-8")
+        start = text.index("text: ", text.index("commitments:")) + len("text: ")
+        start += text[start] in "'\""  # after the quote of a quoted text
+        assert text[start].isalpha()
+        doc.write_text(text[:start] + "Nu " + text[start:], encoding="utf-8")
+
+    root = slice_project(tmp_path / "project")
+    first = build(Settings(root), root / "site")
+    assert not first.incremental
+    edit(root)
+    built = build(Settings(root), root / "site")
+    assert built.incremental and built.pages_rebuilt is not None and built.pages_rebuilt < 10
+    fresh = slice_project(tmp_path / "fresh")
+    edit(fresh)
+    assert not build(Settings(fresh), fresh / "site").incremental
+    assert contents(root / "site") == contents(fresh / "site")
