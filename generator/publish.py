@@ -12,8 +12,6 @@ import fcntl
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -183,19 +181,20 @@ def ctrl_c_pending() -> bool:
     return signal.SIGINT in signal.sigpending()
 
 
-# Forks the remover and returns at once: the remover is nobody's child to wait for.
-_REMOVER = """import os, shutil, sys
-if os.fork() == 0:
-    os.setsid()
-    shutil.rmtree(sys.argv[1], True)
-"""
-
-
 def remove_apart(folder: Path) -> None:
     """Delete folder in a detached process that outlives this one: the command
-    returns while it runs, and a Ctrl-C at the terminal does not reach it."""
-    subprocess.run([sys.executable, "-c", _REMOVER, str(folder)], stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    returns while it runs, and a Ctrl-C at the terminal does not reach it (a session
+    of its own). A fork, not a new program: starting one while Ctrl-C is held back
+    (after the swap) can raise the held Ctrl-C in this process."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.setsid()
+            if os.fork() == 0:  # the grandchild, nobody's to wait for
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 class Staging:
