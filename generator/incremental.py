@@ -27,6 +27,8 @@ STATE_FILE = ".prestatieafspraken-build.json"
 # Written by hooks/incremental.py: every page's title, for pages the next build does
 # not render again but whose title other pages show (navigation, previous/next).
 TITLES_FILE = ".prestatieafspraken-titles.json"
+# How hooks/incremental.py stops a build on the previous one that cannot be exact.
+TITLE_CHANGED = "the title of a page in the navigation changed"
 # Set for the builder: hooks/incremental.py then prepares the dirty build.
 INCREMENTAL_ENV = "PRESTATIEAFSPRAKEN_INCREMENTAL"
 

@@ -300,18 +300,28 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                 # (--dirty) renders only the pages the generator wrote or touched.
                 incremental.link_previous(site, staging.path)
                 env[incremental.INCREMENTAL_ENV] = "1"
-            command = [sys.executable, "-m", BUILDER, "build",
-                       "--clean" if cold_because else "--dirty", "--site-dir",
-                       str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
-            if strict:
-                command.append("--strict")
+
+            def run_builder() -> subprocess.CompletedProcess[str]:
+                command = [sys.executable, "-m", BUILDER, "build",
+                           "--clean" if cold_because else "--dirty", "--site-dir",
+                           str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
+                if strict:
+                    command.append("--strict")
+                return subprocess.run(command, cwd=settings.root, env=env,
+                                      capture_output=True, text=True, check=False)
+
             # The previews are linked meanwhile (their directories are most of the site's),
             # under a hidden name, which the builder and the hook leave alone.
             previews = staging.path / PREVIEWS_STAGED
             with ThreadPoolExecutor(max_workers=1) as pool:
                 linking = pool.submit(link_tree, settings.previews_dir, previews)
-                result = subprocess.run(command, cwd=settings.root, env=env,
-                                        capture_output=True, text=True, check=False)
+                result = run_builder()
+                if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
+                    # Other pages show that title: from scratch (--clean empties the
+                    # staging directory but for its hidden names).
+                    cold_because = incremental.TITLE_CHANGED
+                    env.pop(incremental.INCREMENTAL_ENV)
+                    result = run_builder()
                 linking.result()
             if result.returncode != 0:
                 raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")

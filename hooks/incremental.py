@@ -16,7 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.incremental import INCREMENTAL_ENV, TITLES_FILE
+from generator.incremental import INCREMENTAL_ENV, TITLE_CHANGED, TITLES_FILE
+
+try:  # as hooks/generate.py
+    from properdocs.exceptions import PluginError
+except ImportError:  # MkDocs 1.6
+    from mkdocs.exceptions import PluginError  # type: ignore[assignment]
 
 FILES: list = []  # type: ignore[type-arg]  # this build's files (on_files)
 
@@ -59,15 +64,30 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
     return files
 
 
+NAV_PAGES: set[str] = set()
+
+
+def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
+    NAV_PAGES.clear()
+    NAV_PAGES.update(page.file.src_uri for page in nav.pages)
+    return nav
+
+
 def on_env(env, config, files):  # type: ignore[no-untyped-def]
     """Every page exists by now and none is written yet: a page that is not rendered
-    again gets the title it had, as other pages print it."""
+    again gets the title it had, as other pages print it. A page in the navigation
+    whose title changed is on pages that are not rendered again: the build stops, and
+    generator/pipeline.py builds from scratch."""
     if _incremental():
         titles = json.loads((Path(config.site_dir) / TITLES_FILE).read_text(encoding="utf-8"))
         for file in files.documentation_pages():
             page = file.page
-            if page is not None and page.markdown is None and "title" not in vars(page):
+            if page is None:
+                continue
+            if page.markdown is None and "title" not in vars(page):
                 page.title = titles.get(file.src_uri)
+            elif file.src_uri in NAV_PAGES and titles.get(file.src_uri, page.title) != page.title:
+                raise PluginError(f"{TITLE_CHANGED}: {file.src_uri}")
     return env
 
 

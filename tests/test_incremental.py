@@ -185,6 +185,21 @@ def test_a_stale_fingerprint_makes_a_cold_build(previous: Path, tmp_path: Path) 
     assert contents(root / "site") == cold(tmp_path, commitment_text)
 
 
+def test_a_changed_title_in_the_navigation_makes_a_cold_build(previous: Path, tmp_path: Path) -> None:
+    """Other pages show a page's title (navigation, previous/next), and they are not
+    rendered again: when a rendered page's title is not the one it had, the build
+    starts again from scratch. (Every such title comes from the navigation or from
+    the code today; here the previous build's record of it is altered.)"""
+    root = copy_project(previous, tmp_path / "project")
+    titles = root / "site" / incremental.TITLES_FILE
+    replace(titles, '"gemeenten/testdorp/prestatieafspraken-2024.md": "Prestatieafspraken 2024"',
+            '"gemeenten/testdorp/prestatieafspraken-2024.md": "Een oude titel"')
+    commitment_text(root)
+    built = build(Settings(root), root / "site")
+    assert not built.incremental and built.cold_because == incremental.TITLE_CHANGED
+    assert contents(root / "site") == cold(tmp_path, commitment_text)
+
+
 def test_a_changed_config_makes_a_cold_build(previous: Path, tmp_path: Path) -> None:
     root = copy_project(previous, tmp_path / "project")
     replace(root / "mkdocs.yml", "copyright: Teksten", "copyright: Alle teksten")
