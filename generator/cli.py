@@ -106,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
             if built.interrupted:
                 print("interrupted after the new site was put in place; the new site is "
                       "complete", file=sys.stderr)
-            print(f"built the site into {site_dir}")
+            if built.incremental:
+                print(f"built the site into {site_dir} on the previous build: "
+                      f"{built.pages_rebuilt} pages rendered again, {built.search_parts[0]} of "
+                      f"{built.search_parts[1]} search parts indexed again")
+            else:
+                print(f"built the site into {site_dir} ({built.cold_because})")
             list_file = settings.data_dir / published.FILE_NAME
             new = published.record(list_file, site_dir)
             if new:

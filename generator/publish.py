@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,6 +181,22 @@ def ctrl_c_pending() -> bool:
     return signal.SIGINT in signal.sigpending()
 
 
+def remove_apart(folder: Path) -> None:
+    """Delete folder in a detached process that outlives this one: the command
+    returns while it runs, and a Ctrl-C at the terminal does not reach it (a session
+    of its own). A fork, not a new program: starting one while Ctrl-C is held back
+    (after the swap) can raise the held Ctrl-C in this process."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.setsid()
+            if os.fork() == 0:  # the grandchild, nobody's to wait for
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
 class Staging:
     """The directory a new site is built in, next to the site directory.
 
@@ -188,8 +205,12 @@ class Staging:
     whatever happened (an error, Ctrl-C), nothing is left but the site.
     """
 
-    def __init__(self, site: Path, hold_ctrl_c_to_exit: bool = False) -> None:
+    def __init__(self, site: Path, hold_ctrl_c_to_exit: bool = False, trash: Path | None = None) -> None:
         self.site = site
+        # Where the replaced site goes to be removed by a process of its own, so the
+        # command need not wait for it (tens of thousands of files nationally); on
+        # the site's file system. None: removed before the command returns.
+        self.trash = trash
         self.hold_to_exit = hold_ctrl_c_to_exit
         self.published = False
         self.interrupted_after_publishing = False
@@ -227,9 +248,9 @@ class Staging:
 
     def check_writable(self) -> None:
         """Refuse before building when the old site could not be removed afterwards."""
-        dirs = [self.site.parent]
-        if self.site.is_dir():
-            dirs += [self.site] + [p for p in self.site.rglob("*") if p.is_dir() and not p.is_symlink()]
+        dirs: list[str | Path] = [self.site.parent]
+        if self.site.is_dir():  # os.walk: tens of thousands of folders nationally
+            dirs += [folder for folder, _, _ in os.walk(self.site)]
         for path in dirs:
             if not os.access(path, os.W_OK | os.X_OK):
                 raise PublishError(f"cannot replace {self.site}: {path} is read-only; the "
@@ -245,6 +266,8 @@ class Staging:
                     raise PublishError(f"{leftover} exists and is not a build of this generator; "
                                        f"remove it yourself")
                 shutil.rmtree(leftover)
+        if self.trash is not None and self.trash.is_dir() and any(self.trash.iterdir()):
+            remove_apart(self.trash)  # a removal that a kill or a reboot cut short
 
     def publish(self) -> None:
         """Swap the staged site into place; the old site is removed afterwards.
@@ -280,6 +303,15 @@ class Staging:
                                f"site is unchanged") from None
 
     def _cleanup(self) -> None:
+        if self.published and self.trash is not None:
+            for old in (self.path, self.old):  # the replaced site: the former if exchanged
+                if old.is_dir() and not old.is_symlink():
+                    try:
+                        self.trash.mkdir(parents=True, exist_ok=True)
+                        old.rename(self.trash / f"{self.site.name}-{os.getpid()}-{time.time_ns()}")
+                    except OSError:
+                        continue  # another file system: removed here, below
+                    remove_apart(self.trash)
         for leftover in (self.path, self.old):
             # A staging directory that cannot be removed (read-only) is reported by
             # the next build's recover(); never fail the swap for it.

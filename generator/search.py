@@ -11,8 +11,12 @@ import gzip
 import hashlib
 import html
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,7 @@ from .evidence import PROVENANCE_LABELS
 from .queries import Queries
 from .records import CommitmentRecord
 from .validate import Corpus
+from .write import link_dir, write_file
 from .years import years_in_force
 
 # Filter names as the reader sees them (Pagefind shows the key).
@@ -146,8 +151,18 @@ def _document_entry(corpus: Corpus, doc: m.Document, records: list[CommitmentRec
         mun.name)
 
 
-def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART) -> None:
-    """Write the Pagefind bundle into site_dir/pagefind/ from the built HTML.
+@dataclass(frozen=True)
+class Previous:
+    """The last build, for indexing again only the parts whose pages changed."""
+    site: Path
+    parts: list[str | None]  # its plan_parts
+    changed: Collection[str]  # HTML pages (site paths) written with other bytes, or removed, since
+
+
+def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART, previous: Previous | None = None,
+               jobs: int = 1) -> tuple[list[str | None], int]:
+    """Write the Pagefind bundle into site_dir/pagefind/ from the built HTML; returns
+    the parts (plan_parts) and how many of them were indexed.
 
     Only pages marked data-pagefind-body (site_theme/main.html) are indexed; the
     language comes from <html lang="nl">, so words are stemmed the Dutch way.
@@ -156,28 +171,60 @@ def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART) -> None:
     own bundle (pagefind/, pagefind-1/, ...); the browser searches them all
     (pagefind/parts.json lists the others, search.js merges them).
     Pagefind writes its filter files in hash-map order, which changes from run
-    to run; canonical_filters() sorts them so two builds are byte-identical.
+    to run; canonical_filters() sorts them so two builds are byte-identical, and
+    a part's bundle depends only on its pages. So with `previous` split the same
+    way, a part none of whose pages changed keeps the previous bundle (hard links).
     """
     parts = plan_parts(site_dir, pages_per_part)
     bundles = [BUNDLE_DIR] + [f"{BUNDLE_DIR}-{i}" for i in range(1, len(parts))]
-    for bundle, glob in zip(bundles, parts, strict=True):
-        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle,
-                   "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
-        if glob:
-            command += ["--glob", glob]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0 or "Error" in result.stderr:
-            raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
-        canonical_filters(site_dir / bundle)
-        # Only the main bundle's UI and highlighting are loaded.
-        unused = ["pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                  "pagefind-component-ui.js", "pagefind-component-ui.css"]
-        if bundle != BUNDLE_DIR:
-            unused += ["pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js"]
-        for name in unused:
-            (site_dir / bundle / name).unlink(missing_ok=True)
-    (site_dir / BUNDLE_DIR / "parts.json").write_text(
-        json.dumps({"merge": [f"{b}/" for b in bundles[1:]]}) + "\n", encoding="utf-8")
+    redo = set(range(len(parts)))
+    if previous is not None and previous.parts == parts:
+        redo = {i for i in (part_of(page, parts) for page in previous.changed) if i is not None}
+        for i, bundle in enumerate(bundles):
+            if i not in redo:
+                link_dir(previous.site / bundle, site_dir / bundle)
+    work = [(bundles[i], parts[i]) for i in sorted(redo)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(lambda part: _index_part(site_dir, *part), work))
+    # Replaced, not rewritten: a kept bundle's file is a link into the previous site.
+    write_file(site_dir / BUNDLE_DIR / "parts.json",
+               (json.dumps({"merge": [f"{b}/" for b in bundles[1:]]}) + "\n").encode("utf-8"))
+    return parts, len(work)
+
+
+def _index_part(site_dir: Path, bundle: str, glob: str | None) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", bundle,
+               "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--quiet"]
+    if glob:
+        command += ["--glob", glob]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or "Error" in result.stderr:
+        raise GeneratorError(f"pagefind failed:\n{result.stdout}{result.stderr}")
+    canonical_filters(site_dir / bundle)
+    # Only the main bundle's UI and highlighting are loaded.
+    unused = ["pagefind-modular-ui.js", "pagefind-modular-ui.css",
+              "pagefind-component-ui.js", "pagefind-component-ui.css"]
+    if bundle != BUNDLE_DIR:
+        unused += ["pagefind-ui.js", "pagefind-ui.css", "pagefind-highlight.js"]
+    for name in unused:
+        (site_dir / bundle / name).unlink(missing_ok=True)
+
+
+_MUNICIPALITIES = re.compile(rf"{urls.GEMEENTEN}/\{{([^{{}}]*)\}}/")
+
+
+def part_of(page: str, parts: list[str | None]) -> int | None:
+    """Which of the parts (plan_parts) indexes a page of the site; None: no part."""
+    top, _, rest = page.partition("/")
+    if top in NOT_INDEXED or top.startswith(BUNDLE_DIR):
+        return None
+    if top == urls.GEMEENTEN and "/" in rest:
+        name = rest.split("/", 1)[0]
+        for i, glob in enumerate(parts):
+            match = _MUNICIPALITIES.search(glob or "")
+            if match and name in match.group(1).split(","):
+                return i
+    return 0
 
 
 # Directories of standalone pages that are never indexed (no data-pagefind-body): each

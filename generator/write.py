@@ -8,6 +8,8 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from .errors import GeneratorError, OutputConflict
@@ -108,3 +110,78 @@ def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> lis
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:
     return {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in files.items()}
+
+
+def write_json(target: Path, data: object, pages_dir: Path | None = None) -> list[str]:
+    """Write data as JSON unless the file holds it already. With pages_dir, data maps
+    a page's path under pages_dir to what the builder's hook gives that page: each
+    page whose entry changed (added, removed, different) is touched, so that a
+    --dirty build, which compares mtimes, renders it again though its Markdown is
+    the same; returns those pages."""
+    encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
+               + "\n").encode("utf-8")
+    try:
+        before = target.read_bytes()
+    except OSError:
+        before = None
+    if before == encoded:
+        return []
+    write_file(target, encoded)
+    if pages_dir is None or not isinstance(data, dict):
+        return []
+    try:
+        old = json.loads(before or b"{}")
+    except ValueError:
+        old = None
+    if not isinstance(old, dict):
+        old = {}
+    touched = []
+    for key in sorted(set(data) | set(old)):
+        page = pages_dir / key
+        if data.get(key) != old.get(key) and page.is_file():
+            os.utime(page)
+            touched.append(key)
+    return touched
+
+
+def link_dir(source: Path, target: Path, skip: Collection[str] = ()) -> int:
+    """Make target hold every file under source (but the names in `skip` at its top)
+    as a hard link: same inode, same mtime, nothing copied; a copy with the same mtime
+    where the file system cannot link. An existing file raises FileExistsError.
+    Returns the number of files. Tens of thousands nationally: plain strings and
+    scandir, one system call per file where it can."""
+    count = 0
+
+    def walk(src: str, dst: str, top: bool) -> None:
+        nonlocal count
+        try:
+            os.mkdir(dst)
+        except FileExistsError:
+            if not os.path.isdir(dst):
+                raise
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if top and entry.name in skip:
+                    continue
+                out = os.path.join(dst, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, out, False)
+                    continue
+                link_file(entry.path, out)
+                count += 1
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    walk(str(source), str(target), True)
+    return count
+
+
+def link_file(source: str | Path, target: str | Path) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        shutil.copy2(source, target)

@@ -141,6 +141,38 @@ def test_a_failed_second_rename_puts_the_old_site_back(tmp_path: Path, monkeypat
     assert sorted(os.listdir(tmp_path)) == ["site"]
 
 
+def _gone(path: Path, seconds: float = 20.0) -> bool:
+    """Whether the folder is removed, or emptied, within the time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if not any(path.iterdir()):
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_replaced_site_is_removed_apart_and_a_leftover_by_the_next_build(tmp_path: Path) -> None:
+    _previous_build(tmp_path / "site", "old")
+    trash = tmp_path / "build/old-sites"
+    with publish.Staging(tmp_path / "site", trash=trash) as staging:
+        (staging.path / "index.html").write_text("new", encoding="utf-8")
+        staging.publish()
+    # The old site left the site's folder at once; a process of its own removes it.
+    assert sorted(os.listdir(tmp_path)) == ["build", "site"]
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "new"
+    assert _gone(trash)
+    # A removal cut short (a kill, a reboot): the next build removes what is left.
+    trash.mkdir(parents=True, exist_ok=True)
+    _previous_build(trash / "site-1-2", "half removed")
+    with publish.Staging(tmp_path / "site", trash=trash):
+        pass
+    assert _gone(trash)
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "new"
+
+
 def test_a_read_only_site_is_reported_before_building(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As root every directory is writable, so the check is shown by its answer.
     site = project / "site"

@@ -2,10 +2,11 @@
 (exactly the files given, unchanged files untouched), without reading files back."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.pipeline import link_tree
-from generator.write import MANIFEST, write_tree_by_manifest
+from generator.write import MANIFEST, write_json, write_tree_by_manifest
 
 
 def test_only_what_changed_is_written_and_what_went_is_removed(tmp_path: Path) -> None:
@@ -41,3 +42,25 @@ def test_linked_into_the_site_without_the_manifest(tmp_path: Path) -> None:
     assert (site / "afspraak/a/index.html").read_bytes() == b"x"
     assert not (site / MANIFEST).exists()
     assert (site / "afspraak/a/index.html").stat().st_ino == (out / "afspraak/a/index.html").stat().st_ino
+
+
+def test_a_page_whose_entry_changed_is_touched(tmp_path: Path) -> None:
+    """A --dirty build renders a page again only when its Markdown is newer than its
+    HTML: a page whose entry in a JSON file the hook reads changed is touched."""
+    docs, target = tmp_path / "docs", tmp_path / "search.json"
+    for page in ("a.md", "b.md", "c.md"):
+        (docs / page).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page).write_text("# x\n", encoding="utf-8")
+        os.utime(docs / page, ns=(1_000_000_000, 1_000_000_000))
+    assert write_json(target, {"a.md": {"x": 1}, "b.md": {"x": 1}}, docs) == ["a.md", "b.md"]
+    for page in ("a.md", "b.md"):
+        os.utime(docs / page, ns=(1_000_000_000, 1_000_000_000))
+    # b changed, c added, a the same; gone.md has no page (nothing to touch)
+    assert write_json(target, {"a.md": {"x": 1}, "b.md": {"x": 2}, "c.md": {}, "gone.md": {}}, docs) == [
+        "b.md", "c.md"]
+    assert (docs / "a.md").stat().st_mtime_ns == 1_000_000_000
+    assert (docs / "b.md").stat().st_mtime_ns > 1_000_000_000
+    assert write_json(target, {"a.md": {"x": 1}, "b.md": {"x": 2}, "c.md": {}, "gone.md": {}}, docs) == []
+    # an entry removed: its page (still there) is touched too
+    os.utime(docs / "c.md", ns=(1_000_000_000, 1_000_000_000))
+    assert write_json(target, {"a.md": {"x": 1}, "b.md": {"x": 2}}, docs) == ["c.md"]
