@@ -35,11 +35,14 @@ from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, link_dir, merge, write_json, write_tree_by_manifest
+from .write import MANIFEST, collect_content, link_dir, link_file, merge, write_json, write_tree_by_manifest
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
 SERVE_ENV = "PRESTATIEAFSPRAKEN_SERVE"
+# Set by build(): the builder renders only the pages; every other file the generator
+# wrote into build/docs is hard-linked into the site afterwards (link_files).
+FILES_LINKED_ENV = "PRESTATIEAFSPRAKEN_FILES_LINKED"
 
 # The site builder, run as `python -m <BUILDER>`: ProperDocs, the maintained
 # continuation of MkDocs 1.x, runs Material, mkdocs.yml and our hook unchanged
@@ -222,6 +225,24 @@ def link_tree(source: Path, site: Path) -> None:
                              f"is in the site already") from None
 
 
+def link_files(docs: Path, site: Path) -> None:
+    """Every file of build/docs but the pages (and hidden files, which the builder
+    leaves out too) into the site, as hard links: the downloads, share images, chart
+    embeds and feeds, which the builder would copy unchanged. A file there already is
+    the previous site's (a link, in the staged copy): replaced."""
+    for folder, dirs, names in os.walk(docs):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, docs)
+        out = site if rel == "." else site / rel
+        for name in names:
+            if name.startswith(".") or name.endswith(".md"):
+                continue
+            out.mkdir(parents=True, exist_ok=True)
+            target = out / name
+            target.unlink(missing_ok=True)
+            link_file(os.path.join(folder, name), target)
+
+
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
     missing = [str(path) for path in files.values() if not path.is_file()]
     if missing:
@@ -331,6 +352,7 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
         with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
             cold_because = incremental.why_not(site, current)  # after Staging recovered the site
             env = mkdocs_env()
+            env[FILES_LINKED_ENV] = "1"
             if cold_because is None:
                 # Unchanged pages, downloads and assets come as links; the builder
                 # (--dirty) renders only the pages the generator wrote or touched.
@@ -367,6 +389,7 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
                 state = incremental.read_state(site) or {}
                 previous = Previous(site, state.get("search_parts", []), changes.differ)
                 rebuilt = len(changes.rebuilt)
+            link_files(settings.docs_dir, staging.path)
             for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
                 if (staging.path / name).exists():
                     raise OutputConflict(f"{name} is in the site already")

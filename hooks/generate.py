@@ -29,7 +29,7 @@ except ImportError:  # MkDocs 1.6
 
 from generator import csp  # noqa: E402
 from generator.errors import GeneratorError  # noqa: E402
-from generator.pipeline import SERVE_ENV, Settings, generate  # noqa: E402
+from generator.pipeline import FILES_LINKED_ENV, SERVE_ENV, Settings, generate  # noqa: E402
 
 SETTINGS = Settings(ROOT)
 LOG = logging.getLogger("mkdocs.hooks.generate")
@@ -95,7 +95,16 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
     TOC.clear()
     if SETTINGS.toc_file.exists():
         TOC.update(json.loads(SETTINGS.toc_file.read_text(encoding="utf-8")))
-    # issue 12c: description, Open Graph type and feeds per page (generator/share.py).
+    if os.environ.get(FILES_LINKED_ENV) == "1":
+        # `python -m generator build` hard-links the other files of build/docs (downloads,
+        # share images, chart embeds, feeds: tens of thousands nationally) into the site
+        # after the builder; copying them was a third of the builder's time. They stay
+        # in `files`, so links to them are still checked.
+        docs = os.path.realpath(config["docs_dir"])
+        for file in files:
+            if not file.is_documentation_page() and os.path.realpath(file.src_dir) == docs:
+                file.copy_file = types.MethodType(_not_copied, file)
+    # Description, Open Graph type and feeds per page (generator/share.py).
     SHARE.clear()
     if SETTINGS.share_file.exists():
         SHARE.update(json.loads(SETTINGS.share_file.read_text(encoding="utf-8")))
@@ -131,18 +140,22 @@ def _render_html(page, config, files):  # type: ignore[no-untyped-def]
     page.links_to_anchors = {}
 
 
+def _not_copied(file, dirty=False):  # type: ignore[no-untyped-def]
+    """File.copy_file for a file pipeline.build links into the site itself."""
+
+
 def on_pre_page(page, config, files):  # type: ignore[no-untyped-def]
     if page.file.src_uri in TOC:
         page.render = types.MethodType(_render_html, page)
     return page
-SHARE: dict[str, dict] = {}  # type: ignore[type-arg]  # issue 12c, build/share.json
+SHARE: dict[str, dict] = {}  # type: ignore[type-arg]  # build/share.json
 
 
 def on_page_context(context, page, config, nav):  # type: ignore[no-untyped-def]
     """What search knows about a page (generator/search.py), printed as
     data-pagefind-* attributes by site_theme/main.html."""
     page.meta["search"] = SEARCH.get(page.file.src_uri, {"index": True})
-    # issue 12c: Material prints page.meta.description as <meta name="description">;
+    # Material prints page.meta.description as <meta name="description">;
     # main.html prints the rest (Open Graph, Twitter, feeds). Front matter wins.
     share = SHARE.get(page.file.src_uri)
     if share:
