@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("interrupted after the new site was put in place; the new site is "
                       "complete", file=sys.stderr)
             if built.incremental:
-                print(f"built the site into {site_dir} on the previous build: "
+                # "reused the previous build": the Pages rehearsal and the benchmark look for it.
+                print(f"built the site into {site_dir}; reused the previous build: "
                       f"{built.pages_rebuilt} pages rendered again, {built.search_parts[0]} of "
                       f"{built.search_parts[1]} search parts indexed again")
             else:
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             check_address(args.addr)  # before generating: a taken port fails at once
             try:
-                generate(settings, waiting=say)
+                generate(settings, waiting=say, keep_files=False)
             except DataError as exc:
                 if not settings.nav_file.is_file():
                     raise

@@ -127,11 +127,13 @@ class Generated:
     changed: list[str]
 
 
-def generate(settings: Settings, waiting: Callable[[str], None] | None = None) -> Generated:
+def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
+             keep_files: bool = True) -> Generated:
     """Write build/docs; waits while a build of the same checkout runs, after
-    calling waiting(message) (the command line prints it)."""
+    calling waiting(message) (the command line prints it). Without keep_files the
+    result holds no file's bytes (what was written stays on disk only)."""
     with build_lock(settings.build_dir, wait=True, waiting=waiting):
-        return _generate(settings)
+        return _generate(settings, keep_files)
 
 
 def _generate(settings: Settings, keep_files: bool = True) -> Generated:

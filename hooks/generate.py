@@ -62,7 +62,7 @@ def on_config(config):  # type: ignore[no-untyped-def]
     if os.environ.get("PRESTATIEAFSPRAKEN_PREGENERATED") != "1" or not SETTINGS.nav_file.exists():
         nav_before = _nav_text()
         try:
-            generate(SETTINGS)
+            generate(SETTINGS, keep_files=False)
             # `serve --dirty` builds again only the pages the generator rewrote; a new
             # navigation (a document added or renamed) and a data error that is gone
             # are on every page.
