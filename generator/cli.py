@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             for note in corpus.notes:  # what the data cannot decide; not a problem
                 print(f"note: {note}")
         elif args.command == "generate":
-            generated = generate(settings, waiting=say)
-            print(f"generated {len(generated.files)} files into {settings.docs_dir} "
+            generated = generate(settings, waiting=say, keep_files=False)
+            print(f"generated {generated.count} files into {settings.docs_dir} "
                   f"({len(generated.changed)} changed)")
         elif args.command == "build":
             site_dir = args.site_dir or settings.root / "site"

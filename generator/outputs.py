@@ -1,21 +1,22 @@
 # The generator's outputs, produced in parallel. Once the corpus is loaded and its
 # Queries built, every output (the pages, downloads, previews, feeds, share images) is
-# a function of them alone: each is a task that renders its files and writes them, in
-# a worker process forked from the generator (it shares the corpus without copying
-# it), one per core. At national size the outputs take most of the generator's time
-# and the cores were idle; writing each task's files as it finishes, instead of
+# a function of them alone: each is a task that renders its files and writes them,
+# taken in turn by the generator's process and a worker forked from it for each other
+# core. At national size the outputs take most of the generator's time and the other
+# core was idle; writing each task's files as it finishes, instead of
 # holding the whole tree until the end, also keeps the largest part of the output
 # out of memory.
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import OutputConflict
-from .write import write_file
+from .errors import GeneratorError, OutputConflict
+from .write import write_file, write_new
 
 # A task renders files (path under its directory -> bytes) and may add data for the
 # build (the pages' tables of contents).
@@ -52,16 +53,24 @@ def write_changed(directory: Path, files: Files) -> list[str]:
     """Write the files whose bytes differ from what is there; return those paths.
     Unchanged files are not touched, so the builder and `serve --dirty` skip them."""
     changed: list[str] = []
+    made: set[str] = set()
     for rel, data in sorted(files.items()):
         target = directory / rel
-        if target.is_file() and target.read_bytes() == data:
+        if not target.exists():
+            write_new(target, data, made)
+        elif target.is_file() and target.read_bytes() == data:
             continue
-        write_file(target, data)
+        else:
+            # A new file (inode): the published site may hold this one as a hard link.
+            write_file(target, data)
         changed.append(rel)
     return changed
 
 
-def _run(index: int) -> tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]:
+Result = tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]
+
+
+def _run(index: int) -> Result:
     task = _TASKS[index]
     files = task.render()
     changed = (task.write or write_changed)(task.directory, files)
@@ -69,19 +78,68 @@ def _run(index: int) -> tuple[int, list[str], list[str], dict[str, dict[str, obj
     return index, sorted(files), changed, extra, (files if _KEEP else {})
 
 
+def _take(counter: Any) -> Iterator[int]:
+    """The indexes of the tasks this process runs: the next one no process took yet."""
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        if index >= len(_TASKS):
+            return
+        yield index
+
+
+def _worker(counter: Any, send: Any) -> None:
+    try:
+        send.send(("ok", [_run(i) for i in _take(counter)]))
+    except BaseException as exc:  # reported by the parent, which raises it
+        send.send(("error", exc))
+    finally:
+        send.close()
+
+
 def run_tasks(tasks: list[Task], parallel: bool, keep: bool) -> Written:
-    """Run every task (in worker processes when `parallel`) and check that no two
-    wrote the same file."""
+    """Run every task (with `parallel`, in this process and one forked worker per
+    other core, each taking the next task not yet taken) and check that no two wrote
+    the same file. A worker shares the corpus with this process only until it touches
+    it, so every worker costs about the corpus's memory again: this process works
+    too, rather than waiting for a worker per core."""
     global _TASKS, _KEEP
     _TASKS, _KEEP = tasks, keep
     try:
-        results: Iterable[tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]]
+        results: list[Result] = []
         cores = os.cpu_count() or 1
         if parallel and cores > 1:
-            with multiprocessing.get_context("fork").Pool(cores) as pool:
-                results = sorted(pool.imap_unordered(_run, range(len(tasks))))
+            context = multiprocessing.get_context("fork")
+            counter = context.Value("i", 0)
+            pipes, workers = [], []
+            for _ in range(cores - 1):
+                receive, send = context.Pipe(duplex=False)
+                worker = context.Process(target=_worker, args=(counter, send))
+                worker.start()
+                send.close()
+                pipes.append(receive)
+                workers.append(worker)
+            try:
+                results += [_run(i) for i in _take(counter)]
+                for receive in pipes:
+                    try:
+                        kind, value = receive.recv()
+                    except EOFError:
+                        raise GeneratorError("a worker of the generator stopped") from None
+                    if kind == "error":
+                        raise value
+                    results += value
+            except BaseException:
+                for worker in workers:  # what they would still write is not wanted
+                    worker.terminate()
+                raise
+            finally:
+                for worker in workers:
+                    worker.join()
         else:
             results = [_run(i) for i in range(len(tasks))]
+        results.sort(key=lambda result: result[0])
         written = Written()
         owner: dict[tuple[Path, str], str] = {}
         for index, paths, changed, extra, files in results:

@@ -123,8 +123,9 @@ class Settings:
 @dataclass(frozen=True)
 class Generated:
     corpus: Corpus
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # every file's bytes, when kept (generate(keep_files=True))
     changed: list[str]
+    count: int = 0  # files written into build/docs and build/previews
 
 
 def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
@@ -211,7 +212,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
         touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
         changed += touched
         known.update(touched)
-    return Generated(corpus, written.files, sorted(changed))
+    return Generated(corpus, written.files, sorted(changed),
+                     sum(len(paths) for paths in written.paths.values()))
 
 
 def link_tree(source: Path, site: Path) -> None:
@@ -295,7 +297,7 @@ def _generate_apart(settings: Settings) -> Built:
     def child() -> None:
         try:
             generated = _generate(settings, keep_files=False)
-            send.send(("ok", len(generated.files), len(generated.changed)))
+            send.send(("ok", generated.count, len(generated.changed)))
         except DataError as exc:
             send.send(("data", exc.diagnostics))
         except GeneratorError as exc:

@@ -88,8 +88,17 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
     hashes = _hashes(files)
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
+    # Until every file is written there is no manifest: a run stopped halfway leaves
+    # none, and the next compares the files themselves (_rewrite).
+    manifest_path.unlink(missing_ok=True)
+    made: set[str] = set()
     for rel in changed:
-        write_file(out_dir / rel, files[rel])
+        target = out_dir / rel
+        if target.exists():
+            # A new file (inode): the published site may hold this one as a hard link.
+            write_file(target, files[rel])
+        else:
+            write_new(target, files[rel], made)
     gone = sorted(set(known) - set(files), reverse=True)
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)
@@ -99,6 +108,23 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
             parent = parent.parent
     write_file(manifest_path, json.dumps(hashes, sort_keys=True).encode("utf-8"))
     return changed + gone
+
+
+def write_new(target: Path, data: bytes, made: set[str]) -> None:
+    """A file where there is none, written in place (`made`: the folders made so far):
+    a build from scratch writes 125,000 files nationally, and the temporary file and
+    rename of write_file, with a check of every parent folder, were most of the
+    generator's system time. A file that stops halfway is found by the next run, which
+    compares the bytes (build/docs) or finds no manifest (write_tree_by_manifest)."""
+    folder = os.path.dirname(target)
+    try:
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(target, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> list[str]:
