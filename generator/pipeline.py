@@ -310,8 +310,8 @@ def _generate_apart(settings: Settings) -> Built:
         except Exception as exc:  # a bug: reported by the parent, with its type
             send.send(("crash", f"{type(exc).__name__}: {exc}"))
 
-    # Not a daemon: the generator reads data files in a pool of processes of its own
-    # (validate.read_ahead), which a daemonic process may not start.
+    # Not a daemon: the generator runs its outputs in worker processes of its own
+    # (outputs.py), which a daemonic process may not start.
     process = context.Process(target=child)
     process.start()
     send.close()

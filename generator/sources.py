@@ -392,13 +392,6 @@ def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnost
     return load_text(text, shown_as)
 
 
-def fast_load_or_none(text: str) -> Any:
-    """The fast reading's data, or None where it is unsure (for a worker process:
-    its sentinel does not travel between processes)."""
-    data = fast_load(text)
-    return None if data is _UNSURE else data
-
-
 def load_text(text: str, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
     """Parse the text of one file: the fast way if it can, else the careful way."""
     data = fast_load(text)

@@ -9,8 +9,6 @@ import difflib
 import gc
 import itertools
 import json
-import multiprocessing
-import os
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,15 +24,7 @@ from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
 from .evidence import TextProvenance
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
-from .sources import (
-    PathKey,
-    Source,
-    fast_load_or_none,
-    format_path,
-    list_data_files,
-    load_text,
-    read_text,
-)
+from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -149,9 +139,8 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
 
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
-    ahead = read_ahead(files.documents, cache)
     for path in files.documents:
-        source, found = load_source(path, shown(path), cache, ahead)
+        source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
             sources.append(source)
@@ -294,38 +283,9 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
     return comparables
 
 
-# Reading the files not read before is most of a cold `check` (one pass over libyaml's
-# events per file, in Python). With at least this many of them, worker processes read
-# them, one per core; fewer are read faster than a pool starts.
-READ_AHEAD_FILES = 64
-
-
-def read_ahead(paths: list[Path], cache: SourceCache) -> dict[str, Any]:
-    """Text -> data of the files the cache does not hold, read the fast way by a
-    pool of processes; a file the fast reading is unsure of, or that cannot be read,
-    is left to load_source, which reports its problems."""
-    cores = os.cpu_count() or 1
-    if cores < 2 or len(paths) < READ_AHEAD_FILES:
-        return {}
-    texts: list[str] = []
-    for path in paths:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeError):
-            continue
-        if cache.directory is None or cache.get(text_key(text)) is None:
-            texts.append(text)
-    if len(texts) < READ_AHEAD_FILES:
-        return {}
-    with multiprocessing.get_context("fork").Pool(min(cores, 4)) as pool:
-        read = pool.map(fast_load_or_none, texts, chunksize=8)
-    return {text: data for text, data in zip(texts, read, strict=True) if data is not None}
-
-
-def load_source(path: Path, shown_as: str, cache: SourceCache,
-                ahead: dict[str, Any] | None = None) -> tuple[Source | None, list[Diagnostic]]:
-    """One file from the cache if its text was read before, or read ahead (read_ahead),
-    else parsed (and cached when the fast reading accepted it)."""
+def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
+    """One file from the cache if its text was read before, else parsed (and cached
+    when the fast reading accepted it)."""
     text, problems = read_text(path, shown_as)
     if text is None:
         return None, problems
@@ -335,8 +295,7 @@ def load_source(path: Path, shown_as: str, cache: SourceCache,
         cached = Source(shown_as, entry[0], text)
         cached.refs = entry[1]
         return cached, []
-    data = ahead.get(text) if ahead else None
-    source, problems = (Source(shown_as, data, text), []) if data is not None else load_text(text, shown_as)
+    source, problems = load_text(text, shown_as)
     if key and source is not None and source.fast:
         source.refs = references(source.data)
         cache.put(key, (source.data, source.refs))
