@@ -114,16 +114,16 @@ def write_new(target: Path, data: bytes, made: set[str]) -> None:
     """A file where there is none, written in place (`made`: the folders made so far):
     a build from scratch writes 125,000 files nationally, and the temporary file and
     rename of write_file, with a check of every parent folder, were most of the
-    generator's system time. A file that stops halfway is found by the next run, which
-    compares the bytes (build/docs) or finds no manifest (write_tree_by_manifest)."""
+    generator's system time. A file that cannot be written whole is removed."""
     folder = os.path.dirname(target)
     try:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        with open(target, "wb") as out:
-            out.write(data)
+        target.write_bytes(data)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)  # it was not there before: nothing half-written stays
         raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
