@@ -40,15 +40,9 @@ def inline(text: object) -> Markup:
     return escape(" ".join(str(text).split()))
 
 
-def text_blocks(text: object) -> Markup:
-    """Plain data text -> HTML paragraphs; lines starting '- ' or '• ' become bullets.
-
-    Within a paragraph, consecutive prose lines join into one paragraph and
-    consecutive bullet lines into one list, in the order they are written. Bullets
-    that go on after a blank line stay one list, their items next to the blank line
-    as paragraphs, as Python-Markdown made of it (a "loose" list), so pages stay as
-    they were published.
-    """
+def text_runs(text: object) -> list[tuple[bool, list[str]]]:
+    """Data text as runs of prose lines and of bullet lines ('- ' or '• ', the marker
+    taken off), in the order written; a blank line ends a run."""
     runs: list[tuple[bool, list[str]]] = []
     for para in re.split(r"\n\s*\n", str(text).strip()):
         run: list[str] = []
@@ -64,6 +58,19 @@ def text_blocks(text: object) -> Markup:
             run.append(line[2:] if is_bullet else line)
         if run:
             runs.append((bullet_run, run))
+    return runs
+
+
+def text_blocks(text: object) -> Markup:
+    """Plain data text -> HTML paragraphs; lines starting '- ' or '• ' become bullets.
+
+    Within a paragraph, consecutive prose lines join into one paragraph and
+    consecutive bullet lines into one list, in the order they are written. Bullets
+    that go on after a blank line stay one list, their items next to the blank line
+    as paragraphs, as Python-Markdown made of it (a "loose" list), so pages stay as
+    they were published.
+    """
+    runs = text_runs(text)
     blocks: list[str] = []
     items: list[tuple[str, bool]] = []  # the open list: (text, loose)
     for is_bullet, lines in runs:

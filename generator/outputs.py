@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import GeneratorError, OutputConflict
-from .write import write_file, write_new
+from .write import write_changed
 
 # A task renders files (path under its directory -> bytes) and may add data for the
 # build (the pages' tables of contents).
@@ -47,24 +47,6 @@ class Written:
 PARALLEL_DOCUMENTS = 40
 _TASKS: list[Task] = []  # read by the forked workers
 _KEEP = False
-
-
-def write_changed(directory: Path, files: Files) -> list[str]:
-    """Write the files whose bytes differ from what is there; return those paths.
-    Unchanged files are not touched, so the builder and `serve --dirty` skip them."""
-    changed: list[str] = []
-    made: set[str] = set()
-    for rel, data in sorted(files.items()):
-        target = directory / rel
-        if not target.exists():
-            write_new(target, data, made)
-        elif target.is_file() and target.read_bytes() == data:
-            continue
-        else:
-            # A new file (inode): the published site may hold this one as a hard link.
-            write_file(target, data)
-        changed.append(rel)
-    return changed
 
 
 Result = tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]
@@ -157,18 +139,3 @@ def run_tasks(tasks: list[Task], parallel: bool, keep: bool) -> Written:
         return written
     finally:
         _TASKS, _KEEP = [], False
-
-
-def remove_stale(directory: Path, keep: Iterable[str]) -> list[str]:
-    """Remove the files under directory that no task wrote (left by an earlier run),
-    and the folders that leaves empty; return the removed paths."""
-    kept = set(keep)
-    removed: list[str] = []
-    for path in sorted(directory.rglob("*"), reverse=True):
-        rel = path.relative_to(directory).as_posix()
-        if path.is_file() and rel not in kept:
-            path.unlink()
-            removed.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return removed

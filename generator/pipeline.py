@@ -35,7 +35,16 @@ from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
 from .validate import Corpus, load_corpus
-from .write import MANIFEST, collect_content, link_dir, link_file, merge, write_json, write_tree_by_manifest
+from .write import (
+    MANIFEST,
+    collect_content,
+    link_dir,
+    link_file,
+    merge,
+    remove_stale,
+    write_json,
+    write_tree_by_manifest,
+)
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
 # Set by `serve`: the hook then shows a data error in the browser instead of failing.
@@ -199,7 +208,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
     written = outputs.run_tasks(tasks, parallel, keep_files)
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    changed = written.changed + outputs.remove_stale(docs, written.paths.get(docs, []))
+    changed = written.changed + remove_stale(docs, written.paths.get(docs, []))
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint

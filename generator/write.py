@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from .errors import GeneratorError, OutputConflict
@@ -53,22 +53,41 @@ def write_file(target: Path, data: bytes) -> None:
 
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> list[str]:
     """Make out_dir hold exactly `files`; return the paths that changed."""
-    changed: list[str] = []
     out_dir.mkdir(parents=True, exist_ok=True)
+    return write_changed(out_dir, files) + remove_stale(out_dir, files)
+
+
+def write_changed(directory: Path, files: dict[str, bytes]) -> list[str]:
+    """Write the files whose bytes differ from what is there; return those paths.
+    Unchanged files are not touched, so the builder and `serve --dirty` skip them."""
+    changed: list[str] = []
+    made: set[str] = set()
     for rel, data in sorted(files.items()):
-        target = out_dir / rel
-        if target.is_file() and target.read_bytes() == data:
+        target = directory / rel
+        if not target.exists():
+            write_new(target, data, made)
+        elif target.is_file() and target.read_bytes() == data:
             continue
-        write_file(target, data)
+        else:
+            # A new file (inode): the published site may hold this one as a hard link.
+            write_file(target, data)
         changed.append(rel)
-    for path in sorted(out_dir.rglob("*"), reverse=True):
-        rel = path.relative_to(out_dir).as_posix()
-        if path.is_file() and rel not in files:
+    return changed
+
+
+def remove_stale(directory: Path, keep: Iterable[str]) -> list[str]:
+    """Remove the files under directory not in `keep` (left by an earlier run),
+    and the folders that leaves empty; return the removed paths."""
+    kept = set(keep)
+    removed: list[str] = []
+    for path in sorted(directory.rglob("*"), reverse=True):
+        rel = path.relative_to(directory).as_posix()
+        if path.is_file() and rel not in kept:
             path.unlink()
-            changed.append(rel)
+            removed.append(rel)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return changed
+    return removed
 
 
 MANIFEST = ".manifest.json"

@@ -27,22 +27,10 @@ from .conftest import ROOT
 
 def md_blocks(text: object) -> Safe:
     """The Markdown the generator wrote for data text before its pages were HTML (the
-    oracle of text_blocks): paragraphs, and '- ' lines as bullets, each escaped by md()."""
-    blocks: list[str] = []
-    for para in re.split(r"\n\s*\n", str(text).strip()):
-        run: list[str] = []
-        bullet_run = False
-        for line in (ln.strip() for ln in para.splitlines()):
-            if not line:
-                continue
-            is_bullet = line.startswith(("- ", "• "))
-            if run and is_bullet != bullet_run:
-                blocks.append("\n".join("- " + md(x) for x in run) if bullet_run else md(" ".join(run)))
-                run = []
-            bullet_run = is_bullet
-            run.append(line[2:] if is_bullet else line)
-        if run:
-            blocks.append("\n".join("- " + md(x) for x in run) if bullet_run else md(" ".join(run)))
+    oracle of text_blocks): each run of lines (markup.text_runs, the splitting both
+    share) a paragraph or a list, escaped by md()."""
+    blocks = ["\n".join("- " + md(x) for x in lines) if bullets else md(" ".join(lines))
+              for bullets, lines in markup.text_runs(text)]
     return Safe("\n\n".join(blocks))
 
 

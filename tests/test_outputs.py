@@ -10,6 +10,7 @@ import pytest
 from generator import outputs
 from generator.errors import OutputConflict
 from generator.pipeline import Settings, generate
+from generator.write import remove_stale
 from tests.conftest import make_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
@@ -51,5 +52,5 @@ def test_files_no_task_wrote_are_removed_and_reported(tmp_path: Path) -> None:
     written = outputs.run_tasks([outputs.Task("t", lambda: {"kept.md": b"same", "new.md": b"n"}, docs)],
                                 parallel=False, keep=False)
     assert written.changed == ["new.md"]  # an unchanged file is not rewritten
-    assert outputs.remove_stale(docs, written.paths[docs]) == ["old/gone.md"]
+    assert remove_stale(docs, written.paths[docs]) == ["old/gone.md"]
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["kept.md", "new.md"]
