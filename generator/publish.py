@@ -191,6 +191,9 @@ def remove_apart(folder: Path) -> None:
         try:
             os.setsid()
             if os.fork() == 0:  # the grandchild, nobody's to wait for
+                # It must not keep what the build holds open: above all the build
+                # lock, which would refuse the next build until the removal ends.
+                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)

@@ -173,6 +173,34 @@ def test_the_replaced_site_is_removed_apart_and_a_leftover_by_the_next_build(tmp
     assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "new"
 
 
+def test_the_next_build_can_start_while_the_replaced_site_is_being_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A slow removal (a national site: tens of thousands of files) must not hold the
+    # build lock the build that started it had open: the next build starts at once.
+    removing = tmp_path / "removing"
+    slow_rmtree, test_process = publish.shutil.rmtree, os.getpid()
+
+    def slow(folder: object, ignore_errors: bool = False) -> None:
+        if os.getpid() != test_process:  # in the remover only
+            removing.touch()
+            time.sleep(3)
+        slow_rmtree(folder, ignore_errors=ignore_errors)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publish.shutil, "rmtree", slow)  # inherited by the forked remover
+    _previous_build(tmp_path / "site", "old")
+    build_dir = tmp_path / "build"
+    with publish.build_lock(build_dir, wait=False):
+        with publish.Staging(tmp_path / "site", trash=build_dir / "old-sites") as staging:
+            (staging.path / "index.html").write_text("new", encoding="utf-8")
+            staging.publish()
+    deadline = time.monotonic() + 2
+    while not removing.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert removing.exists() and any((build_dir / "old-sites").iterdir())  # still removing
+    with publish.build_lock(build_dir, wait=False):  # refused while the remover held the lock
+        pass
+
+
 def test_a_read_only_site_is_reported_before_building(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # As root every directory is writable, so the check is shown by its answer.
     site = project / "site"
