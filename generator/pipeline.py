@@ -135,6 +135,9 @@ class Generated:
     files: dict[str, bytes]  # every file's bytes, when kept (generate(keep_files=True))
     changed: list[str]
     count: int = 0  # files written into build/docs and build/previews
+    # Files of build/docs removed after ready() (left by an earlier run): a site built
+    # on the previous one (incremental.py) still holds them.
+    removed_late: list[str] = dataclasses.field(default_factory=list)
 
 
 def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
@@ -146,7 +149,8 @@ def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
         return _generate(settings, keep_files)
 
 
-def _generate(settings: Settings, keep_files: bool = True) -> Generated:
+def _generate(settings: Settings, keep_files: bool = True,
+              ready: Callable[[], None] | None = None) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
     # The corpus lives until the end: the cyclic garbage collector need not look at
     # it again on each of its passes while pages are rendered (unfrozen at the end,
@@ -154,12 +158,18 @@ def _generate(settings: Settings, keep_files: bool = True) -> Generated:
     # the collector in the forked workers (outputs.py), so they share its memory.
     gc.freeze()
     try:
-        return _render(settings, corpus, keep_files)
+        return _render(settings, corpus, keep_files, ready)
     finally:
         gc.unfreeze()
 
 
-def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Generated:
+def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
+            ready: Callable[[], None] | None = None) -> Generated:
+    """With `ready`, the files the builder does not read (share images, feeds, chart
+    embeds: build() links them into the site after it) are made while it runs: ready()
+    is called once the pages and everything the builder reads are written, and returns
+    when the builder is done; those files are written after that, as the builder lists
+    build/docs when it starts and must not meet a file being replaced."""
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
     # same questions, and it computes each chart and each commitment's record once.
     queries = Queries.build(corpus)
@@ -196,19 +206,27 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
         return outputs.Task(f"share images {k + 1}/{shares}",
                             lambda: render_share_images(corpus, site_url, settings.root, share), docs)
 
-    tasks = [pages_task(k) for k in range(shares)] + [images_task(k) for k in range(shares)] + [
-        outputs.Task("downloads", downloads, docs),
+    # What the builder reads: the pages, the files Markdown pages link to (downloads,
+    # content), and the previews, which build() links while the builder runs. The
+    # longest task first: a long task taken last keeps one core busy while the other
+    # has nothing left (at national size the downloads ran alone for 16 s).
+    tasks = [outputs.Task("downloads", downloads, docs)] + [
+        pages_task(k) for k in range(shares)] + [
         outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
-        outputs.Task("feeds and embeds", lambda: render_share(corpus, site_url, queries), docs),
         outputs.Task("content and other files", lambda: merge(
             content, {f"schema/{name}": data for name, data in render_schemas().items()},
             render_redirects(corpus.redirects),  # old URLs that keep working
             collect_vendor(settings.vendor_files)), docs),
     ]
+    # What only the published site holds, linked into it after the builder.
+    later = [images_task(k) for k in range(shares)] + [
+        outputs.Task("feeds and embeds", lambda: render_share(corpus, site_url, queries), docs)]
+    if ready is None:
+        tasks, later = tasks + later, []
     written = outputs.run_tasks(tasks, parallel, keep_files)
-    if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
-        raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    changed = written.changed + remove_stale(docs, written.paths.get(docs, []))
+    # A page left by an earlier run would be built as a page.
+    changed = written.changed + remove_stale(docs, written.paths.get(docs, []),
+                                             only=lambda path: path.endswith(".md"))
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
@@ -221,8 +239,28 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
         touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
         changed += touched
         known.update(touched)
-    return Generated(corpus, written.files, sorted(changed),
-                     sum(len(paths) for paths in written.paths.values()))
+    if later:
+        # Rendered here, on one core, while the builder takes the other; written once
+        # it is done.
+        rendered = [dataclasses.replace(task, render=_returning(task.render())) for task in later]
+        ready()  # type: ignore[misc]  # later is empty without it
+        after = outputs.run_tasks(rendered, False, keep_files)
+        both = sorted(set(written.paths.get(docs, [])) & set(after.paths.get(docs, [])))
+        if both:
+            raise OutputConflict(f"two outputs at {both[0]}")
+        written.paths.setdefault(docs, []).extend(after.paths.get(docs, []))
+        written.files.update(after.files)
+        changed += after.changed
+    if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
+        raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
+    removed = remove_stale(docs, written.paths.get(docs, []))
+    return Generated(corpus, written.files, sorted(changed + removed),
+                     sum(len(paths) for paths in written.paths.values()),
+                     removed if later else [])
+
+
+def _returning(files: dict[str, bytes]) -> Callable[[], dict[str, bytes]]:
+    return lambda: files
 
 
 def link_tree(source: Path, site: Path) -> None:
@@ -236,6 +274,18 @@ def link_tree(source: Path, site: Path) -> None:
     except FileExistsError as exc:
         raise OutputConflict(f"{Path(str(exc.filename2 or exc.filename)).relative_to(site)} "
                              f"is in the site already") from None
+
+
+def remove_files(site: Path, paths: list[str]) -> None:
+    """Remove files of build/docs that are gone from the site built on the previous
+    one (its builder still listed them), and the folders that leaves empty."""
+    for rel in paths:
+        target = site / rel
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == site or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def link_files(docs: Path, site: Path) -> None:
@@ -294,50 +344,84 @@ class Built:
     search_parts: tuple[int, int] = (0, 0)  # Pagefind parts indexed, of all
 
 
-def _generate_apart(settings: Settings) -> Built:
-    """Run the generator in a forked child and keep only its summary. The corpus
-    (with the line and column of every field) is the largest thing a build holds,
-    and the builder and Pagefind do not need it: in a child, its memory is returned
-    to the system before they start (national benchmark: 1.3 GB, bench/README.md).
-    Errors come back as data (a DataError's diagnostics), not as pickled exceptions."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
+class GeneratorApart:
+    """The generator, run in a forked child of which only the summary is kept. The
+    corpus (with the line and column of every field) is the largest thing a build
+    holds, and the builder and Pagefind do not need it: in a child, its memory is
+    returned to the system once it ends (national benchmark: 1.3 GB, bench/README.md).
+    The child says when everything the builder reads is written (ready()); it then
+    makes the files only the site holds while the builder runs, and writes them when
+    told the builder is done (finish()). Errors come back as data (a DataError's
+    diagnostics), not as pickled exceptions."""
 
-    def child() -> None:
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        go, self._go = context.Pipe(duplex=False)
+
+        def builder_done() -> None:
+            send.send(("ready",))
+            go.recv()  # EOFError, and so an end, when the build stopped
+
+        def child() -> None:
+            try:
+                generated = _generate(settings, keep_files=False, ready=builder_done)
+                send.send(("ok", generated.count, len(generated.changed), generated.removed_late))
+            except DataError as exc:
+                send.send(("data", exc.diagnostics))
+            except GeneratorError as exc:
+                send.send(("error", str(exc)))
+            except OSError as exc:  # of the system (a full disk): the file, not a traceback
+                send.send(("error", f"{exc.strerror or exc}: {exc.filename}" if exc.filename
+                           else str(exc)))
+            except KeyboardInterrupt:
+                os._exit(130)  # the parent got the same Ctrl-C and reports it
+            except EOFError:
+                os._exit(1)  # the build stopped while the builder ran: nothing to say
+            except Exception as exc:  # a bug: reported by the parent, with its type
+                send.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+        # Not a daemon: the generator runs its outputs in worker processes of its own
+        # (outputs.py), which a daemonic process may not start.
+        self._process = context.Process(target=child)
+        self._process.start()
+        send.close()
+        go.close()
+
+    def _reply(self) -> tuple[object, ...]:
         try:
-            generated = _generate(settings, keep_files=False)
-            send.send(("ok", generated.count, len(generated.changed)))
-        except DataError as exc:
-            send.send(("data", exc.diagnostics))
-        except GeneratorError as exc:
-            send.send(("error", str(exc)))
-        except OSError as exc:  # of the system (a full disk): the file, not a traceback
-            send.send(("error", f"{exc.strerror or exc}: {exc.filename}" if exc.filename
-                       else str(exc)))
-        except KeyboardInterrupt:
-            os._exit(130)  # the parent got the same Ctrl-C and reports it
-        except Exception as exc:  # a bug: reported by the parent, with its type
-            send.send(("crash", f"{type(exc).__name__}: {exc}"))
+            reply: tuple[object, ...] = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            reply = ("crash", f"the generator stopped (exit code {self._process.exitcode})")
+        kind, *rest = reply
+        if kind == "data":
+            raise DataError(rest[0])  # type: ignore[arg-type]
+        if kind == "error":
+            raise GeneratorError(str(rest[0]))
+        if kind == "crash":
+            raise GeneratorError(f"the generator failed: {rest[0]}")
+        return reply
 
-    # Not a daemon: the generator runs its outputs in worker processes of its own
-    # (outputs.py), which a daemonic process may not start.
-    process = context.Process(target=child)
-    process.start()
-    send.close()
-    try:
-        reply = receive.recv()
-    except EOFError:
-        process.join()
-        reply = ("crash", f"the generator stopped (exit code {process.exitcode})")
-    process.join()
-    kind, *rest = reply
-    if kind == "ok":
-        return Built(rest[0], rest[1])
-    if kind == "data":
-        raise DataError(rest[0])
-    if kind == "error":
-        raise GeneratorError(rest[0])
-    raise GeneratorError(f"the generator failed: {rest[0]}")
+    def ready(self) -> None:
+        """Wait until the pages and everything else the builder reads are written."""
+        self._reply()
+
+    def finish(self) -> tuple[Built, list[str]]:
+        """Tell the child the builder is done; wait for the rest of its files. Returns
+        the summary and the files of build/docs it removed since ready()."""
+        self._go.send(("go",))
+        _, files, changed, removed = self._reply()
+        self._process.join()
+        return Built(int(files), int(changed)), list(removed)  # type: ignore[call-overload]
+
+    def stop(self) -> None:
+        """End the child if it still runs (the build failed or was interrupted)."""
+        self._go.close()
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
 
 
 def builder_failure(output: str) -> str:
@@ -360,58 +444,69 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
     site = check_site_dir(settings.root, site_dir,
                           [settings.data_dir, settings.content_dir, settings.docs_dir])
     with build_lock(settings.build_dir, wait=False):
-        generated = _generate_apart(settings)
-        current = incremental.fingerprint(settings.root, settings.nav_file)
-        with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
-            cold_because = incremental.why_not(site, current)  # after Staging recovered the site
-            env = mkdocs_env()
-            env[FILES_LINKED_ENV] = "1"
-            if cold_because is None:
-                # Unchanged pages, downloads and assets come as links; the builder
-                # (--dirty) renders only the pages the generator wrote or touched.
-                incremental.link_previous(site, staging.path)
-                env[incremental.INCREMENTAL_ENV] = "1"
+        generator = GeneratorApart(settings)
+        try:
+            generator.ready()
+            return _build(settings, site, generator, strict, hold_ctrl_c_to_exit)
+        finally:
+            generator.stop()
 
-            def run_builder() -> subprocess.CompletedProcess[str]:
-                command = [sys.executable, "-m", BUILDER, "build",
-                           "--clean" if cold_because else "--dirty", "--site-dir",
-                           str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
-                if strict:
-                    command.append("--strict")
-                return subprocess.run(command, cwd=settings.root, env=env,
-                                      capture_output=True, text=True, check=False)
 
-            # The previews are linked meanwhile (their directories are most of the site's),
-            # under a hidden name, which the builder and the hook leave alone.
-            previews = staging.path / PREVIEWS_STAGED
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                linking = pool.submit(link_tree, settings.previews_dir, previews)
+def _build(settings: Settings, site: Path, generator: GeneratorApart, strict: bool,
+           hold_ctrl_c_to_exit: bool) -> Built:
+    current = incremental.fingerprint(settings.root, settings.nav_file)
+    with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
+        cold_because = incremental.why_not(site, current)  # after Staging recovered the site
+        env = mkdocs_env()
+        env[FILES_LINKED_ENV] = "1"
+        if cold_because is None:
+            # Unchanged pages, downloads and assets come as links; the builder
+            # (--dirty) renders only the pages the generator wrote or touched.
+            incremental.link_previous(site, staging.path)
+            env[incremental.INCREMENTAL_ENV] = "1"
+
+        def run_builder() -> subprocess.CompletedProcess[str]:
+            command = [sys.executable, "-m", BUILDER, "build",
+                       "--clean" if cold_because else "--dirty", "--site-dir",
+                       str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
+            if strict:
+                command.append("--strict")
+            return subprocess.run(command, cwd=settings.root, env=env,
+                                  capture_output=True, text=True, check=False)
+
+        # The previews are linked meanwhile (their directories are most of the site's),
+        # under a hidden name, which the builder and the hook leave alone.
+        previews = staging.path / PREVIEWS_STAGED
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            linking = pool.submit(link_tree, settings.previews_dir, previews)
+            result = run_builder()
+            if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
+                # Other pages show that title: from scratch (--clean empties the
+                # staging directory but for its hidden names).
+                cold_because = incremental.TITLE_CHANGED
+                env.pop(incremental.INCREMENTAL_ENV)
                 result = run_builder()
-                if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
-                    # Other pages show that title: from scratch (--clean empties the
-                    # staging directory but for its hidden names).
-                    cold_because = incremental.TITLE_CHANGED
-                    env.pop(incremental.INCREMENTAL_ENV)
-                    result = run_builder()
-                linking.result()
-            if result.returncode != 0:
-                raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
-            previous, rebuilt = None, None
-            if cold_because is None:
-                changes = incremental.html_changes(site, staging.path)
-                state = incremental.read_state(site) or {}
-                previous = Previous(site, state.get("search_parts", []), changes.differ)
-                rebuilt = len(changes.rebuilt)
-            link_files(settings.docs_dir, staging.path)
-            for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
-                if (staging.path / name).exists():
-                    raise OutputConflict(f"{name} is in the site already")
-                (previews / name).rename(staging.path / name)
-            if previews.is_dir():
-                previews.rmdir()
-            parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
-            incremental.write_state(staging.path, current, parts)
-            staging.publish()
+            linking.result()
+        if result.returncode != 0:
+            raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
+        previous, rebuilt = None, None
+        if cold_because is None:
+            changes = incremental.html_changes(site, staging.path)
+            state = incremental.read_state(site) or {}
+            previous = Previous(site, state.get("search_parts", []), changes.differ)
+            rebuilt = len(changes.rebuilt)
+        generated, removed = generator.finish()
+        remove_files(staging.path, removed)
+        link_files(settings.docs_dir, staging.path)
+        for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
+            if (staging.path / name).exists():
+                raise OutputConflict(f"{name} is in the site already")
+            (previews / name).rename(staging.path / name)
+        if previews.is_dir():
+            previews.rmdir()
+        parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
+        incremental.write_state(staging.path, current, parts)
+        staging.publish()
     return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing,
                                incremental=cold_because is None, cold_because=cold_because,
                                pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))

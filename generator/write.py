@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from .errors import GeneratorError, OutputConflict
@@ -75,14 +75,16 @@ def write_changed(directory: Path, files: dict[str, bytes]) -> list[str]:
     return changed
 
 
-def remove_stale(directory: Path, keep: Iterable[str]) -> list[str]:
-    """Remove the files under directory not in `keep` (left by an earlier run),
-    and the folders that leaves empty; return the removed paths."""
+def remove_stale(directory: Path, keep: Iterable[str],
+                 only: Callable[[str], bool] | None = None) -> list[str]:
+    """Remove the files under directory not in `keep` (left by an earlier run; with
+    `only`, those of its paths only), and the folders that leaves empty; return the
+    removed paths."""
     kept = set(keep)
     removed: list[str] = []
     for path in sorted(directory.rglob("*"), reverse=True):
         rel = path.relative_to(directory).as_posix()
-        if path.is_file() and rel not in kept:
+        if path.is_file() and rel not in kept and (only is None or only(rel)):
             path.unlink()
             removed.append(rel)
         elif path.is_dir() and not any(path.iterdir()):

@@ -6,14 +6,16 @@
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from generator import publish
+from generator import pipeline, publish
 from generator.errors import GeneratorError
 from generator.pipeline import Settings, build
 from tests.test_hostile import digest, finish, make_project, run, start
@@ -317,3 +319,64 @@ def test_library_build_refuses_the_project_root(project: Path) -> None:
     with pytest.raises(GeneratorError, match="project root"):
         build(Settings(project), project)
     assert (project / "data/municipalities.yaml").exists()
+
+
+# The share images, feeds and chart embeds are made while the builder runs (pipeline.py)
+# and written once it is done: the builder lists build/docs when it starts.
+def _watch_builder(monkeypatch: pytest.MonkeyPatch, result: subprocess.CompletedProcess[str] | None,
+                   seen: list[bool], docs: Path) -> None:
+    real = subprocess.run
+
+    def watched(command: list[str], **kwargs: object) -> object:
+        if "build" in command and "--site-dir" in command:  # the builder
+            seen.append((docs / "feeds").exists())
+            if result is not None:
+                return result
+        return real(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pipeline.subprocess, "run", watched)
+
+
+def test_the_files_only_the_site_holds_are_written_after_the_builder(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
+    seen: list[bool] = []
+    _watch_builder(monkeypatch, None, seen, project / "build/docs")
+    build(Settings(project), project / "site")
+    assert seen == [False]  # no feed yet when the builder started
+    site = project / "site"
+    for docs_file in (project / "build/docs").rglob("*"):
+        rel = docs_file.relative_to(project / "build/docs").as_posix()
+        if docs_file.is_file() and rel.startswith(("feeds/", "deelbeeld/", "grafiek/")):
+            assert (site / rel).read_bytes() == docs_file.read_bytes(), rel
+    assert list((site / "feeds").rglob("*.xml"))
+
+
+def test_a_builder_failure_stops_the_generator_and_leaves_the_site(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = everything(project)
+    failed = subprocess.CompletedProcess([], 1, "", "ERROR    -  a page is missing\n")
+    _watch_builder(monkeypatch, failed, [], project / "build/docs")
+    with pytest.raises(GeneratorError, match="a page is missing"):
+        build(Settings(project), project / "site")
+    assert multiprocessing.active_children() == []
+    assert everything(project) == before
+
+
+def test_a_file_that_cannot_be_written_after_the_builder_leaves_the_site(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    before = everything(project)
+    real = Path.write_bytes
+
+    def full(path: Path, data: bytes) -> int:
+        if ".xml" in path.name:  # a feed, or its temporary file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)  # inherited by the forked generator
+    with pytest.raises(GeneratorError, match=r"cannot write .*/build/docs/feeds/.*\.xml: No space"):
+        build(Settings(project), project / "site")
+    assert everything(project) == before
+    assert multiprocessing.active_children() == []
