@@ -200,8 +200,11 @@ def project(root: Path) -> None:
 
 # --- measuring ----------------------------------------------------------------------
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants, in bytes: the sum of their resident
+    memory (RSS), and of their proportional share of it (PSS: a page a forked worker
+    still shares with its parent counts half in each, so the sum is what the tree
+    holds; RSS counts it twice)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -209,16 +212,18 @@ def tree_rss(pid: int) -> int:
             children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         todo += children.get(p, [])
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024  # type: ignore[union-attr]
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            rss += int(re.search(r"^Rss:\s+(\d+)", rollup, re.M).group(1)) * 1024  # type: ignore[union-attr]
+            pss += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1)) * 1024  # type: ignore[union-attr]
         except (OSError, AttributeError):
             continue
-    return total
+    return rss, pss
 
 
 def cpu_of_children() -> float:
@@ -226,8 +231,10 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
-    """Wall seconds, CPU seconds, peak memory of the process tree, output.
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None
+        ) -> tuple[float, float, int, int, str]:
+    """Wall seconds, CPU seconds, peak memory of the process tree (RSS and PSS, see
+    tree_memory), output.
 
     CPU time is user + system of the process and every descendant it waited for
     (RUSAGE_CHILDREN counts a process once it has been waited for, and each
@@ -237,13 +244,14 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tup
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -255,26 +263,26 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tup
     cpu = cpu_of_children() - cpu
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{out[-4000:]}")
-    return seconds, cpu, peak, out
+    return seconds, cpu, peak, peak_pss, out
 
 
 def measure_build(root: Path, builder: str) -> dict[str, Any]:
     """The stages of a build, each in its own process, from an empty build/ and site/."""
     py = sys.executable
     r: dict[str, Any] = {}
-    r["check_s"], r["check_cpu"], _, _ = run([py, "-m", "generator", "--root", str(root), "check"], ROOT)
+    r["check_s"], r["check_cpu"], _, _, _ = run([py, "-m", "generator", "--root", str(root), "check"], ROOT)
     shutil.rmtree(root / "build", ignore_errors=True)
-    r["generate_s"], r["generate_cpu"], r["generate_mem"], _ = run(
+    r["generate_s"], r["generate_cpu"], r["generate_mem"], r["generate_pss"], _ = run(
         [py, "-m", "generator", "--root", str(root), "generate"], ROOT)
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
     env = mkdocs_env()
-    r["builder_s"], r["builder_cpu"], r["builder_mem"], _ = run(
+    r["builder_s"], r["builder_cpu"], r["builder_mem"], r["builder_pss"], _ = run(
         [py, "-m", builder, "build", "--clean", "--strict", "--site-dir", str(site),
          "--config-file", str(root / "mkdocs.yml")], root, env)
     r.update(measure_index(site))
-    # build() runs the generator in a child process that ends before the builder
-    # starts, so the stages never hold their memory at the same time.
+    # The sum of the stages run one after the other; build() runs the generator's
+    # last outputs beside the builder (measure_whole_build measures that).
     add_up(r)
     r.update(site_figures(site))
     return r
@@ -291,8 +299,8 @@ def measure_index(site: Path) -> dict[str, Any]:
     for bundle in site.glob("pagefind*"):
         shutil.rmtree(bundle)
     code = f"from pathlib import Path; from generator.search import index_site; index_site(Path({str(site)!r}))"
-    seconds, cpu, memory, _ = run([sys.executable, "-c", code], ROOT)
-    return {"search_s": seconds, "search_cpu": cpu, "search_mem": memory}
+    seconds, cpu, memory, pss, _ = run([sys.executable, "-c", code], ROOT)
+    return {"search_s": seconds, "search_cpu": cpu, "search_mem": memory, "search_pss": pss}
 
 
 # What `python -m generator build` prints when it took the incremental path.
@@ -349,10 +357,10 @@ def measure_whole_build(root: Path) -> dict[str, Any]:
     shutil.rmtree(root / "build", ignore_errors=True)
     shutil.rmtree(root / "site", ignore_errors=True)
     r: dict[str, Any] = {}
-    r["cold_s"], r["cold_cpu"], r["cold_mem"], _ = run(command, ROOT)
+    r["cold_s"], r["cold_cpu"], r["cold_mem"], r["cold_pss"], _ = run(command, ROOT)
     path, before = change_one_document(root)
     try:
-        r["changed_s"], r["changed_cpu"], r["changed_mem"], out = run(command, ROOT)
+        r["changed_s"], r["changed_cpu"], r["changed_mem"], r["changed_pss"], out = run(command, ROOT)
     finally:
         path.write_text(before, encoding="utf-8")
     r["changed_file"] = str(path.relative_to(root))
@@ -457,6 +465,12 @@ def seconds(r: dict[str, Any], stage: str) -> str:
     return f"{r[stage + '_s']:.1f} s{cpu}"
 
 
+def memory(r: dict[str, Any], stage: str) -> str:
+    """Peak memory of a stage: RSS summed over its processes, and PSS where measured."""
+    pss = f" (PSS {mb(r[stage + '_pss'])})" if stage + "_pss" in r else ""
+    return f"{mb(r[stage + '_mem'])}{pss}"
+
+
 def report(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     lines = [row("", names), row("---", ["---"] * len(names))]
@@ -469,17 +483,17 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     add("documents", lambda r: str(r["documents"]))
     add("HTML pages", lambda r: str(r["pages"]))
     add("`check`", lambda r: seconds(r, "check"), "check_s")
-    add("generator (`generate`)", lambda r: f"{seconds(r, 'generate')}, {mb(r['generate_mem'])}", "generate_s")
+    add("generator (`generate`)", lambda r: f"{seconds(r, 'generate')}, {memory(r, 'generate')}", "generate_s")
     add(f"builder ({results[names[0]]['builder']})",
-        lambda r: f"{seconds(r, 'builder')}, {mb(r['builder_mem'])}", "builder_s")
-    add("Pagefind", lambda r: f"{seconds(r, 'search')}, {mb(r['search_mem'])}", "search_s")
+        lambda r: f"{seconds(r, 'builder')}, {memory(r, 'builder')}", "builder_s")
+    add("Pagefind", lambda r: f"{seconds(r, 'search')}, {memory(r, 'search')}", "search_s")
     add("sum of the stages / peak memory", lambda r: f"**{seconds(r, 'build')}** / {mb(r['build_mem'])}",
         "build_s")
     add("generator share", lambda r: f"{100 * r['generate_s'] / r['build_s']:.0f}%", "build_s")
     add("whole build, cold (`python -m generator build`)",
-        lambda r: f"**{seconds(r, 'cold')}**, {mb(r['cold_mem'])}", "cold_s")
+        lambda r: f"**{seconds(r, 'cold')}**, {memory(r, 'cold')}", "cold_s")
     add("one document changed, `build` again",
-        lambda r: f"**{seconds(r, 'changed')}**, {mb(r['changed_mem'])}, "
+        lambda r: f"**{seconds(r, 'changed')}**, {memory(r, 'changed')}, "
         + ("reused the previous build" if r["changed_reused"] else "built cold (nothing reused)"), "changed_s")
     add("site size", lambda r: mb(r["site_bytes"]))
     add("median page raw / gz", lambda r: f"{mb(r['median_page'][0])} / {mb(r['median_page'][1])}")

@@ -446,67 +446,69 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
     with build_lock(settings.build_dir, wait=False):
         generator = GeneratorApart(settings)
         try:
-            generator.ready()
-            return _build(settings, site, generator, strict, hold_ctrl_c_to_exit)
+            # Prepared while the generator runs: checking that the old site can be
+            # replaced walks all its folders (seconds at national size).
+            with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
+                generator.ready()
+                built = _build(settings, site, generator, staging, strict)
         finally:
             generator.stop()
+    return dataclasses.replace(built, interrupted=staging.interrupted_after_publishing)
 
 
-def _build(settings: Settings, site: Path, generator: GeneratorApart, strict: bool,
-           hold_ctrl_c_to_exit: bool) -> Built:
+def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: Staging,
+           strict: bool) -> Built:
     current = incremental.fingerprint(settings.root, settings.nav_file)
-    with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
-        cold_because = incremental.why_not(site, current)  # after Staging recovered the site
-        env = mkdocs_env()
-        env[FILES_LINKED_ENV] = "1"
-        if cold_because is None:
-            # Unchanged pages, downloads and assets come as links; the builder
-            # (--dirty) renders only the pages the generator wrote or touched.
-            incremental.link_previous(site, staging.path)
-            env[incremental.INCREMENTAL_ENV] = "1"
+    cold_because = incremental.why_not(site, current)  # after Staging recovered the site
+    env = mkdocs_env()
+    env[FILES_LINKED_ENV] = "1"
+    if cold_because is None:
+        # Unchanged pages, downloads and assets come as links; the builder
+        # (--dirty) renders only the pages the generator wrote or touched.
+        incremental.link_previous(site, staging.path)
+        env[incremental.INCREMENTAL_ENV] = "1"
 
-        def run_builder() -> subprocess.CompletedProcess[str]:
-            command = [sys.executable, "-m", BUILDER, "build",
-                       "--clean" if cold_because else "--dirty", "--site-dir",
-                       str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
-            if strict:
-                command.append("--strict")
-            return subprocess.run(command, cwd=settings.root, env=env,
-                                  capture_output=True, text=True, check=False)
+    def run_builder() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", BUILDER, "build",
+                   "--clean" if cold_because else "--dirty", "--site-dir",
+                   str(staging.path), "--config-file", str(settings.root / "mkdocs.yml")]
+        if strict:
+            command.append("--strict")
+        return subprocess.run(command, cwd=settings.root, env=env,
+                              capture_output=True, text=True, check=False)
 
-        # The previews are linked meanwhile (their directories are most of the site's),
-        # under a hidden name, which the builder and the hook leave alone.
-        previews = staging.path / PREVIEWS_STAGED
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            linking = pool.submit(link_tree, settings.previews_dir, previews)
+    # The previews are linked meanwhile (their directories are most of the site's),
+    # under a hidden name, which the builder and the hook leave alone.
+    previews = staging.path / PREVIEWS_STAGED
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        linking = pool.submit(link_tree, settings.previews_dir, previews)
+        result = run_builder()
+        if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
+            # Other pages show that title: from scratch (--clean empties the
+            # staging directory but for its hidden names).
+            cold_because = incremental.TITLE_CHANGED
+            env.pop(incremental.INCREMENTAL_ENV)
             result = run_builder()
-            if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
-                # Other pages show that title: from scratch (--clean empties the
-                # staging directory but for its hidden names).
-                cold_because = incremental.TITLE_CHANGED
-                env.pop(incremental.INCREMENTAL_ENV)
-                result = run_builder()
-            linking.result()
-        if result.returncode != 0:
-            raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
-        previous, rebuilt = None, None
-        if cold_because is None:
-            changes = incremental.html_changes(site, staging.path)
-            state = incremental.read_state(site) or {}
-            previous = Previous(site, state.get("search_parts", []), changes.differ)
-            rebuilt = len(changes.rebuilt)
-        generated, removed = generator.finish()
-        remove_files(staging.path, removed)
-        link_files(settings.docs_dir, staging.path)
-        for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
-            if (staging.path / name).exists():
-                raise OutputConflict(f"{name} is in the site already")
-            (previews / name).rename(staging.path / name)
-        if previews.is_dir():
-            previews.rmdir()
-        parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
-        incremental.write_state(staging.path, current, parts)
-        staging.publish()
-    return dataclasses.replace(generated, interrupted=staging.interrupted_after_publishing,
-                               incremental=cold_because is None, cold_because=cold_because,
+        linking.result()
+    if result.returncode != 0:
+        raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
+    previous, rebuilt = None, None
+    if cold_because is None:
+        changes = incremental.html_changes(site, staging.path)
+        state = incremental.read_state(site) or {}
+        previous = Previous(site, state.get("search_parts", []), changes.differ)
+        rebuilt = len(changes.rebuilt)
+    generated, removed = generator.finish()
+    remove_files(staging.path, removed)
+    link_files(settings.docs_dir, staging.path)
+    for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
+        if (staging.path / name).exists():
+            raise OutputConflict(f"{name} is in the site already")
+        (previews / name).rename(staging.path / name)
+    if previews.is_dir():
+        previews.rmdir()
+    parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
+    incremental.write_state(staging.path, current, parts)
+    staging.publish()
+    return dataclasses.replace(generated, incremental=cold_because is None, cold_because=cold_because,
                                pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))
