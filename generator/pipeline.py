@@ -346,13 +346,13 @@ class Built:
 
 class GeneratorApart:
     """The generator, run in a forked child of which only the summary is kept. The
-    corpus (with the line and column of every field) is the largest thing a build
-    holds, and the builder and Pagefind do not need it: in a child, its memory is
-    returned to the system once it ends (national benchmark: 1.3 GB, bench/README.md).
-    The child says when everything the builder reads is written (ready()); it then
-    makes the files only the site holds while the builder runs, and writes them when
-    told the builder is done (finish()). Errors come back as data (a DataError's
-    diagnostics), not as pickled exceptions."""
+    corpus is the largest thing a build holds, and Pagefind does not need it: in a
+    child, its memory is returned to the system once it ends (national benchmark:
+    1.3 GB, bench/README.md). The child says when everything the builder reads is
+    written (ready()); it then makes the files only the site holds, on the core the
+    builder leaves idle, and writes them when told the builder is done (finish()), its
+    worker processes ended. Errors come back as data (a DataError's diagnostics), not
+    as pickled exceptions."""
 
     def __init__(self, settings: Settings) -> None:
         context = multiprocessing.get_context("fork")
