@@ -289,13 +289,14 @@ class Tally:
     total: int = 0
     aspects: Counter[str] | None = None
 
-    def add(self, k: Concreteness) -> None:
+    def add(self, k: Concreteness, times: int = 1) -> None:
+        """Count `times` commitments of concreteness `k`."""
         if self.aspects is None:
             self.aspects = Counter()
-        self.total += 1
+        self.total += times
         for (key, _, _), present in zip(CRITERIA, k.aspects(), strict=True):
-            self.aspects[key] += int(present)
-        self.aspects["alle"] += int(k.score == len(CRITERIA))
+            self.aspects[key] += times * int(present)
+        self.aspects["alle"] += times * int(k.score == len(CRITERIA))
 
     def count(self, key: str) -> int:
         return self.aspects[key] if self.aspects else 0

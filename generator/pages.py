@@ -20,7 +20,7 @@ from .formatting import Safe
 from .markup import attributes
 from .overview import plan_overview
 from .queries import STATUSES, Comparison, Entry, Queries
-from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_rows
+from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_counts
 from .render import (
     STATUS_LABELS,
     PageContext,
@@ -454,7 +454,7 @@ def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPag
     """The open-data page, from the field list the files and the descriptor use."""
     path = urls.open_data_page()
     records = queries.records if queries else None
-    counts = {name: len(rows) for name, rows in register_rows(corpus, records).items()}
+    counts = register_counts(corpus, records)
     return PlannedPage(path, "open_data.html.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "register_xlsx": REGISTER_XLSX, "license": LICENSE, "urls": urls,
