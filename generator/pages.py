@@ -370,7 +370,10 @@ def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> 
         "commitment_statuses": Queries.count_statuses(own),
         "inferred_groups": group_commitments(corpus, inferred),
         "inferred_total": len(inferred),
-        "inferred_notes": list(dict.fromkeys(e.parties.mark for e in inferred if e.parties.mark)),
+        # The same mark object stands on many entries: told apart by identity first,
+        # which is cheap, then by value (a model's hash and equality are not).
+        "inferred_notes": list(dict.fromkeys({id(e.parties.mark): e.parties.mark
+                                              for e in inferred if e.parties.mark}.values())),
         "inferred_in": lambda doc: inferred_in.get(doc.ref, 0),
         # Per document the statuses of what the source makes it responsible for.
         "status_rows": [(es[0].doc, Queries.count_statuses(es)) for es in by_doc.values()],

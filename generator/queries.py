@@ -94,6 +94,8 @@ class Queries:
     _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
     # Every commitment's record (records.py), built once: what every output reads.
     records: dict[Key, CommitmentRecord] = field(default_factory=dict)
+    # Each municipality's comparisons, computed once: its page and its year pages ask.
+    _comparisons: dict[str, list[Comparison]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -301,6 +303,11 @@ class Queries:
         """New, continued and dropped commitments between consecutive documents of one
         kind with commitments, newest first; only where the later one records any continuation
         (without `continues` data nothing is known, and nothing is claimed)."""
+        if municipality not in self._comparisons:
+            self._comparisons[municipality] = self._compare(municipality)
+        return list(self._comparisons[municipality])
+
+    def _compare(self, municipality: str) -> list[Comparison]:
         # Consecutive within one kind: a yearly agreement follows the previous yearly
         # one, not a multi-year agreement that happens to start in between.
         series: dict[str, list[m.Document]] = {}
