@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import model as m
@@ -43,15 +44,16 @@ _TIME_WORDS = frozenset({
     "in", "vanaf", "voor", "vóór", "per", "tot", "uiterlijk", "eind", "einde", "begin", "medio",
     "najaar", "voorjaar", "zomer", "winter", "herfst", "halverwege", "ultimo", "rond",
     "omstreeks", "na", "uit", "t/m"})
-_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 
 # A number that is no quantity: the number of a measure, an agreement, an article
 # ("maatregel 29", "afspraak 3", "artikel 2"), an ordinal ("1e"), and digits that are
 # part of a word or a code ("CO2", "Q1").
+_REFERENCE_WORDS = (
+    r"maatregel(?:en)?", r"afspra(?:ak|ken)", r"artikel(?:en)?", r"art\.", "bijlage", "hoofdstuk",
+    "paragraaf", "lid", "fase", "tabel", "figuur", "pagina", r"blz\.", r"p\.", "actie", r"nr\.",
+    "nummer", "punt", "stap", "versie")
 _REFERENCE_NUMBER = re.compile(
-    r"\b(?:maatregel(?:en)?|afspra(?:ak|ken)|artikel(?:en)?|art\.|bijlage|hoofdstuk|paragraaf|"
-    r"lid|fase|tabel|figuur|pagina|blz\.|p\.|actie|nr\.|nummer|punt|stap|versie)\s*"
-    r"\d+(?:[.\-]\d+)*[a-z]?\b", re.IGNORECASE)
+    rf"\b(?:{'|'.join(_REFERENCE_WORDS)})\s*\d+(?:[.\-]\d+)*[a-z]?\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b\d+(?:e|ste|de)\b")
 _QUANTITY = re.compile(r"(?<![^\W\d_])\d")  # a digit not glued to a letter before it
 
@@ -107,15 +109,112 @@ def printed(c: m.Commitment) -> bool:
 
 
 def names_number(c: m.Commitment) -> bool:
-    if not printed(c):
+    return _Text(full_text(c)).number(c)
+
+
+def names_deadline(c: m.Commitment, period_start: int | None = None) -> bool:
+    """`period_start`: the first year of the document; an earlier year is a reference."""
+    return _Text(full_text(c)).deadline(c, period_start)
+
+
+# Characters that match a letter of the patterns above under re.IGNORECASE although
+# str.lower() does not make them that letter: a capital I with a dot and a dotless i
+# match "i", a long s matches "s".
+_UNFOLDED = re.compile("[\u0130\u0131\u017f]")
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_DIGIT = re.compile(r"\d")
+_MONTH_NAMES = tuple(_MONTHS.split("|"))
+# What every match of _REFERENCE_NUMBER starts with, lower case: "maatregel", "art.".
+_REFERENCE_STEMS = tuple(w.split("(")[0].replace("\\", "") for w in _REFERENCE_WORDS)
+
+
+class _Text:
+    """A commitment's full text, read for both aspects at once. The patterns are what
+    takes the time (a national build runs them over 80,000 texts), so a pattern is
+    run only where the text holds what every match of it contains: a digit, a month's
+    name, "q" or "kwartaal", a word of _REFERENCE_WORDS. That only skips a pattern that
+    cannot match; the answers are those of the rules run in full."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.digit = _DIGIT.search(text) is not None
+        # The text in lower case, for the tests of can_match: what a pattern matches
+        # ignoring case is in it in lower case.
+        self.low = text.lower()
+        if not text.isascii() and _UNFOLDED.search(text):
+            self.low = text.translate(_FOLD).lower()
+        self._dates: list[re.Match[str]] | None = None
+
+    def can_match(self, pattern: re.Pattern[str]) -> bool:
+        """False where `pattern` matches neither the text nor the text with matches of
+        the other patterns taken out or blanked (which adds no digit and no word)."""
+        low = self.low
+        if pattern is _DATE:  # a month's name, or a date in digits ("1-1-2022")
+            return (self.digit and "-" in low) or any(name in low for name in _MONTH_NAMES)
+        if pattern is _QUARTER:  # "Q1", or "derde kwartaal" without a digit
+            return (self.digit and "q" in low) or "kwartaal" in low
+        if pattern is _REFERENCE_NUMBER:
+            return self.digit and any(stem in low for stem in _REFERENCE_STEMS)
+        return self.digit  # the other patterns all match digits
+
+    def dates(self) -> list[re.Match[str]]:
+        """The matches of _DATE in the text, found once for both aspects."""
+        if self._dates is None:
+            self._dates = list(_DATE.finditer(self.text)) if self.can_match(_DATE) else []
+        return self._dates
+
+    def number(self, c: m.Commitment) -> bool:
+        if not printed(c):
+            return False
+        # A figure the editors derived or inferred is their number, not the document's.
+        if any(f.provenance is None or f.provenance.kind not in EDITORIAL for f in c.figures):
+            return True
+        if not self.digit:  # a quantity is a digit
+            return False
+        text = _replace(self.text, self.dates(), lambda f: " ")  # _DATE.sub(" ", text)
+        for pattern in (_QUARTER, _REFERENCE_NUMBER, _ORDINAL, _YEAR_RE):
+            if self.can_match(pattern):
+                text = pattern.sub(" ", text)
+        return bool(_QUANTITY.search(text))
+
+    def deadline(self, c: m.Commitment, period_start: int | None = None) -> bool:
+        if not printed(c):
+            return False
+        text = self.text
+        for pattern in (_DATE, _QUARTER):
+            if pattern is _DATE:
+                found_all = self.dates()
+            else:
+                found_all = list(_QUARTER.finditer(text)) if self.can_match(_QUARTER) else []
+            for found in found_all:
+                year = found.group(1) or found.group(2)
+                if year is None or _a_moment(int(year), text, found.start(), period_start):
+                    return True
+            # Blanked, not removed: the positions of what follows stay as they were.
+            text = _replace(text, found_all, lambda f: " " * len(f.group(0)))
+        if not self.digit:  # a year is digits
+            return False
+        for found in _YEARS.finditer(text):
+            last = int(found.group(2) or found.group(1))
+            if text[found.end():found.end() + 1] == "+":  # "Woonvisie 2020+": a name
+                continue
+            if _a_moment(last, text, found.start(), period_start):
+                return True
         return False
-    # A figure the editors derived or inferred is their number, not the document's.
-    if any(f.provenance is None or f.provenance.kind not in EDITORIAL for f in c.figures):
-        return True
-    text = full_text(c)
-    for pattern in (_DATE, _QUARTER, _REFERENCE_NUMBER, _ORDINAL, _YEAR_RE):
-        text = pattern.sub(" ", text)
-    return bool(_QUANTITY.search(text))
+
+
+def _replace(text: str, found: list[re.Match[str]], by: Callable[[re.Match[str]], str]) -> str:
+    """`text` with each match replaced, as pattern.sub(by, text) does; the matches are
+    those pattern.finditer(text) gave."""
+    if not found:
+        return text
+    parts: list[str] = []
+    end = 0
+    for f in found:
+        parts += (text[end:f.start()], by(f))
+        end = f.end()
+    parts.append(text[end:])
+    return "".join(parts)
 
 
 def _a_moment(year: int, text: str, start: int, period_start: int | None) -> bool:
@@ -124,31 +223,16 @@ def _a_moment(year: int, text: str, start: int, period_start: int | None) -> boo
     if period_start is not None and year < period_start:
         return False
     before = text[:start]
-    if _REFERENCE_BEFORE.search(before):
+    head = before.rstrip()
+    if len(head) == len(before) or not head:
+        return True  # no word and then whitespace before the year
+    # The year follows a word and whitespace: a reference after "over", part of a name
+    # after a capitalised word (_REFERENCE_BEFORE and the word are looked for at the
+    # end of `before` only, not by a pattern run over all of it for every year).
+    word = head.rsplit(None, 1)[-1]
+    if _REFERENCE_BEFORE.search(before, max(0, len(head) - len(word) - 1)):
         return False
-    word = _WORD_BEFORE.search(before)
-    return not (word and word.group(1)[:1].isupper()
-                and word.group(1).casefold() not in _TIME_WORDS)
-
-
-def names_deadline(c: m.Commitment, period_start: int | None = None) -> bool:
-    """`period_start`: the first year of the document; an earlier year is a reference."""
-    if not printed(c):
-        return False
-    text = full_text(c)
-    for pattern in (_DATE, _QUARTER):
-        for found in pattern.finditer(text):
-            year = found.group(1) or found.group(2)
-            if year is None or _a_moment(int(year), text, found.start(), period_start):
-                return True
-        text = pattern.sub(lambda f: " " * len(f.group(0)), text)
-    for found in _YEARS.finditer(text):
-        last = int(found.group(2) or found.group(1))
-        if text[found.end():found.end() + 1] == "+":  # "Woonvisie 2020+": a name
-            continue
-        if _a_moment(last, text, found.start(), period_start):
-            return True
-    return False
+    return not (word[:1].isupper() and word.casefold() not in _TIME_WORDS)
 
 
 def names_responsible(c: m.Commitment, group: m.Group, bound: list[str]) -> bool:
@@ -165,7 +249,8 @@ def names_responsible(c: m.Commitment, group: m.Group, bound: list[str]) -> bool
 
 def assess(c: m.Commitment, group: m.Group, bound: list[str],
            period_start: int | None = None) -> Concreteness:
-    return Concreteness(names_number(c), names_deadline(c, period_start),
+    text = _Text(full_text(c))
+    return Concreteness(text.number(c), text.deadline(c, period_start),
                         names_responsible(c, group, bound))
 
 
@@ -204,13 +289,14 @@ class Tally:
     total: int = 0
     aspects: Counter[str] | None = None
 
-    def add(self, k: Concreteness) -> None:
+    def add(self, k: Concreteness, times: int = 1) -> None:
+        """Count `times` commitments of concreteness `k`."""
         if self.aspects is None:
             self.aspects = Counter()
-        self.total += 1
+        self.total += times
         for (key, _, _), present in zip(CRITERIA, k.aspects(), strict=True):
-            self.aspects[key] += int(present)
-        self.aspects["alle"] += int(k.score == len(CRITERIA))
+            self.aspects[key] += times * int(present)
+        self.aspects["alle"] += times * int(k.score == len(CRITERIA))
 
     def count(self, key: str) -> int:
         return self.aspects[key] if self.aspects else 0

@@ -20,7 +20,7 @@ from .formatting import Safe
 from .markup import attributes
 from .overview import plan_overview
 from .queries import STATUSES, Comparison, Entry, Queries
-from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_rows
+from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_counts
 from .render import (
     STATUS_LABELS,
     PageContext,
@@ -370,7 +370,10 @@ def _organisation_commitments(corpus: Corpus, org_id: str, queries: Queries) -> 
         "commitment_statuses": Queries.count_statuses(own),
         "inferred_groups": group_commitments(corpus, inferred),
         "inferred_total": len(inferred),
-        "inferred_notes": list(dict.fromkeys(e.parties.mark for e in inferred if e.parties.mark)),
+        # The same mark object stands on many entries: told apart by identity first,
+        # which is cheap, then by value (a model's hash and equality are not).
+        "inferred_notes": list(dict.fromkeys({id(e.parties.mark): e.parties.mark
+                                              for e in inferred if e.parties.mark}.values())),
         "inferred_in": lambda doc: inferred_in.get(doc.ref, 0),
         # Per document the statuses of what the source makes it responsible for.
         "status_rows": [(es[0].doc, Queries.count_statuses(es)) for es in by_doc.values()],
@@ -454,7 +457,7 @@ def plan_open_data(corpus: Corpus, queries: Queries | None = None) -> PlannedPag
     """The open-data page, from the field list the files and the descriptor use."""
     path = urls.open_data_page()
     records = queries.records if queries else None
-    counts = {name: len(rows) for name, rows in register_rows(corpus, records).items()}
+    counts = register_counts(corpus, records)
     return PlannedPage(path, "open_data.html.j2", {
         "resources": REGISTER, "counts": counts, "type_labels": TYPE_LABELS,
         "datapackage": DATAPACKAGE, "register_xlsx": REGISTER_XLSX, "license": LICENSE, "urls": urls,

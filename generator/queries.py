@@ -94,6 +94,8 @@ class Queries:
     _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
     # Every commitment's record (records.py), built once: what every output reads.
     records: dict[Key, CommitmentRecord] = field(default_factory=dict)
+    # Each municipality's comparisons, computed once: its page and its year pages ask.
+    _comparisons: dict[str, list[Comparison]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, corpus: Corpus) -> Queries:
@@ -126,17 +128,22 @@ class Queries:
         """One more pass over every commitment: which commitments serve each framework
         goal, and how concrete each commitment is, tallied per document, theme and
         responsible organisation."""
+        # Per tally, how many commitments have each combination of aspects, added up
+        # at the end: a tally is counted once per combination, not per commitment.
+        counted: dict[tuple[str, str], dict[tuple[bool, bool, bool], int]] = {}
         for doc in self.corpus.documents:
             for a in assess_document(doc):
-                step = Step(doc, a.commitment)
-                if doc.framework:
+                if doc.framework and a.commitment.serves:
+                    step = Step(doc, a.commitment)
                     for goal_id in a.commitment.serves:
                         self._serving.setdefault((doc.framework, goal_id), []).append(step)
                 self._concrete[(doc.ref, a.commitment.id)] = a.concreteness
+                aspects = a.concreteness.aspects()
                 keys = [("document", doc.ref), ("thema", a.theme or ""), ("alle", "")]
                 keys += [("organisatie", p) for p in dict.fromkeys(responsible(a.commitment, a.group))]
                 for key in keys:
-                    self._tallies.setdefault(key, Tally()).add(a.concreteness)
+                    combinations = counted.setdefault(key, {})
+                    combinations[aspects] = combinations.get(aspects, 0) + 1
             if doc.framework:
                 for chapter in m.iter_chapters(doc.chapters):
                     for table in chapter.tables:
@@ -146,6 +153,10 @@ class Queries:
                                 value = total.values[i] if i < len(total.values) else None
                                 self._measured.setdefault((doc.framework, col.measures), []).append(
                                     Measured(doc, table, col, value))
+        for key, combinations in counted.items():
+            tally = self._tallies[key] = Tally()
+            for aspects, times in combinations.items():
+                tally.add(Concreteness(*aspects), times)
 
     def measured(self, framework: m.Document, indicator_id: str) -> list[Measured]:
         """The planned and realised values yearly documents give for a framework
@@ -292,6 +303,11 @@ class Queries:
         """New, continued and dropped commitments between consecutive documents of one
         kind with commitments, newest first; only where the later one records any continuation
         (without `continues` data nothing is known, and nothing is claimed)."""
+        if municipality not in self._comparisons:
+            self._comparisons[municipality] = self._compare(municipality)
+        return list(self._comparisons[municipality])
+
+    def _compare(self, municipality: str) -> list[Comparison]:
         # Consecutive within one kind: a yearly agreement follows the previous yearly
         # one, not a multi-year agreement that happens to start in between.
         series: dict[str, list[m.Document]] = {}

@@ -3,6 +3,7 @@
 # theme and responsible organisation; the page's tables print those counts).
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,19 @@ import yaml
 
 from generator import model as m
 from generator.concreteness import (
+    _DATE,
+    _ORDINAL,
+    _QUANTITY,
+    _QUARTER,
+    _REFERENCE_BEFORE,
+    _REFERENCE_NUMBER,
+    _TIME_WORDS,
+    _YEAR_RE,
+    _YEARS,
     CRITERIA,
     assess,
     assess_document,
+    full_text,
     names_deadline,
     names_number,
     names_responsible,
@@ -177,3 +188,66 @@ def test_the_page_prints_the_counts(data: Corpus) -> None:
 
 def _doc_link(d: m.Document) -> str:
     return f"../gemeenten/{d.municipality}/{d.slug}/"
+
+
+# --- the rules run in full, as CRITERIA states them: what the faster code must answer ---
+
+def _number_in_full(c: m.Commitment) -> bool:
+    text = full_text(c)
+    for pattern in (_DATE, _QUARTER, _REFERENCE_NUMBER, _ORDINAL, _YEAR_RE):
+        text = pattern.sub(" ", text)
+    return bool(_QUANTITY.search(text))
+
+
+def _moment_in_full(year: int, text: str, start: int, period_start: int | None) -> bool:
+    if period_start is not None and year < period_start:
+        return False
+    before = text[:start]
+    if _REFERENCE_BEFORE.search(before):
+        return False
+    word = re.search(r"(\S+)\s+$", before)
+    return not (word and word.group(1)[:1].isupper() and word.group(1).casefold() not in _TIME_WORDS)
+
+
+def _deadline_in_full(c: m.Commitment, period_start: int | None) -> bool:
+    text = full_text(c)
+    for pattern in (_DATE, _QUARTER):
+        for found in pattern.finditer(text):
+            year = found.group(1) or found.group(2)
+            if year is None or _moment_in_full(int(year), text, found.start(), period_start):
+                return True
+        text = pattern.sub(lambda f: " " * len(f.group(0)), text)
+    for found in _YEARS.finditer(text):
+        if text[found.end():found.end() + 1] == "+":
+            continue
+        if _moment_in_full(int(found.group(2) or found.group(1)), text, found.start(), period_start):
+            return True
+    return False
+
+
+# Pieces of text that each pattern (or a test that skips it) turns on, in any case and
+# with the letters re.IGNORECASE takes for "i", "s" and "k" (dotted capital and dotless
+# i, long s, Kelvin sign).
+_PIECES = ["2024", "2019", "1999", "2100", "2101", "12", "3", "1", "01", "-", "–", "t/m", "tot en met",
+           ".", ",", "+", "Q1", "q3", "Q5", "januari", "Maart", "MEI", "derde", "kwartaal", "Kwartaal",
+           "\u212aWARTAAL", "1e", "4e", "2e", "van", "over", "Over", "sinds", "sedert", "In", "Eind",
+           "vóór", "Woonvisie", "maatregel", "afspraken", "Artikel", "art.", "p.", "nr.", "blz.", "lid",
+           "fase", "versie", "\u017ftap", "hoofd\u017ftuk", "apr\u0130l", "ju\u0131i", "2a", "CO2", "ste",
+           "de", "1-1-2022", "10-10-", "3,1", "2.500", "2.025", "2025,5", "(", "%", "١٢", "woningen"]
+
+
+def test_the_rules_answer_as_run_in_full() -> None:
+    """The rules skip a pattern where the text lacks what every match of it holds; on
+    texts made of the pieces each pattern turns on, they answer as run in full."""
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(_PIECES) + rng.choice(["", " ", " ", "  ", "\n"])
+                       for _ in range(rng.randint(1, 12)))
+        if not text.strip():
+            continue
+        commitment = c(text)
+        for period_start in (None, 2021):
+            expected = (_number_in_full(commitment), _deadline_in_full(commitment, period_start))
+            k = assess(commitment, group(["a"]), ["a"], period_start)
+            assert (k.number, k.deadline) == expected, (text, period_start)
+            assert (names_number(commitment), names_deadline(commitment, period_start)) == expected

@@ -191,10 +191,10 @@ def test_the_next_build_can_start_while_the_replaced_site_is_being_removed(
     monkeypatch.setattr(publish.shutil, "rmtree", slow)  # inherited by the forked remover
     _previous_build(tmp_path / "site", "old")
     build_dir = tmp_path / "build"
-    with publish.build_lock(build_dir, wait=False):
-        with publish.Staging(tmp_path / "site", trash=build_dir / "old-sites") as staging:
-            (staging.path / "index.html").write_text("new", encoding="utf-8")
-            staging.publish()
+    with (publish.build_lock(build_dir, wait=False),
+          publish.Staging(tmp_path / "site", trash=build_dir / "old-sites") as staging):
+        (staging.path / "index.html").write_text("new", encoding="utf-8")
+        staging.publish()
     deadline = time.monotonic() + 2
     while not removing.exists() and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -31,6 +31,8 @@ from generator.register import (
     REGISTER_XLSX,
     SEPARATOR,
     export_register,
+    register_counts,
+    register_rows,
 )
 from generator.validate import load_corpus
 from generator.xlsx import workbook
@@ -73,6 +75,15 @@ def test_one_row_per_commitment_with_what_the_data_says() -> None:
         assert row["uiterlijk"] == (c.due or "")
         assert row["permalink"] == urls.page_url(urls.document_page(doc)) + "#" + c.id
     assert frame["permalink"].is_unique
+
+
+def test_open_data_page_counts_the_rows_the_files_hold() -> None:
+    # The page counts without making the rows; it must say what the files hold.
+    rows = register_rows(CORPUS)
+    assert register_counts(CORPUS) == {name: len(table) for name, table in rows.items()}
+    assert list(register_counts(CORPUS)) == [r.name for r in REGISTER]
+    for resource in REGISTER:
+        assert len(pd.read_csv(io.BytesIO(FILES[resource.csv_path]))) == register_counts(CORPUS)[resource.name]
 
 
 def test_register_json_matches_the_csv() -> None:
