@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from .export import export_all
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
-from .publish import Staging, build_lock, check_site_dir
+from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
 from .register import export_register
@@ -498,7 +497,7 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
     # The previews are linked meanwhile (their directories are most of the site's),
     # under a hidden name, which the builder and the hook leave alone.
     previews = staging.path / PREVIEWS_STAGED
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with helper_threads(1) as pool:
         linking = pool.submit(link_tree, settings.previews_dir, previews)
         result = run_builder()
         if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:

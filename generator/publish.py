@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -169,6 +170,15 @@ def hold_ctrl_c() -> set[int | signal.Signals] | None:
     if threading.current_thread() is not threading.main_thread():
         return None
     return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def helper_threads(workers: int) -> ThreadPoolExecutor:
+    """A pool of threads that never take Ctrl-C. The kernel gives a process's SIGINT to
+    any thread that does not block it, and Python then raises KeyboardInterrupt in the
+    main thread even while hold_ctrl_c() blocks it there: a pool thread (even one that
+    is just ending after its pool was shut down) would let a Ctrl-C through the swap."""
+    return ThreadPoolExecutor(max_workers=workers, initializer=signal.pthread_sigmask,
+                              initargs=(signal.SIG_BLOCK, {signal.SIGINT}))
 
 
 def release_ctrl_c(previous: set[int | signal.Signals] | None) -> None:

@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Collection
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from . import model as m
 from . import urls
 from .errors import GeneratorError
 from .evidence import PROVENANCE_LABELS
+from .publish import helper_threads
 from .queries import Queries
 from .records import CommitmentRecord
 from .validate import Corpus
@@ -184,7 +184,7 @@ def index_site(site_dir: Path, pages_per_part: int = PAGES_PER_PART, previous: P
             if i not in redo:
                 link_dir(previous.site / bundle, site_dir / bundle)
     work = [(bundles[i], parts[i]) for i in sorted(redo)]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with helper_threads(max(1, jobs)) as pool:
         list(pool.map(lambda part: _index_part(site_dir, *part), work))
     # Replaced, not rewritten: a kept bundle's file is a link into the previous site.
     write_file(site_dir / BUNDLE_DIR / "parts.json",

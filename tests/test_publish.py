@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -380,3 +381,23 @@ def test_a_file_that_cannot_be_written_after_the_builder_leaves_the_site(
         build(Settings(project), project / "site")
     assert everything(project) == before
     assert multiprocessing.active_children() == []
+
+
+def test_a_thread_of_the_build_never_lets_a_held_ctrl_c_through() -> None:
+    # The kernel gives a process's Ctrl-C to any thread not blocking it; Python then
+    # raises it in the main thread, even while the main thread holds it back.
+    started = threading.Event()
+    release = threading.Event()
+    with publish.helper_threads(1) as pool:
+        pool.submit(lambda: (started.set(), release.wait(5)))
+        started.wait(5)
+        held = publish.hold_ctrl_c()
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # a thread that could take it would have by now
+            assert publish.ctrl_c_pending()
+        finally:
+            release.set()
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # drop the pending one
+            publish.release_ctrl_c(held)
+            signal.signal(signal.SIGINT, previous)
