@@ -55,21 +55,24 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _dates(value: Any, loc: PathKey, found: list[PathKey]) -> None:
-    if type(value) is dict:
-        for key, item in value.items():
+def _dates(value: dict[str, Any] | list[Any], loc: PathKey, found: list[PathKey]) -> None:
+    """The paths of the dates inside a mapping or list (descending only into
+    mappings and lists: most values are neither, and a call for each was most of
+    the time of writing the cache)."""
+    items: Any = value.items() if type(value) is dict else enumerate(value)
+    for key, item in items:
+        kind = type(item)
+        if kind is dict or kind is list:
             _dates(item, (*loc, key), found)
-    elif type(value) is list:
-        for i, item in enumerate(value):
-            _dates(item, (*loc, i), found)
-    elif type(value) is datetime.date:
-        found.append(loc)
+        elif kind is datetime.date:
+            found.append((*loc, key))
 
 
 def _encode(entry: tuple[Any, list[tuple[PathKey, str, str]]]) -> dict[str, Any]:
     data, refs = entry
     dates: list[PathKey] = []
-    _dates(data, (), dates)
+    if type(data) is dict or type(data) is list:
+        _dates(data, (), dates)
     return {"data": data, "dates": dates, "refs": refs}
 
 

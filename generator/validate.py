@@ -518,25 +518,33 @@ def references(data: Any) -> list[tuple[PathKey, str, str]]:
     id in a file's raw data, so a file with a type error still has them checked."""
     found: list[tuple[PathKey, str, str]] = []
 
-    def check(value: Any, loc: PathKey, what: str) -> None:
-        if isinstance(value, str):
-            found.append((loc, value, what))
+    # It visits every value of every file (a national `check` has 2 million), so
+    # it descends only into mappings and lists and makes a path only for those.
+    # Data read from YAML or the cache holds plain dicts and lists, never subclasses.
+    organisation_keys = frozenset(ORGANISATION_KEYS)
 
     def walk(node: Any, loc: PathKey) -> None:
-        if isinstance(node, dict):
+        if type(node) is dict:
             for key, value in node.items():
-                here = (*loc, key)
-                if key in ORGANISATION_KEYS:
-                    for i, ref in enumerate(value if isinstance(value, list) else [value]):
-                        check(ref, (*here, i) if isinstance(value, list) else here, "organisation")
-                elif key == "theme" and loc[:1] == ("chapters",):
-                    check(value, here, "theme")
-                walk(value, here)
-        elif isinstance(node, list):
+                kind = type(value)
+                if key in organisation_keys:
+                    if kind is list:
+                        found.extend(((*loc, key, i), ref, "organisation")
+                                     for i, ref in enumerate(value) if isinstance(ref, str))
+                    elif kind is str:
+                        found.append(((*loc, key), value, "organisation"))
+                elif key == "theme" and kind is str and loc[:1] == ("chapters",):
+                    found.append(((*loc, key), value, "theme"))
+                if kind is dict or kind is list:
+                    walk(value, (*loc, key))
+        else:
             for i, value in enumerate(node):
-                walk(value, (*loc, i))
+                kind = type(value)
+                if kind is dict or kind is list:
+                    walk(value, (*loc, i))
 
-    walk(data, ())
+    if type(data) is dict or type(data) is list:
+        walk(data, ())
     return found
 
 
