@@ -108,6 +108,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is no value a data file holds")
 
 
+def encode_entry(entry: tuple[Any, list[tuple[PathKey, str, str]]]) -> str:
+    """An entry as the cache file holds it (JSON text)."""
+    return json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                      default=lambda value: value.isoformat())
+
+
+def decode_entry(text: str) -> tuple[Any, list[tuple[PathKey, str, str]]]:
+    """The entry encode_entry wrote, or ValueError (and its kin, as _decode)."""
+    return _decode(json.loads(text, parse_constant=_reject_constant))
+
+
 class SourceCache:
     """Entries read from build/cache/ at the start, written back at the end with
     only the entries this run used (so removed files do not stay)."""
@@ -139,8 +150,10 @@ class SourceCache:
             self.new[key] = entry
         return entry
 
-    def put(self, key: bytes, entry: Any) -> None:
-        self.new[key] = entry
+    def put(self, key: bytes, entry: Any, encoded: str | None = None) -> None:
+        """Keep an entry; `encoded`, its encode_entry text if already made, is written
+        as it is."""
+        self.new[key] = entry if encoded is None else encoded
         self.added = True
 
     def save(self) -> None:
@@ -159,9 +172,7 @@ class SourceCache:
                 handle.write(f'{{"version":{json.dumps(code_version())},"entries":{{')
                 for i, (key, entry) in enumerate(self.new.items()):
                     handle.write(f'{"," if i else ""}"{key.hex()}":')
-                    handle.write(json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False,
-                                            separators=(",", ":"),
-                                            default=lambda value: value.isoformat()))
+                    handle.write(entry if type(entry) is str else encode_entry(entry))
                 handle.write("}}")
             os.replace(temporary, target)
         except OSError as exc:

@@ -23,8 +23,9 @@ from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
 from .evidence import TextProvenance
+from .loading import load_sources
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
-from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
+from .sources import PathKey, Source, format_path, list_data_files
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -139,8 +140,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
 
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
-    for path in files.documents:
-        source, found = load_source(path, shown(path), cache)
+    for source, found in load_sources(files.documents, shown, cache, references):
         problems += found
         if source is not None:
             sources.append(source)
@@ -286,20 +286,7 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
     """One file from the cache if its text was read before, else parsed (and cached
     when the fast reading accepted it)."""
-    text, problems = read_text(path, shown_as)
-    if text is None:
-        return None, problems
-    key = text_key(text) if cache.directory is not None else b""
-    entry = cache.get(key) if key else None
-    if entry is not None:
-        cached = Source(shown_as, entry[0], text)
-        cached.refs = entry[1]
-        return cached, []
-    source, problems = load_text(text, shown_as)
-    if key and source is not None and source.fast:
-        source.refs = references(source.data)
-        cache.put(key, (source.data, source.refs))
-    return source, problems
+    return load_sources([path], lambda _: shown_as, cache, references)[0]
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,
