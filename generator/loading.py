@@ -25,9 +25,9 @@ References = Callable[[Any], list[tuple[PathKey, str, str]]]
 # Below this much text to parse (2 MB is about 40 documents and a tenth of a second),
 # no worker is started: starting one costs more than it saves.
 PARALLEL_BYTES = 2_000_000
-# This process's share of the text to parse, against a worker's 1: it also rebuilds
-# the workers' data and, when writing the cache, encodes its own share.
-OWN_SHARE = 0.9
+# This process's share of the text to parse, against a worker's 1: a worker also
+# encodes what it parsed, and the two should finish together.
+OWN_SHARE = 1.1
 
 
 def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceCache,
