@@ -820,19 +820,20 @@ def _check_numbers(doc: m.Document, report: Any) -> None:
     """A printed number appears once per top-level chapter (some documents restart
     their numbering in every theme, so "1.1" may recur in another chapter)."""
     for i, top in enumerate(doc.chapters):
-        seen: dict[str, str] = {}
+        seen: dict[str, PathKey] = {}  # formatted only for a message: most never are
         for loc, chapter in m.walk_chapters([top], ("chapters",)):
             loc = (loc[0], i, *loc[2:])
             for g, group in enumerate(chapter.groups):
                 for c, commitment in enumerate(group.commitments):
-                    here = (*loc, "groups", g, "commitments", c)
                     if commitment.number is None:
                         continue
+                    here = (*loc, "groups", g, "commitments", c)
                     if commitment.number in seen:
                         report((*here, "number"), f"commitment number '{commitment.number}' "
-                               f"appears twice in this chapter (also at {seen[commitment.number]})")
+                               f"appears twice in this chapter (also at "
+                               f"{format_path(seen[commitment.number])})")
                     else:
-                        seen[commitment.number] = format_path(here)
+                        seen[commitment.number] = here
 
 
 def _check_decimals(doc: m.Document, report: Any) -> None:
