@@ -1,13 +1,14 @@
 # Reading many data files at once: each from the cache when its text was read before
 # (cache.py), else parsed (sources.py). Parsing the YAML is most of a `check` with
-# no cache (national: 2,400 files, 107 MB), so when there is much to parse, forked
-# workers, one per other core, parse a share of the files each while this process
-# parses its own. A worker sends each file's data back as the JSON of its cache entry:
-# rebuilding the data from JSON costs about a tenth of parsing the YAML (json is C,
-# reading YAML a Python step per event), and the same text is then written to the
-# cache as it is. A file a worker is unsure of, and every file of a worker that
-# failed, is read in this process, so the result, problems and their order included,
-# is the same as reading every file here one after the other.
+# no cache (national: 2,400 files, 107 MB), so when the cache has nothing to give and
+# there is much to read, forked workers, one per other core, read and parse a share
+# of the files each while this process reads and parses its own. A worker sends each
+# file's text and its data as the JSON of its cache entry: rebuilding the data from
+# JSON costs about a tenth of parsing the YAML (json is C, reading YAML a Python step
+# per event), and the same JSON is then written to the cache as it is. A file a worker
+# is unsure of, and every file of a worker that failed, is read in this process, so
+# the result, problems and their order included, is the same as reading every file
+# here one after the other.
 from __future__ import annotations
 
 import multiprocessing
@@ -22,10 +23,13 @@ from .sources import _UNSURE, PathKey, Source, fast_load, load_text, read_text
 
 Loaded = tuple[Source | None, list[Diagnostic]]
 References = Callable[[Any], list[tuple[PathKey, str, str]]]
-# Below this much text to parse (2 MB is about 40 documents and a tenth of a second),
+# What a worker sends for one file: its text and the JSON of its cache entry (None
+# where the fast reading is unsure), or no text and the problems that stopped reading it.
+Sent = tuple[str | None, list[Diagnostic], str | None]
+# Below this many bytes to read (2 MB is about 40 documents and a tenth of a second),
 # no worker is started: starting one costs more than it saves.
 PARALLEL_BYTES = 2_000_000
-# This process's share of the text to parse, against a worker's 1: a worker also
+# This process's share of the files, by size, against a worker's 1: a worker also
 # encodes what it parsed, and the two should finish together.
 OWN_SHARE = 1.2
 
@@ -34,118 +38,109 @@ def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceC
                  references: References) -> list[Loaded]:
     """Each file's source and problems, in the order of `paths`. Files the fast
     reading accepted are added to the cache with their `references`."""
-    results: list[Loaded | None] = []
-    todo: list[tuple[int, str, str, bytes]] = []  # (index, shown as, text, cache key)
-    for path in paths:
-        shown_as = shown(path)
-        text, problems = read_text(path, shown_as)
-        if text is None:
-            results.append((None, problems))
-            continue
-        key = text_key(text) if cache.directory is not None else b""
-        entry = cache.get(key) if key else None
-        if entry is not None:
-            source = Source(shown_as, entry[0], text)
-            source.refs = entry[1]
-            results.append((source, []))
-            continue
-        todo.append((len(results), shown_as, text, key))
-        results.append(None)
-    for index, loaded in _parse(todo, cache, references):
-        results[index] = loaded
-    assert all(loaded is not None for loaded in results)
-    return [loaded for loaded in results if loaded is not None]
-
-
-def _parse(todo: list[tuple[int, str, str, bytes]], cache: SourceCache,
-           references: References) -> list[tuple[int, Loaded]]:
-    def here(item: tuple[int, str, str, bytes]) -> tuple[int, Loaded]:
-        index, shown_as, text, key = item
-        source, problems = load_text(text, shown_as)
-        if source is not None and source.fast:
-            source.refs = references(source.data)
-            if key:
-                cache.put(key, (source.data, source.refs))
-        return index, (source, problems)
-
     cores = os.cpu_count() or 1
-    if cores < 2 or sum(len(text) for _, _, text, _ in todo) < PARALLEL_BYTES:
-        return [here(item) for item in todo]
-    shares = _shares(todo, cores - 1)
+    if cores > 1 and not cache.old:
+        sizes = [_size(path) for path in paths]
+        if sum(sizes) >= PARALLEL_BYTES:
+            return _load_in_parallel(paths, sizes, cores - 1, shown, cache, references)
+    return [_load(path, shown(path), cache, references) for path in paths]
+
+
+def _load(path: Path, shown_as: str, cache: SourceCache, references: References) -> Loaded:
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    entry = cache.get(key) if key else None
+    if entry is not None:
+        source = Source(shown_as, entry[0], text)
+        source.refs = entry[1]
+        return source, []
+    return _parse(text, shown_as, key, cache, references)
+
+
+def _parse(text: str, shown_as: str, key: bytes, cache: SourceCache,
+           references: References) -> Loaded:
+    source, problems = load_text(text, shown_as)
+    if source is not None and source.fast:
+        source.refs = references(source.data)
+        if key:
+            cache.put(key, (source.data, source.refs))
+    return source, problems
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported when read
+
+
+def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
+                      shown: Callable[[Path], str], cache: SourceCache,
+                      references: References) -> list[Loaded]:
+    shares = _shares(sizes, workers)
     context = multiprocessing.get_context("fork")
-    pipes, workers = [], []
+    pipes, started = [], []
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
-            worker = context.Process(target=_worker, args=([text for _, _, text, _ in share],
-                                                           references, send))
+            worker = context.Process(target=_worker, args=(
+                [(paths[i], shown(paths[i])) for i in share], references, send))
             worker.start()
             send.close()
             pipes.append(receive)
-            workers.append(worker)
-        done = [here(item) for item in shares[0]]
+            started.append(worker)
+        results: list[Loaded] = [_load(paths[i], shown(paths[i]), cache, references)
+                                 for i in shares[0]]
         for share, receive in zip(shares[1:], pipes, strict=True):
-            encoded = _receive(receive, len(share))
-            for item, text in zip(share, encoded, strict=True):
-                index, shown_as, source_text, key = item
-                try:
-                    if text is None:
-                        raise ValueError("left to the careful reading")
-                    data, refs = decode_entry(text)
-                except (ValueError, KeyError, IndexError, TypeError, RecursionError):
-                    done.append(here(item))
-                    continue
-                source = Source(shown_as, data, source_text)
-                source.refs = refs
-                if key:
-                    cache.put(key, (data, refs), text)
-                done.append((index, (source, [])))
-        return done
+            for i, sent in zip(share, _receive(receive, len(share)), strict=True):
+                results.append(_from_worker(paths[i], shown(paths[i]), sent, cache, references))
+        return results
     finally:
-        for worker in workers:
+        for worker in started:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
 
 
-def _shares(todo: list[tuple[int, str, str, bytes]],
-            workers: int) -> list[list[tuple[int, str, str, bytes]]]:
-    """The files to parse cut into one run for this process and one for each worker,
-    by the length of their text, in order."""
-    total = sum(len(text) for _, _, text, _ in todo)
+def _shares(sizes: list[int], workers: int) -> list[list[int]]:
+    """The indexes of the files, in order, cut by size into one run for this process
+    and one for each worker."""
     weights = [OWN_SHARE] + [1.0] * workers
-    bounds, sum_weights, passed = [], sum(weights), 0.0
+    total, sum_weights = sum(sizes), sum(weights)
+    bounds, passed = [], 0.0
     for weight in weights[:-1]:
         passed += weight
         bounds.append(total * passed / sum_weights)
-    shares: list[list[tuple[int, str, str, bytes]]] = [[] for _ in weights]
+    shares: list[list[int]] = [[] for _ in weights]
     position, share = 0, 0
-    for item in todo:
+    for i, size in enumerate(sizes):
         while share < len(bounds) and position >= bounds[share]:
             share += 1
-        shares[share].append(item)
-        position += len(item[2])
+        shares[share].append(i)
+        position += size
     return shares
 
 
-def _worker(texts: list[str], references: References, send: Any) -> None:
-    """In a forked worker: each text's cache entry as JSON, None where the fast
-    reading is unsure (that file is read again, the careful way, by the parent)."""
+def _worker(files: list[tuple[Path, str]], references: References, send: Any) -> None:
+    """In a forked worker: what `Sent` says, for each file."""
     try:
-        out: list[str | None] = []
-        for text in texts:
-            data = fast_load(text)
-            out.append(None if data is _UNSURE else encode_entry((data, references(data))))
+        out: list[Sent] = []
+        for path, shown_as in files:
+            text, problems = read_text(path, shown_as)
+            data = _UNSURE if text is None else fast_load(text)
+            out.append((text, problems,
+                        None if data is _UNSURE else encode_entry((data, references(data)))))
         send.send(out)
-    except Exception:  # the parent, seeing nothing sent, reads them itself
+    except Exception:  # the parent, seeing nothing sent, reads these files itself
         pass
     finally:
         send.close()
 
 
-def _receive(receive: Any, count: int) -> list[str | None]:
-    """What a worker sent, or for a worker that failed, None for each of its files
-    (all read here)."""
+def _receive(receive: Any, count: int) -> list[Sent | None]:
+    """What a worker sent, or for a worker that failed, None for each of its files."""
     try:
         sent = receive.recv()
     except (EOFError, OSError):
@@ -155,3 +150,24 @@ def _receive(receive: Any, count: int) -> list[str | None]:
     if isinstance(sent, list) and len(sent) == count:
         return sent
     return [None] * count
+
+
+def _from_worker(path: Path, shown_as: str, sent: Sent | None, cache: SourceCache,
+                 references: References) -> Loaded:
+    if sent is None:
+        return _load(path, shown_as, cache, references)
+    text, problems, encoded = sent
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    try:
+        if encoded is None:
+            raise ValueError("left to the careful reading")
+        data, refs = decode_entry(encoded)
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+        return _parse(text, shown_as, key, cache, references)
+    source = Source(shown_as, data, text)
+    source.refs = refs
+    if key:
+        cache.put(key, (data, refs), encoded)
+    return source, []

@@ -55,6 +55,8 @@ def test_problems_found_by_workers_are_those_found_alone(data: Path,
     documents = sorted(data.glob("*/*.yaml"))
     assert len(documents) >= 3
     first, middle, last = documents[0], documents[len(documents) // 2], documents[-1]
+    second = documents[1]
+    second.write_bytes(second.read_bytes().replace(b"\ntitle:", b"\ntitle: \xff", 1))  # not UTF-8
     first.write_text(first.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: [", 1),
                      encoding="utf-8")  # a syntax error
     middle.write_text(middle.read_text(encoding="utf-8") + "extra: yes\n",
@@ -62,7 +64,8 @@ def test_problems_found_by_workers_are_those_found_alone(data: Path,
     last.write_text(last.read_text(encoding="utf-8").replace("\nkind:", "\nkindd:", 1),
                     encoding="utf-8")  # read fast, refused by the model
     alone = load(data, False, monkeypatch)
-    assert isinstance(alone, list) and len(alone) >= 3
+    assert isinstance(alone, list) and len(alone) >= 4
+    assert any("not UTF-8" in problem for problem in alone)
     assert load(data, True, monkeypatch) == alone
     assert load(data, True, monkeypatch, data.parent / "cache") == alone
 
