@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,22 @@ Sent = tuple[str | None, list[Diagnostic], str | None]
 # no worker is started: starting one costs more than it saves.
 PARALLEL_BYTES = 2_000_000
 # This process's share of the files, by size, against a worker's 1: a worker also
-# encodes what it parsed, and the two should finish together.
-OWN_SHARE = 1.2
+# encodes what it parsed, this process validates its share's documents meanwhile.
+OWN_SHARE = 1.0
 
 
 def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceCache,
-                 references: References) -> list[Loaded]:
-    """Each file's source and problems, in the order of `paths`. Files the fast
-    reading accepted are added to the cache with their `references`."""
+                 references: References) -> Iterator[Loaded]:
+    """Each file's source and problems, in the order of `paths`, each as soon as it is
+    read (the caller validates this process's share while the workers still parse
+    theirs). Files the fast reading accepted are added to the cache with their
+    `references`."""
     cores = os.cpu_count() or 1
     if cores > 1 and not cache.old:
         sizes = [_size(path) for path in paths]
         if sum(sizes) >= PARALLEL_BYTES:
             return _load_in_parallel(paths, sizes, cores - 1, shown, cache, references)
-    return [_load(path, shown(path), cache, references) for path in paths]
+    return (_load(path, shown(path), cache, references) for path in paths)
 
 
 def _load(path: Path, shown_as: str, cache: SourceCache, references: References) -> Loaded:
@@ -78,7 +80,7 @@ def _size(path: Path) -> int:
 
 def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
                       shown: Callable[[Path], str], cache: SourceCache,
-                      references: References) -> list[Loaded]:
+                      references: References) -> Iterator[Loaded]:
     shares = _shares(sizes, workers)
     context = multiprocessing.get_context("fork")
     pipes, started = [], []
@@ -91,12 +93,11 @@ def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
             send.close()
             pipes.append(receive)
             started.append(worker)
-        results: list[Loaded] = [_load(paths[i], shown(paths[i]), cache, references)
-                                 for i in shares[0]]
+        for i in shares[0]:
+            yield _load(paths[i], shown(paths[i]), cache, references)
         for share, receive in zip(shares[1:], pipes, strict=True):
             for i, sent in zip(share, _receive(receive, len(share)), strict=True):
-                results.append(_from_worker(paths[i], shown(paths[i]), sent, cache, references))
-        return results
+                yield _from_worker(paths[i], shown(paths[i]), sent, cache, references)
     finally:
         for worker in started:
             if worker.is_alive():

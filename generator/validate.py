@@ -286,7 +286,7 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
     """One file from the cache if its text was read before, else parsed (and cached
     when the fast reading accepted it)."""
-    return load_sources([path], lambda _: shown_as, cache, references)[0]
+    return next(load_sources([path], lambda _: shown_as, cache, references))
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,
