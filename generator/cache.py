@@ -8,6 +8,7 @@
 # A file with a problem is never cached: it is read again, the careful way, every
 # time. Entries are validated again on every run (the model and the checks across
 # files), so the cache only saves reading YAML and comparing with source texts.
+# An entry parsed by a worker (loading.py) arrives as the JSON text it is written as.
 # The cache is JSON, data only: build/ may come from elsewhere (a CI cache restored
 # from another run), and loading it must not be able to run code, as a pickle can.
 # An entry that is not what this code writes is ignored, and a cache that cannot be
