@@ -87,8 +87,10 @@ def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
+            # A daemon: ended at exit rather than waited for, should this process stop
+            # (an error while validating) before reading what the worker sends.
             worker = context.Process(target=_worker, args=(
-                [(paths[i], shown(paths[i])) for i in share], references, send))
+                [(paths[i], shown(paths[i])) for i in share], references, send), daemon=True)
             worker.start()
             send.close()
             pipes.append(receive)
