@@ -8,6 +8,7 @@
 # A file with a problem is never cached: it is read again, the careful way, every
 # time. Entries are validated again on every run (the model and the checks across
 # files), so the cache only saves reading YAML and comparing with source texts.
+# An entry parsed by a worker (loading.py) arrives as the JSON text it is written as.
 # The cache is JSON, data only: build/ may come from elsewhere (a CI cache restored
 # from another run), and loading it must not be able to run code, as a pickle can.
 # An entry that is not what this code writes is ignored, and a cache that cannot be
@@ -55,21 +56,24 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
-def _dates(value: Any, loc: PathKey, found: list[PathKey]) -> None:
-    if type(value) is dict:
-        for key, item in value.items():
+def _dates(value: dict[str, Any] | list[Any], loc: PathKey, found: list[PathKey]) -> None:
+    """The paths of the dates inside a mapping or list (descending only into
+    mappings and lists: most values are neither, and a call for each was most of
+    the time of writing the cache)."""
+    items: Any = value.items() if type(value) is dict else enumerate(value)
+    for key, item in items:
+        kind = type(item)
+        if kind is dict or kind is list:
             _dates(item, (*loc, key), found)
-    elif type(value) is list:
-        for i, item in enumerate(value):
-            _dates(item, (*loc, i), found)
-    elif type(value) is datetime.date:
-        found.append(loc)
+        elif kind is datetime.date:
+            found.append((*loc, key))
 
 
 def _encode(entry: tuple[Any, list[tuple[PathKey, str, str]]]) -> dict[str, Any]:
     data, refs = entry
     dates: list[PathKey] = []
-    _dates(data, (), dates)
+    if type(data) is dict or type(data) is list:
+        _dates(data, (), dates)
     return {"data": data, "dates": dates, "refs": refs}
 
 
@@ -105,6 +109,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is no value a data file holds")
 
 
+def encode_entry(entry: tuple[Any, list[tuple[PathKey, str, str]]]) -> str:
+    """An entry as the cache file holds it (JSON text)."""
+    return json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                      default=lambda value: value.isoformat())
+
+
+def decode_entry(text: str) -> tuple[Any, list[tuple[PathKey, str, str]]]:
+    """The entry encode_entry wrote, or ValueError (and its kin, as _decode)."""
+    return _decode(json.loads(text, parse_constant=_reject_constant))
+
+
 class SourceCache:
     """Entries read from build/cache/ at the start, written back at the end with
     only the entries this run used (so removed files do not stay)."""
@@ -136,8 +151,10 @@ class SourceCache:
             self.new[key] = entry
         return entry
 
-    def put(self, key: bytes, entry: Any) -> None:
-        self.new[key] = entry
+    def put(self, key: bytes, entry: Any, encoded: str | None = None) -> None:
+        """Keep an entry; `encoded`, its encode_entry text if already made, is written
+        as it is."""
+        self.new[key] = entry if encoded is None else encoded
         self.added = True
 
     def save(self) -> None:
@@ -156,9 +173,7 @@ class SourceCache:
                 handle.write(f'{{"version":{json.dumps(code_version())},"entries":{{')
                 for i, (key, entry) in enumerate(self.new.items()):
                     handle.write(f'{"," if i else ""}"{key.hex()}":')
-                    handle.write(json.dumps(_encode(entry), ensure_ascii=False, allow_nan=False,
-                                            separators=(",", ":"),
-                                            default=lambda value: value.isoformat()))
+                    handle.write(entry if type(entry) is str else encode_entry(entry))
                 handle.write("}}")
             os.replace(temporary, target)
         except OSError as exc:

@@ -23,8 +23,9 @@ from . import model as m
 from .cache import SourceCache, text_key
 from .errors import DataError, Diagnostic
 from .evidence import TextProvenance
+from .loading import load_sources
 from .redirects import REDIRECTS_FILE, check_redirects, published_pages
-from .sources import PathKey, Source, format_path, list_data_files, load_text, read_text
+from .sources import PathKey, Source, format_path, list_data_files
 
 REGISTRIES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisations": ("organisations.yaml", m.OrganisationsFile),
@@ -139,8 +140,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
 
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
-    for path in files.documents:
-        source, found = load_source(path, shown(path), cache)
+    for source, found in load_sources(files.documents, shown, cache, references):
         problems += found
         if source is not None:
             sources.append(source)
@@ -286,20 +286,7 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
     """One file from the cache if its text was read before, else parsed (and cached
     when the fast reading accepted it)."""
-    text, problems = read_text(path, shown_as)
-    if text is None:
-        return None, problems
-    key = text_key(text) if cache.directory is not None else b""
-    entry = cache.get(key) if key else None
-    if entry is not None:
-        cached = Source(shown_as, entry[0], text)
-        cached.refs = entry[1]
-        return cached, []
-    source, problems = load_text(text, shown_as)
-    if key and source is not None and source.fast:
-        source.refs = references(source.data)
-        cache.put(key, (source.data, source.refs))
-    return source, problems
+    return next(load_sources([path], lambda _: shown_as, cache, references))
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,
@@ -518,25 +505,33 @@ def references(data: Any) -> list[tuple[PathKey, str, str]]:
     id in a file's raw data, so a file with a type error still has them checked."""
     found: list[tuple[PathKey, str, str]] = []
 
-    def check(value: Any, loc: PathKey, what: str) -> None:
-        if isinstance(value, str):
-            found.append((loc, value, what))
+    # It visits every value of every file (a national `check` has 2 million), so
+    # it descends only into mappings and lists and makes a path only for those.
+    # Data read from YAML or the cache holds plain dicts and lists, never subclasses.
+    organisation_keys = frozenset(ORGANISATION_KEYS)
 
     def walk(node: Any, loc: PathKey) -> None:
-        if isinstance(node, dict):
+        if type(node) is dict:
             for key, value in node.items():
-                here = (*loc, key)
-                if key in ORGANISATION_KEYS:
-                    for i, ref in enumerate(value if isinstance(value, list) else [value]):
-                        check(ref, (*here, i) if isinstance(value, list) else here, "organisation")
-                elif key == "theme" and loc[:1] == ("chapters",):
-                    check(value, here, "theme")
-                walk(value, here)
-        elif isinstance(node, list):
+                kind = type(value)
+                if key in organisation_keys:
+                    if kind is list:
+                        found.extend(((*loc, key, i), ref, "organisation")
+                                     for i, ref in enumerate(value) if isinstance(ref, str))
+                    elif kind is str:
+                        found.append(((*loc, key), value, "organisation"))
+                elif key == "theme" and kind is str and loc[:1] == ("chapters",):
+                    found.append(((*loc, key), value, "theme"))
+                if kind is dict or kind is list:
+                    walk(value, (*loc, key))
+        else:
             for i, value in enumerate(node):
-                walk(value, (*loc, i))
+                kind = type(value)
+                if kind is dict or kind is list:
+                    walk(value, (*loc, i))
 
-    walk(data, ())
+    if type(data) is dict or type(data) is list:
+        walk(data, ())
     return found
 
 
@@ -825,19 +820,20 @@ def _check_numbers(doc: m.Document, report: Any) -> None:
     """A printed number appears once per top-level chapter (some documents restart
     their numbering in every theme, so "1.1" may recur in another chapter)."""
     for i, top in enumerate(doc.chapters):
-        seen: dict[str, str] = {}
+        seen: dict[str, PathKey] = {}  # formatted only for a message: most never are
         for loc, chapter in m.walk_chapters([top], ("chapters",)):
             loc = (loc[0], i, *loc[2:])
             for g, group in enumerate(chapter.groups):
                 for c, commitment in enumerate(group.commitments):
-                    here = (*loc, "groups", g, "commitments", c)
                     if commitment.number is None:
                         continue
+                    here = (*loc, "groups", g, "commitments", c)
                     if commitment.number in seen:
                         report((*here, "number"), f"commitment number '{commitment.number}' "
-                               f"appears twice in this chapter (also at {seen[commitment.number]})")
+                               f"appears twice in this chapter (also at "
+                               f"{format_path(seen[commitment.number])})")
                     else:
-                        seen[commitment.number] = format_path(here)
+                        seen[commitment.number] = here
 
 
 def _check_decimals(doc: m.Document, report: Any) -> None:

@@ -1,0 +1,176 @@
+# Reading many data files at once: each from the cache when its text was read before
+# (cache.py), else parsed (sources.py). Parsing the YAML is most of a `check` with
+# no cache (national: 2,400 files, 107 MB), so when the cache has nothing to give and
+# there is much to read, forked workers, one per other core, read and parse a share
+# of the files each while this process reads and parses its own. A worker sends each
+# file's text and its data as the JSON of its cache entry: rebuilding the data from
+# JSON costs about a tenth of parsing the YAML (json is C, reading YAML a Python step
+# per event), and the same JSON is then written to the cache as it is. A file a worker
+# is unsure of, and every file of a worker that failed, is read in this process, so
+# the result, problems and their order included, is the same as reading every file
+# here one after the other.
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .cache import SourceCache, decode_entry, encode_entry, text_key
+from .errors import Diagnostic
+from .sources import _UNSURE, PathKey, Source, fast_load, load_text, read_text
+
+Loaded = tuple[Source | None, list[Diagnostic]]
+References = Callable[[Any], list[tuple[PathKey, str, str]]]
+# What a worker sends for one file: its text and the JSON of its cache entry (None
+# where the fast reading is unsure), or no text and the problems that stopped reading it.
+Sent = tuple[str | None, list[Diagnostic], str | None]
+# Below this many bytes to read (2 MB is about 40 documents and a tenth of a second),
+# no worker is started: starting one costs more than it saves.
+PARALLEL_BYTES = 2_000_000
+# This process's share of the files, by size, against a worker's 1: a worker also
+# encodes what it parsed, this process validates its share's documents meanwhile.
+OWN_SHARE = 1.0
+
+
+def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceCache,
+                 references: References) -> Iterator[Loaded]:
+    """Each file's source and problems, in the order of `paths`, each as soon as it is
+    read (the caller validates this process's share while the workers still parse
+    theirs). Files the fast reading accepted are added to the cache with their
+    `references`."""
+    cores = os.cpu_count() or 1
+    if cores > 1 and not cache.old:
+        sizes = [_size(path) for path in paths]
+        if sum(sizes) >= PARALLEL_BYTES:
+            return _load_in_parallel(paths, sizes, cores - 1, shown, cache, references)
+    return (_load(path, shown(path), cache, references) for path in paths)
+
+
+def _load(path: Path, shown_as: str, cache: SourceCache, references: References) -> Loaded:
+    text, problems = read_text(path, shown_as)
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    entry = cache.get(key) if key else None
+    if entry is not None:
+        source = Source(shown_as, entry[0], text)
+        source.refs = entry[1]
+        return source, []
+    return _parse(text, shown_as, key, cache, references)
+
+
+def _parse(text: str, shown_as: str, key: bytes, cache: SourceCache,
+           references: References) -> Loaded:
+    source, problems = load_text(text, shown_as)
+    if source is not None and source.fast:
+        source.refs = references(source.data)
+        if key:
+            cache.put(key, (source.data, source.refs))
+    return source, problems
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported when read
+
+
+def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
+                      shown: Callable[[Path], str], cache: SourceCache,
+                      references: References) -> Iterator[Loaded]:
+    shares = _shares(sizes, workers)
+    context = multiprocessing.get_context("fork")
+    pipes, started = [], []
+    try:
+        for share in shares[1:]:
+            receive, send = context.Pipe(duplex=False)
+            # A daemon: ended at exit rather than waited for, should this process stop
+            # (an error while validating) before reading what the worker sends.
+            worker = context.Process(target=_worker, args=(
+                [(paths[i], shown(paths[i])) for i in share], references, send), daemon=True)
+            worker.start()
+            send.close()
+            pipes.append(receive)
+            started.append(worker)
+        for i in shares[0]:
+            yield _load(paths[i], shown(paths[i]), cache, references)
+        for share, receive in zip(shares[1:], pipes, strict=True):
+            for i, sent in zip(share, _receive(receive, len(share)), strict=True):
+                yield _from_worker(paths[i], shown(paths[i]), sent, cache, references)
+    finally:
+        for worker in started:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _shares(sizes: list[int], workers: int) -> list[list[int]]:
+    """The indexes of the files, in order, cut by size into one run for this process
+    and one for each worker."""
+    weights = [OWN_SHARE] + [1.0] * workers
+    total, sum_weights = sum(sizes), sum(weights)
+    bounds, passed = [], 0.0
+    for weight in weights[:-1]:
+        passed += weight
+        bounds.append(total * passed / sum_weights)
+    shares: list[list[int]] = [[] for _ in weights]
+    position, share = 0, 0
+    for i, size in enumerate(sizes):
+        while share < len(bounds) and position >= bounds[share]:
+            share += 1
+        shares[share].append(i)
+        position += size
+    return shares
+
+
+def _worker(files: list[tuple[Path, str]], references: References, send: Any) -> None:
+    """In a forked worker: what `Sent` says, for each file."""
+    try:
+        out: list[Sent] = []
+        for path, shown_as in files:
+            text, problems = read_text(path, shown_as)
+            data = _UNSURE if text is None else fast_load(text)
+            out.append((text, problems,
+                        None if data is _UNSURE else encode_entry((data, references(data)))))
+        send.send(out)
+    except Exception:  # the parent, seeing nothing sent, reads these files itself
+        pass
+    finally:
+        send.close()
+
+
+def _receive(receive: Any, count: int) -> list[Sent | None]:
+    """What a worker sent, or for a worker that failed, None for each of its files."""
+    try:
+        sent = receive.recv()
+    except (EOFError, OSError):
+        return [None] * count
+    finally:
+        receive.close()
+    if isinstance(sent, list) and len(sent) == count:
+        return sent
+    return [None] * count
+
+
+def _from_worker(path: Path, shown_as: str, sent: Sent | None, cache: SourceCache,
+                 references: References) -> Loaded:
+    if sent is None:
+        return _load(path, shown_as, cache, references)
+    text, problems, encoded = sent
+    if text is None:
+        return None, problems
+    key = text_key(text) if cache.directory is not None else b""
+    try:
+        if encoded is None:
+            raise ValueError("left to the careful reading")
+        data, refs = decode_entry(encoded)
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+        return _parse(text, shown_as, key, cache, references)
+    source = Source(shown_as, data, text)
+    source.refs = refs
+    if key:
+        cache.put(key, (data, refs), encoded)
+    return source, []

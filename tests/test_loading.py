@@ -1,0 +1,85 @@
+# Reading the data files in forked workers must give what reading them one after the
+# other gives: the same corpus, the same cache, the same problems in the same order,
+# also when a worker fails.
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import loading
+from generator.errors import DataError
+from generator.validate import Corpus, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def load(data: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch,
+         cache_dir: Path | None = None) -> Corpus | list[str]:
+    with monkeypatch.context() as patch:
+        if parallel:  # two workers beside this process, for every file
+            patch.setattr(loading, "PARALLEL_BYTES", 0)
+            patch.setattr(os, "cpu_count", lambda: 3)
+        else:
+            patch.setattr(loading, "PARALLEL_BYTES", float("inf"))
+        try:
+            return load_corpus(data, data.parent, cache_dir)
+        except DataError as exc:
+            return [str(d) for d in exc.diagnostics]
+
+
+def entries(cache_dir: Path) -> object:
+    return json.loads((cache_dir / "sources.json").read_text(encoding="utf-8"))["entries"]
+
+
+def test_workers_read_what_this_process_reads(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = load(data, False, monkeypatch, data.parent / "alone")
+    assert isinstance(alone, Corpus)
+    assert load(data, True, monkeypatch) == alone
+    assert load(data, True, monkeypatch, data.parent / "workers") == alone
+    assert entries(data.parent / "workers") == entries(data.parent / "alone")
+    assert load(data, True, monkeypatch, data.parent / "workers") == alone  # from the cache
+
+
+def test_problems_found_by_workers_are_those_found_alone(data: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = sorted(data.glob("*/*.yaml"))
+    assert len(documents) >= 3
+    first, middle, last = documents[0], documents[len(documents) // 2], documents[-1]
+    second = documents[1]
+    second.write_bytes(second.read_bytes().replace(b"\ntitle:", b"\ntitle: \xff", 1))  # not UTF-8
+    first.write_text(first.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: [", 1),
+                     encoding="utf-8")  # a syntax error
+    middle.write_text(middle.read_text(encoding="utf-8") + "extra: yes\n",
+                      encoding="utf-8")  # left to the careful reading, and refused there
+    last.write_text(last.read_text(encoding="utf-8").replace("\nkind:", "\nkindd:", 1),
+                    encoding="utf-8")  # read fast, refused by the model
+    alone = load(data, False, monkeypatch)
+    assert isinstance(alone, list) and len(alone) >= 4
+    assert any("not UTF-8" in problem for problem in alone)
+    assert load(data, True, monkeypatch) == alone
+    assert load(data, True, monkeypatch, data.parent / "cache") == alone
+
+
+@pytest.mark.parametrize("failure", ["stops", "raises"])
+def test_a_worker_that_fails_leaves_its_files_to_this_process(
+        data: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    alone = load(data, False, monkeypatch)
+
+    def fail(entry: object) -> str:
+        raise ValueError("no")
+
+    if failure == "stops":
+        monkeypatch.setattr(loading, "_worker", lambda texts, references, send: os._exit(1))
+    else:  # in a worker only: without a cache, this process encodes nothing
+        monkeypatch.setattr(loading, "encode_entry", fail)
+    assert load(data, True, monkeypatch) == alone
