@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,6 +129,9 @@ def _shares(sizes: list[int], workers: int) -> list[list[int]]:
 
 def _worker(files: list[tuple[Path, str]], references: References, send: Any) -> None:
     """In a forked worker: what `Sent` says, for each file."""
+    # Ctrl-C is this process's parent's to handle: it ends the worker (no traceback
+    # of the worker's own on the maintainer's terminal).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         out: list[Sent] = []
         for path, shown_as in files:
