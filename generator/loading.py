@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 import multiprocessing
-import signal
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
