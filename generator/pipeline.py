@@ -23,6 +23,8 @@ from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
+from .imagecache import DIRECTORY as IMAGE_CACHE
+from .imagecache import ImageCache
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
@@ -191,10 +193,17 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
         # A page per commitment whose link previews its text, kept apart (previews_dir).
         return render_previews(corpus, SITE_NAME, site_url, queries)
 
+    # Images drawn by an earlier build are reused (imagecache.py); each task says which
+    # entries it used, and the others are removed once every image is made.
+    image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url else None
+
     def images_task(k: int) -> outputs.Task:
         share = corpus.documents[k::shares]
+        used: set[str] = set()
         return outputs.Task(f"share images {k + 1}/{shares}",
-                            lambda: render_share_images(corpus, site_url, settings.root, share), docs)
+                            lambda: render_share_images(corpus, site_url, settings.root, share,
+                                                        image_cache, used),
+                            docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
 
     tasks = [pages_task(k) for k in range(shares)] + [images_task(k) for k in range(shares)] + [
         outputs.Task("downloads", downloads, docs),
@@ -206,6 +215,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
             collect_vendor(settings.vendor_files)), docs),
     ]
     written = outputs.run_tasks(tasks, parallel, keep_files)
+    if image_cache:
+        image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
     changed = written.changed + remove_stale(docs, written.paths.get(docs, []))
