@@ -31,7 +31,7 @@ from .previews import render_previews
 from .publish import Staging, build_lock, check_site_dir
 from .queries import Queries
 from .redirects import render_redirects
-from .register import export_register
+from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
 from .render import render_pages
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
@@ -182,11 +182,23 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
         return outputs.Task(f"pages {k + 1}/{shares}", lambda: render_pages(planned[k::shares], tocs),
                             docs, extra=lambda: {"tocs": dict(tocs)})
 
-    def downloads() -> dict[str, bytes]:
-        files = export_all(corpus)
-        files.update(export_comparisons(corpus, site_url))
-        # Open data of the whole register and its Data Package descriptor.
-        files.update(export_register(corpus, files, queries.records, site_url))
+    # The open data (register.export_register's files) in parts of similar size: the
+    # documents' downloads and workbooks in shares, the register, and the comparisons
+    # with the Data Package descriptor, which lists every CSV (the documents' again:
+    # making them is a fraction of what the shares do, and no part waits for another).
+    def downloads_task(k: int) -> outputs.Task:
+        def render() -> dict[str, bytes]:
+            files = export_all(corpus, corpus.documents[k::shares])
+            files.update(table_workbooks(corpus, csv_files(files)))
+            return files
+        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs)
+
+    def comparisons_and_descriptor() -> dict[str, bytes]:
+        files = export_comparisons(corpus, site_url)
+        compared = csv_files(files)
+        files.update(table_workbooks(corpus, compared))
+        files[DATAPACKAGE] = descriptor(table_resources(
+            corpus, {**export_all(corpus, with_json=False), **compared}))
         return files
 
     def previews() -> dict[str, bytes]:
@@ -206,7 +218,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True) -> Gene
                             docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
 
     tasks = [pages_task(k) for k in range(shares)] + [images_task(k) for k in range(shares)] + [
-        outputs.Task("downloads", downloads, docs),
+        *[downloads_task(k) for k in range(shares)],
+        outputs.Task("register", lambda: register_files(corpus, queries.records, site_url), docs),
+        outputs.Task("comparisons and the data package", comparisons_and_descriptor, docs),
         outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
         outputs.Task("feeds and embeds", lambda: render_share(corpus, site_url, queries), docs),
         outputs.Task("content and other files", lambda: merge(
