@@ -28,7 +28,7 @@ VALUES: list[Any] = [
     float("nan"), float("inf"), -float("inf"),
     "é € 😀 \u2028\u2029 \x00\x1f\x7f \" \\ / \n\r\t\b\f",
     {"a": [], "b": {}, "c": [{}], "d": [[[1, [2, {"e": None}]]]], "f": (1, "2", (3,))},
-    {1: "int", 2.5: "float", True: "true", None: "none", "x": Level.HIGH},
+    {1: "int", 2.5: "float", False: "false", None: "none", "x": Level.HIGH}, {True: "true"},
     [Name("subclass"), Level.HIGH, {Name("k"): Name("v")}],
     {"nested": {"deeper": {"deepest": [1, 2.0, "3", False, None, {"k": []}]}}},
 ]
