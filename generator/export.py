@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
+from . import jsonindent, urls
 from . import model as m
-from . import urls
 from .evidence import PROVENANCE_LABELS, provenance_text
 from .queries import NOT_REPORTED
 from .validate import Corpus
@@ -23,11 +22,15 @@ def with_labels(record: Any) -> Any:
     """The JSON for readers: beside each English code of the data format (a document's
     `kind`, a provenance's `kind`: repaired, derived, inferred, secondary) its Dutch label as
     `kind_label`; the code stays, for scripts."""
+    # Only into lists and mappings: a build passes some three million values here.
     if isinstance(record, list):
         for item in record:
-            with_labels(item)
+            if isinstance(item, list | dict):
+                with_labels(item)
     elif isinstance(record, dict):
         for key, value in record.items():
+            if not isinstance(value, list | dict):
+                continue
             if (key == "provenance" or key.endswith("_provenance")) and isinstance(value, dict):
                 value["kind_label"] = PROVENANCE_LABELS[value["kind"]]
             else:
@@ -35,24 +38,31 @@ def with_labels(record: Any) -> Any:
     return record
 
 
-def export_all(corpus: Corpus) -> dict[str, bytes]:
+def export_all(corpus: Corpus, documents: list[m.Document] | None = None,
+               with_json: bool = True) -> dict[str, bytes]:
+    """The downloads of `documents` (by default every document); without `with_json`
+    only their CSVs (what the Data Package descriptor describes, register.py)."""
     files: dict[str, bytes] = {}
-    for doc in corpus.documents:
-        record = document_record(doc)
-        # Whether every text and number was checked against the source text (sourcetext.py).
-        record["source_text_checked"] = doc.ref in corpus.source_texts
-        record = {**record, "kind_label": DOCUMENT_KIND_LABELS[doc.kind]}
-        files[urls.document_download(doc)] = _json(with_labels(record))
+    for doc in corpus.documents if documents is None else documents:
+        if with_json:
+            record = document_record(doc)
+            # Whether every text and number was checked against the source text (sourcetext.py).
+            record["source_text_checked"] = doc.ref in corpus.source_texts
+            record = {**record, "kind_label": DOCUMENT_KIND_LABELS[doc.kind]}
+            files[urls.document_download(doc)] = _json(with_labels(record))
         for chapter in m.iter_chapters(doc.chapters):
             for table in chapter.tables:
                 files[urls.table_download(doc, table, "csv")] = table_csv(doc, table)
-                files[urls.table_download(doc, table, "json")] = _json(with_labels(table_record(doc, table)))
+                if with_json:
+                    files[urls.table_download(doc, table, "json")] = _json(
+                        with_labels(table_record(doc, table)))
             for goal in chapter.goals:
                 for indicator in goal.indicators:
                     files[urls.indicator_download(doc, indicator, "csv")] = indicator_csv(
                         doc, chapter, goal, indicator)
-                    files[urls.indicator_download(doc, indicator, "json")] = _json(with_labels(
-                        indicator_record(doc, chapter, goal, indicator)))
+                    if with_json:
+                        files[urls.indicator_download(doc, indicator, "json")] = _json(with_labels(
+                            indicator_record(doc, chapter, goal, indicator)))
     return files
 
 
@@ -229,4 +239,4 @@ def _plain(value: Any) -> str:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    return (jsonindent.dumps(data) + "\n").encode("utf-8")

@@ -23,13 +23,15 @@ from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
+from .imagecache import DIRECTORY as IMAGE_CACHE
+from .imagecache import ImageCache
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import render_previews
 from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
-from .register import export_register
+from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
 from .render import render_pages
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
@@ -207,29 +209,50 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         return outputs.Task(f"pages {k + 1}/{shares}", lambda: render_pages(planned[k::shares], tocs),
                             docs, extra=lambda: {"tocs": dict(tocs)})
 
-    def downloads() -> dict[str, bytes]:
-        files = export_all(corpus)
-        files.update(export_comparisons(corpus, site_url))
-        # Open data of the whole register and its Data Package descriptor.
-        files.update(export_register(corpus, files, queries.records, site_url))
+    # The open data (register.export_register's files) in parts of similar size: the
+    # documents' downloads and workbooks in shares, the register, and the comparisons
+    # with the Data Package descriptor, which lists every CSV (the documents' again:
+    # making them is a fraction of what the shares do, and no part waits for another).
+    def downloads_task(k: int) -> outputs.Task:
+        def render() -> dict[str, bytes]:
+            files = export_all(corpus, corpus.documents[k::shares])
+            files.update(table_workbooks(corpus, csv_files(files)))
+            return files
+        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs)
+
+    def comparisons_and_descriptor() -> dict[str, bytes]:
+        files = export_comparisons(corpus, site_url)
+        compared = csv_files(files)
+        files.update(table_workbooks(corpus, compared))
+        files[DATAPACKAGE] = descriptor(table_resources(
+            corpus, {**export_all(corpus, with_json=False), **compared}))
         return files
 
     def previews() -> dict[str, bytes]:
         # A page per commitment whose link previews its text, kept apart (previews_dir).
         return render_previews(corpus, SITE_NAME, site_url, queries)
 
+    # Images drawn by an earlier build are reused (imagecache.py); each task says which
+    # entries it used, and the others are removed once every image is made.
+    image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url else None
+
     def images_task(k: int) -> outputs.Task:
         share = corpus.documents[k::shares]
+        used: set[str] = set()
         return outputs.Task(f"share images {k + 1}/{shares}",
-                            lambda: render_share_images(corpus, site_url, settings.root, share), docs)
+                            lambda: render_share_images(corpus, site_url, settings.root, share,
+                                                        image_cache, used),
+                            docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
 
     # What the builder reads: the pages, the files Markdown pages link to (downloads,
     # content), and the previews, which build() links while the builder runs. The
-    # longest task first: a long task taken last keeps one core busy while the other
-    # has nothing left (at national size the downloads ran alone for 16 s).
-    tasks = [outputs.Task("downloads", downloads, docs)] + [
-        pages_task(k) for k in range(shares)] + [
+    # longest tasks first: a long task taken last keeps one core busy while the other
+    # has nothing left.
+    tasks = [pages_task(k) for k in range(shares)] + [
+        outputs.Task("register", lambda: register_files(corpus, queries.records, site_url), docs),
         outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
+        *[downloads_task(k) for k in range(shares)],
+        outputs.Task("comparisons and the data package", comparisons_and_descriptor, docs),
         outputs.Task("content and other files", lambda: merge(
             content, {f"schema/{name}": data for name, data in render_schemas().items()},
             render_redirects(corpus.redirects),  # old URLs that keep working
@@ -267,7 +290,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             raise OutputConflict(f"two outputs at {both[0]}")
         written.paths.setdefault(docs, []).extend(after.paths.get(docs, []))
         written.files.update(after.files)
+        for key, values in after.extra.items():
+            written.extra.setdefault(key, {}).update(values)
         changed += after.changed
+    if image_cache:
+        image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
     removed = remove_stale(docs, written.paths.get(docs, []))

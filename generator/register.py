@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,10 +305,13 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _json_lines(records: list[Any]) -> bytes:
     """A JSON array with one compact record per line: a fraction of the size of an
     indented file (national size: the commitments), still readable and diffable."""
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+    lines = ",\n".join(map(_COMPACT, records))
     return f"[\n{lines}\n]\n".encode()
 
 
@@ -333,9 +336,12 @@ def csv_fields(data: bytes) -> list[dict[str, Any]]:
     leading zero, no trailing decimal zero: 1.10 stays text), boolean for yes/no
     columns, else string. An empty cell is a missing value and fits every type."""
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    # Column by column (the CSVs written here have a cell for every column in every row).
+    columns: list[set[str]] = [set(column) for column in zip(*rows[1:], strict=True)] \
+        if len(rows) > 1 else [set() for _ in rows[0]]
     fields: list[dict[str, Any]] = []
-    for i, name in enumerate(rows[0]):
-        cells = {row[i] for row in rows[1:]} - {""}
+    for name, cells in zip(rows[0], columns, strict=True):
+        cells.discard("")
         field: dict[str, Any] = {"name": name, "type": "string"}
         if cells and all(_INTEGER.fullmatch(c) for c in cells):
             field["type"] = "integer"
@@ -359,19 +365,11 @@ def _csv_resource(name: str, path: str, title: str, description: str,
             "profile": "tabular-data-resource", "schema": schema}
 
 
-def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
-                describe: Callable[[str], str]) -> dict[str, Any]:
+def datapackage(tables: list[dict[str, Any]]) -> dict[str, Any]:
     """The descriptor: the register's CSVs with their typed schemas, then every other
-    CSV download (tables and indicators) with its header as string fields."""
+    CSV download (tables and indicators, table_resources)."""
     resources = [_csv_resource(r.name, r.csv_path, r.title, r.description,
                                _schema(r.fields, r.primary_key)) for r in REGISTER]
-    for path in sorted(tables):
-        name = path.rsplit("/", 1)[1].removesuffix(".csv")
-        # Kept small (national size: thousands of files): names and types only; what a
-        # column means is said by the table on its document's page.
-        resources.append({"name": name, "path": _relative(path), "description": describe(path),
-                          "format": "csv", "profile": "tabular-data-resource",
-                          "schema": {"fields": csv_fields(tables[path])}})
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -380,56 +378,101 @@ def datapackage(register: dict[str, bytes], tables: dict[str, bytes],
                        "huurdersorganisaties: de afspraken, documenten, organisaties, gemeenten "
                        "en thema's, en elke tabel en indicator uit de documenten.",
         "licenses": [LICENSE],
-        "resources": resources,
+        "resources": resources + tables,
     }
 
 
-def export_register(corpus: Corpus, downloads: dict[str, bytes],
-                    records: dict[tuple[str, str], CommitmentRecord] | None = None,
-                    site_url: str = "") -> dict[str, bytes]:
-    """The register's files and the descriptor. `downloads` are the other open-data
-    files (export.export_all), whose CSVs the descriptor lists too; `records` are the
-    build's (queries.Queries.records), built here without them."""
-    rows = register_rows(corpus, records, site_url)
-    files: dict[str, bytes] = {}
-    for resource in REGISTER:
-        files[resource.csv_path] = register_csv(resource, rows[resource.name])
-    files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
-    names = {d.ref: d.title for d in corpus.documents}
-    docs = {d.ref: d for d in corpus.documents}
-    by_folder = {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d.ref for d in corpus.documents}
+def _folders(corpus: Corpus) -> dict[str, m.Document]:
+    """A document's downloads folder -> the document."""
+    return {f"{urls.DOWNLOADS}/{d.municipality}/{d.slug}/": d for d in corpus.documents}
 
+
+def _folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/"
+
+
+def table_resources(corpus: Corpus, tables: dict[str, bytes]) -> list[dict[str, Any]]:
+    """A resource per CSV download other than the register's (`tables`: path -> CSV:
+    the tables and indicators of the documents, the comparisons), by path."""
+    by_folder = _folders(corpus)
     compared = {urls.comparison_download(c.id, "csv"): c.name for c in corpus.comparables.values()}
 
     def describe(path: str) -> str:
         if path in compared:
             return f"Vergelijking tussen gemeenten: {compared[path]}, één rij per waarde"
-        ref = by_folder.get(path.rsplit("/", 1)[0] + "/")
-        return f"Tabel of indicator uit {names[ref]} ({ref})" if ref else "Tabel of indicator"
+        doc = by_folder.get(_folder_of(path))
+        return f"Tabel of indicator uit {doc.title} ({doc.ref})" if doc else "Tabel of indicator"
 
-    tables = {p: data for p, data in downloads.items() if p.endswith(".csv")}
-    package = datapackage(files, tables, describe)
-    # The same tables for spreadsheet programs: the register in one workbook, a sheet
-    # per table; a document's tables and indicators in one workbook, a sheet each (one
-    # file per table would cost a national build minutes: openpyxl takes some 25 ms a
-    # file); a comparison's values in a workbook beside its CSV.
-    files[REGISTER_XLSX] = xlsx.workbook([(r.name, files[r.csv_path], [f.type for f in r.fields])
-                                          for r in REGISTER])
+    resources = []
+    for path in sorted(tables):
+        name = path.rsplit("/", 1)[1].removesuffix(".csv")
+        # Kept small (national size: thousands of files): names and types only; what a
+        # column means is said by the table on its document's page.
+        resources.append({"name": name, "path": _relative(path), "description": describe(path),
+                          "format": "csv", "profile": "tabular-data-resource",
+                          "schema": {"fields": csv_fields(tables[path])}})
+    return resources
+
+
+def table_workbooks(corpus: Corpus, tables: dict[str, bytes],
+                    resources: list[dict[str, Any]] | None = None) -> dict[str, bytes]:
+    """The same tables for spreadsheet programs: a document's tables and indicators in
+    one workbook, a sheet each (one file per table would cost a national build
+    minutes: openpyxl takes some 25 ms a file); a comparison's values in a workbook
+    beside its CSV. `resources` are table_resources(corpus, tables), if made already."""
+    by_folder = _folders(corpus)
     books: dict[str, list[tuple[str, bytes, list[str]]]] = {}
-    for resource in package["resources"][len(REGISTER):]:
+    for resource in resources if resources is not None else table_resources(corpus, tables):
         path = f"{urls.DOWNLOADS}/{resource['path']}"
-        ref = by_folder.get(path.rsplit("/", 1)[0] + "/")
-        book = urls.document_tables_xlsx(docs[ref]) if ref else path.removesuffix(".csv") + ".xlsx"
+        doc = by_folder.get(_folder_of(path))
+        book = urls.document_tables_xlsx(doc) if doc else path.removesuffix(".csv") + ".xlsx"
         # A sheet is named by the table's id: the file's name repeats the document's.
-        sheet = resource["name"].removeprefix(f"{docs[ref].municipality}-{docs[ref].slug}-") if ref \
+        sheet = resource["name"].removeprefix(f"{doc.municipality}-{doc.slug}-") if doc \
             else resource["name"]
         books.setdefault(book, []).append(
             (sheet, tables[path], [f["type"] for f in resource["schema"]["fields"]]))
-    for book, sheets in books.items():
-        files[book] = xlsx.workbook(sheets)
-    # The register's resources indented, the (many) table resources one per line.
+    return {book: xlsx.workbook(sheets) for book, sheets in books.items()}
+
+
+def descriptor(resources: list[dict[str, Any]]) -> bytes:
+    """datapackage.json of the register and the table_resources: the register's
+    resources indented, the (many) table resources one per line."""
+    package = datapackage(resources)
     head = json.dumps({k: v for k, v in package.items() if k != "resources"},
                       ensure_ascii=False, indent=2)[:-2]
-    files[DATAPACKAGE] = (head + ',\n  "resources": ' + _json_lines(package["resources"])
-                          .decode("utf-8").rstrip("\n") + "\n}\n").encode("utf-8")
+    return (head + ',\n  "resources": ' + _json_lines(package["resources"])
+            .decode("utf-8").rstrip("\n") + "\n}\n").encode("utf-8")
+
+
+def register_files(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
+                   site_url: str = "") -> dict[str, bytes]:
+    """The register's CSVs, the commitments as JSON, and the register in one workbook
+    for spreadsheet programs, a sheet per table."""
+    rows = register_rows(corpus, records, site_url)
+    files: dict[str, bytes] = {}
+    for resource in REGISTER:
+        files[resource.csv_path] = register_csv(resource, rows[resource.name])
+    files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
+    files[REGISTER_XLSX] = xlsx.workbook([(r.name, files[r.csv_path], [f.type for f in r.fields])
+                                          for r in REGISTER])
+    return files
+
+
+def csv_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if path.endswith(".csv")}
+
+
+def export_register(corpus: Corpus, downloads: dict[str, bytes],
+                    records: dict[tuple[str, str], CommitmentRecord] | None = None,
+                    site_url: str = "") -> dict[str, bytes]:
+    """The register's files and the descriptor, and the workbooks of the other
+    open-data files: `downloads` (export.export_all, comparison_views.export_comparisons),
+    whose CSVs the descriptor lists too; `records` are the build's
+    (queries.Queries.records), built here without them. A build makes the same files
+    in parts, in parallel (pipeline.py)."""
+    files = register_files(corpus, records, site_url)
+    tables = csv_files(downloads)
+    resources = table_resources(corpus, tables)
+    files.update(table_workbooks(corpus, tables, resources))
+    files[DATAPACKAGE] = descriptor(resources)
     return files

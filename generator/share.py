@@ -19,9 +19,10 @@ from . import model as m
 from .charts import Chart, indicator_chart, table_charts
 from .evidence import PROVENANCE_LABELS
 from .formatting import date_nl
+from .imagecache import ImageCache, render_cached
 from .queries import Queries
 from .render import STATUS_LABELS, count_commitments, kind_label, period_label
-from .shareimage import HEIGHT, WIDTH, Card, render_card
+from .shareimage import HEIGHT, WIDTH, Card
 from .validate import Corpus
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -105,12 +106,15 @@ def share_image_meta(corpus: Corpus, doc: m.Document, site_url: str) -> dict[str
 
 
 def render_share_images(corpus: Corpus, site_url: str, root: Path,
-                        documents: list[m.Document] | None = None) -> dict[str, bytes]:
+                        documents: list[m.Document] | None = None, cache: ImageCache | None = None,
+                        used: set[str] | None = None) -> dict[str, bytes]:
     """The documents' link-preview PNGs (fonts under `root`, the project's), only with
-    SITE_URL; of `documents` (a share of them, for a worker), by default all."""
+    SITE_URL; of `documents` (a share of them, for a worker), by default all. With a
+    `cache` (imagecache.py) a card drawn before is not drawn again; the names of its
+    entries this call used are added to `used`."""
     if not site_url:
         return {}
-    return {urls.share_image(doc): render_card(document_card(corpus, doc), root)
+    return {urls.share_image(doc): render_cached(document_card(corpus, doc), root, cache, used)
             for doc in (corpus.documents if documents is None else documents)}
 
 

@@ -339,3 +339,24 @@ def test_yes_and_no_are_dutch_in_every_csv() -> None:
         if path.endswith(".csv"):
             cells = {cell for row in csv.reader(io.StringIO(data.decode("utf-8"))) for cell in row}
             assert not cells & {"True", "False"}, path
+
+
+def test_a_build_makes_the_open_data_in_parts_as_export_register_makes_it_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parts run in worker processes (outputs.py), as for a national build.
+    from generator import outputs
+    from generator.pipeline import Settings, generate
+    from generator.queries import Queries
+
+    from .conftest import make_project
+
+    site_url = "https://example.org/pa/"
+    monkeypatch.setenv("SITE_URL", site_url)
+    monkeypatch.setattr(outputs, "PARALLEL_DOCUMENTS", 1)
+    project = make_project(tmp_path / "project", ROOT / "data")
+    built = generate(Settings(project)).files
+    corpus = load_corpus(project / "data", project)
+    downloads = {**export_all(corpus), **export_comparisons(corpus, site_url)}
+    whole = {**downloads, **export_register(corpus, downloads, Queries.build(corpus).records, site_url)}
+    assert any(path.startswith(f"{urls.DOWNLOADS}/vergelijken/") and path.endswith(".xlsx") for path in whole)
+    assert {path: data for path, data in built.items() if path.startswith(f"{urls.DOWNLOADS}/")} == whole
