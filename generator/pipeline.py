@@ -152,7 +152,7 @@ def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
 
 
 def _generate(settings: Settings, keep_files: bool = True,
-              ready: Callable[[], None] | None = None) -> Generated:
+              ready: Callable[[], Callable[[], object]] | None = None) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
     # The corpus lives until the end: the cyclic garbage collector need not look at
     # it again on each of its passes while pages are rendered (unfrozen at the end,
@@ -177,12 +177,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
-            ready: Callable[[], None] | None = None) -> Generated:
+            ready: Callable[[], Callable[[], object]] | None = None) -> Generated:
     """With `ready`, the files the builder does not read (share images, feeds, chart
     embeds: build() links them into the site after it) are made while it runs: ready()
     is called once the pages and everything the builder reads are written, and returns
-    when the builder is done; those files are written after that, as the builder lists
-    build/docs when it starts and must not meet a file being replaced."""
+    a function that returns when the builder is done; those files are written after
+    that, as the builder lists build/docs when it starts and must not meet a file being
+    replaced."""
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
     # same questions, and it computes each chart and each commitment's record once.
     # It and the planned pages are, like the corpus, over a million objects that live
@@ -282,8 +283,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     if later:
         # Rendered here, on one core, while the builder takes the other; written once
         # it is done.
+        builder_done = ready()  # type: ignore[misc]  # later is empty without it
         rendered = [dataclasses.replace(task, render=_returning(task.render())) for task in later]
-        ready()  # type: ignore[misc]  # later is empty without it
+        builder_done()
         after = outputs.run_tasks(rendered, False, keep_files)
         both = sorted(set(written.paths.get(docs, [])) & set(after.paths.get(docs, [])))
         if both:
@@ -403,13 +405,13 @@ class GeneratorApart:
         self._receive, send = context.Pipe(duplex=False)
         go, self._go = context.Pipe(duplex=False)
 
-        def builder_done() -> None:
+        def builder_started() -> Callable[[], object]:
             send.send(("ready",))
-            go.recv()  # EOFError, and so an end, when the build stopped
+            return go.recv  # EOFError, and so an end, when the build stopped
 
         def child() -> None:
             try:
-                generated = _generate(settings, keep_files=False, ready=builder_done)
+                generated = _generate(settings, keep_files=False, ready=builder_started)
                 send.send(("ok", generated.count, len(generated.changed), generated.removed_late))
             except DataError as exc:
                 send.send(("data", exc.diagnostics))

@@ -401,3 +401,27 @@ def test_a_thread_of_the_build_never_lets_a_held_ctrl_c_through() -> None:
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # drop the pending one
             publish.release_ctrl_c(held)
             signal.signal(signal.SIGINT, previous)
+
+
+def test_the_files_only_the_site_holds_are_made_while_the_builder_runs(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started, seen = project / "builder-started", project / "render-saw-the-builder"
+    real_render, real_run = pipeline.render_share, subprocess.run
+
+    def render_share(*args: object) -> object:  # in the generator's child
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if started.exists():
+            seen.touch()
+        return real_render(*args)  # type: ignore[arg-type]
+
+    def run(command: list[str], **kwargs: object) -> object:
+        if "build" in command and "--site-dir" in command:
+            started.touch()
+        return real_run(command, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pipeline, "render_share", render_share)
+    monkeypatch.setattr(pipeline.subprocess, "run", run)
+    build(Settings(project), project / "site")
+    assert seen.exists()
