@@ -60,12 +60,10 @@ FILES_LINKED_ENV = "PRESTATIEAFSPRAKEN_FILES_LINKED"
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
 PREVIEWS_STAGED = ".previews"
-# Pagefind parts indexed at once. Pagefind runs on one core (user time = wall time);
-# two parts at once were 10-15% faster on the 2-core machine under load (bench
-# slice of 34 municipalities in parts of 250-600 pages: 5.0-5.2 s against 5.6-6.0 s),
-# but hold two indexes in memory: 448 MB against 251 MB there, and nationally two
-# parts of 800 pages would need about 1.7 GB, above the 1.5 GB the build may use.
-SEARCH_JOBS = 1
+# Pagefind parts indexed at once. Nationally (8 parts, quiet 2-core machine) two at a
+# time took 29.3 s against 37.8 s one at a time, at a peak of 1.39 GB against 0.95 GB:
+# less than the generator's, which sets the build's peak.
+SEARCH_JOBS = 2
 
 
 @dataclass(frozen=True)
