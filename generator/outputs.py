@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ class Written:
 PARALLEL_DOCUMENTS = 40
 _TASKS: list[Task] = []  # read by the forked workers
 _KEEP = False
+_WRITE = True
 
 
 Result = tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]
@@ -55,7 +57,7 @@ Result = tuple[int, list[str], list[str], dict[str, dict[str, object]], Files]
 def _run(index: int) -> Result:
     task = _TASKS[index]
     files = task.render()
-    changed = (task.write or write_changed)(task.directory, files)
+    changed = (task.write or write_changed)(task.directory, files) if _WRITE else []
     extra = task.extra() if task.extra else {}
     return index, sorted(files), changed, extra, (files if _KEEP else {})
 
@@ -72,6 +74,9 @@ def _take(counter: Any) -> Iterator[int]:
 
 
 def _worker(counter: Any, send: Any) -> None:
+    # Ended by the process that forked it (terminate()), at once and quietly, whatever
+    # that process does on SIGTERM itself.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         send.send(("ok", [_run(i) for i in _take(counter)]))
     except BaseException as exc:  # reported by the parent, which raises it
@@ -80,14 +85,15 @@ def _worker(counter: Any, send: Any) -> None:
         send.close()
 
 
-def run_tasks(tasks: list[Task], parallel: bool, keep: bool) -> Written:
+def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True) -> Written:
     """Run every task (with `parallel`, in this process and one forked worker per
     other core, each taking the next task not yet taken) and check that no two wrote
     the same file. A worker shares the corpus with this process only until it touches
     it, so every worker costs about the corpus's memory again: this process works
-    too, rather than waiting for a worker per core."""
-    global _TASKS, _KEEP
-    _TASKS, _KEEP = tasks, keep
+    too, rather than waiting for a worker per core. Without `write` the files are
+    only rendered (and kept: `keep` is implied)."""
+    global _TASKS, _KEEP, _WRITE
+    _TASKS, _KEEP, _WRITE = tasks, keep or not write, write
     try:
         results: list[Result] = []
         cores = os.cpu_count() or 1

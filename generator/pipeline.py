@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -279,18 +280,19 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         changed += touched
         known.update(touched)
     if later:
-        # Rendered here, on one core, while the builder takes the other; written once
-        # it is done.
         builder_done = ready()  # type: ignore[misc]  # later is empty without it
-        rendered = [dataclasses.replace(task, render=_returning(task.render())) for task in later]
+        # Drawn while the builder runs (three processes on two cores: the builder alone
+        # leaves one idle, and the images alone take longer than it), written after.
+        drawn = outputs.run_tasks(later, parallel, keep=True, write=False)
         builder_done()
-        after = outputs.run_tasks(rendered, False, keep_files)
+        after = outputs.run_tasks([outputs.Task("files only the site holds",
+                                                _returning(drawn.files), docs)], False, keep_files)
         both = sorted(set(written.paths.get(docs, [])) & set(after.paths.get(docs, [])))
         if both:
             raise OutputConflict(f"two outputs at {both[0]}")
         written.paths.setdefault(docs, []).extend(after.paths.get(docs, []))
         written.files.update(after.files)
-        for key, values in after.extra.items():
+        for key, values in drawn.extra.items():
             written.extra.setdefault(key, {}).update(values)
         changed += after.changed
     if image_cache:
@@ -388,6 +390,10 @@ class Built:
     search_parts: tuple[int, int] = (0, 0)  # Pagefind parts indexed, of all
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 class GeneratorApart:
     """The generator, run in a forked child of which only the summary is kept. The
     corpus is the largest thing a build holds, and Pagefind does not need it: in a
@@ -408,6 +414,9 @@ class GeneratorApart:
             return go.recv  # EOFError, and so an end, when the build stopped
 
         def child() -> None:
+            # stop() ends this process with SIGTERM: as an exit, so that the workers it
+            # runs its outputs in are ended too (outputs.run_tasks), not left drawing.
+            signal.signal(signal.SIGTERM, _exit_on_terminate)
             try:
                 generated = _generate(settings, keep_files=False, ready=builder_started)
                 send.send(("ok", generated.count, len(generated.changed), generated.removed_late))

@@ -425,3 +425,25 @@ def test_the_files_only_the_site_holds_are_made_while_the_builder_runs(
     monkeypatch.setattr(pipeline.subprocess, "run", run)
     build(Settings(project), project / "site")
     assert seen.exists()
+
+
+def test_a_failed_build_leaves_no_worker_drawing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The share images, feeds and embeds are drawn by the generator's child and a
+    # worker of its own while the builder runs; when the builder fails, both end.
+    monkeypatch.setattr(pipeline.outputs, "PARALLEL_DOCUMENTS", 1)  # a worker even here
+    drawn = project / "drawn"
+    real_render = pipeline.render_share_images
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(3)
+        drawn.mkdir(exist_ok=True)
+        (drawn / str(os.getpid())).touch()
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render_share_images", slow)
+    failed = subprocess.CompletedProcess([], 1, "", "ERROR    -  a page is missing\n")
+    _watch_builder(monkeypatch, failed, [], project / "build/docs")
+    with pytest.raises(GeneratorError, match="a page is missing"):
+        build(Settings(project), project / "site")
+    time.sleep(4)  # what a worker left running would have drawn by now
+    assert not drawn.exists()
