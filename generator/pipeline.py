@@ -136,9 +136,10 @@ class Generated:
     files: dict[str, bytes]  # every file's bytes, when kept (generate(keep_files=True))
     changed: list[str]
     count: int = 0  # files written into build/docs and build/previews
-    # Files of build/docs removed after ready() (left by an earlier run): a site built
-    # on the previous one (incremental.py) still holds them.
+    # Files of build/docs removed after ready() (left by an earlier run: a site built
+    # on the previous one, incremental.py, still holds them), and written after it.
     removed_late: list[str] = dataclasses.field(default_factory=list)
+    written_late: list[str] = dataclasses.field(default_factory=list)
 
 
 def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
@@ -281,9 +282,10 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         known.update(touched)
     if later:
         builder_done = ready()  # type: ignore[misc]  # later is empty without it
-        # Drawn while the builder runs (three processes on two cores: the builder alone
-        # leaves one idle, and the images alone take longer than it), written after.
-        drawn = outputs.run_tasks(later, parallel, keep=True, write=False)
+        # Drawn by this process alone while the builder runs: a worker beside them
+        # slowed the builder, which everything after it waits for (national: 36 s
+        # against 24 s).
+        drawn = outputs.run_tasks(later, False, keep=True, write=False)
         builder_done()
         after = outputs.run_tasks([outputs.Task("files only the site holds",
                                                 _returning(drawn.files), docs)], False, keep_files)
@@ -302,7 +304,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     removed = remove_stale(docs, written.paths.get(docs, []))
     return Generated(corpus, written.files, sorted(changed + removed),
                      sum(len(paths) for paths in written.paths.values()),
-                     removed if later else [])
+                     removed if later else [], after.changed if later else [])
 
 
 def _returning(files: dict[str, bytes]) -> Callable[[], dict[str, bytes]]:
@@ -334,22 +336,31 @@ def remove_files(site: Path, paths: list[str]) -> None:
             folder.rmdir()
 
 
-def link_files(docs: Path, site: Path) -> None:
-    """Every file of build/docs but the pages (and hidden files, which the builder
-    leaves out too) into the site, as hard links: the downloads, share images, chart
-    embeds and feeds, which the builder would copy unchanged. A file there already is
-    the previous site's (a link, in the staged copy): replaced."""
-    for folder, dirs, names in os.walk(docs):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, docs)
-        out = site if rel == "." else site / rel
-        for name in names:
-            if name.startswith(".") or name.endswith(".md"):
-                continue
-            out.mkdir(parents=True, exist_ok=True)
-            target = out / name
-            target.unlink(missing_ok=True)
-            link_file(os.path.join(folder, name), target)
+def link_files(docs: Path, site: Path, only: list[str] | None = None) -> None:
+    """Every file of build/docs (or `only` those) but the pages (and hidden files,
+    which the builder leaves out too) into the site, as hard links: the downloads,
+    share images, chart embeds and feeds, which the builder would copy unchanged. A
+    file there already (the previous site's, or linked before) is replaced in one
+    step: Pagefind may be reading the site."""
+    if only is None:
+        only = []
+        for folder, dirs, names in os.walk(docs):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = os.path.relpath(folder, docs)
+            only += [name if rel == "." else f"{rel}/{name}" for name in names]
+    for rel in only:
+        name = rel.rsplit("/", 1)[-1]
+        if name.startswith(".") or name.endswith(".md"):
+            continue
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(target):
+            swap = target.with_name(f".{name}.linking")
+            swap.unlink(missing_ok=True)
+            link_file(docs / rel, swap)
+            os.replace(swap, target)
+        else:
+            link_file(docs / rel, target)
 
 
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
@@ -419,7 +430,8 @@ class GeneratorApart:
             signal.signal(signal.SIGTERM, _exit_on_terminate)
             try:
                 generated = _generate(settings, keep_files=False, ready=builder_started)
-                send.send(("ok", generated.count, len(generated.changed), generated.removed_late))
+                send.send(("ok", generated.count, len(generated.changed), generated.removed_late,
+                           generated.written_late))
             except DataError as exc:
                 send.send(("data", exc.diagnostics))
             except GeneratorError as exc:
@@ -460,13 +472,14 @@ class GeneratorApart:
         """Wait until the pages and everything else the builder reads are written."""
         self._reply()
 
-    def finish(self) -> tuple[Built, list[str]]:
+    def finish(self) -> tuple[Built, list[str], list[str]]:
         """Tell the child the builder is done; wait for the rest of its files. Returns
-        the summary and the files of build/docs it removed since ready()."""
+        the summary and the files of build/docs it removed and wrote since ready()."""
         self._go.send(("go",))
-        _, files, changed, removed = self._reply()
+        _, files, changed, removed, written = self._reply()
         self._process.join()
-        return Built(int(files), int(changed)), list(removed)  # type: ignore[call-overload]
+        return (Built(int(files), int(changed)),  # type: ignore[call-overload]
+                list(removed), list(written))  # type: ignore[call-overload]
 
     def stop(self) -> None:
         """End the child if it still runs (the build failed or was interrupted)."""
@@ -551,8 +564,9 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         state = incremental.read_state(site) or {}
         previous = Previous(site, state.get("search_parts", []), changes.differ)
         rebuilt = len(changes.rebuilt)
-    generated, removed = generator.finish()
-    remove_files(staging.path, removed)
+    # Everything in build/docs goes in before Pagefind lists the site: all but what the
+    # generator's child is still drawing, which follows while Pagefind indexes (none
+    # of it is indexed: search.NOT_INDEXED), replacing what is there in one step.
     link_files(settings.docs_dir, staging.path)
     for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
         if (staging.path / name).exists():
@@ -560,7 +574,12 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         (previews / name).rename(staging.path / name)
     if previews.is_dir():
         previews.rmdir()
-    parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
+    with helper_threads(1) as pool:
+        indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
+        generated, removed, written = generator.finish()
+        link_files(settings.docs_dir, staging.path, written)
+        parts, indexed = indexing.result()
+    remove_files(staging.path, removed)  # once Pagefind no longer reads the site
     incremental.write_state(staging.path, current, parts)
     staging.publish()
     return dataclasses.replace(generated, incremental=cold_because is None, cold_because=cold_because,

@@ -229,7 +229,10 @@ def part_of(page: str, parts: list[str | None]) -> int | None:
 
 # Directories of standalone pages that are never indexed (no data-pagefind-body): each
 # commitment's preview page and each chart's embed page (tens of thousands nationally).
-NOT_INDEXED = frozenset({urls.PREVIEWS, urls.EMBEDS, urls.FEEDS, urls.DOWNLOADS, "assets", "schema"})
+# Folders of the site with no page to index; the files in them may still be arriving
+# while Pagefind runs (pipeline.build).
+NOT_INDEXED = frozenset({urls.PREVIEWS, urls.EMBEDS, urls.FEEDS, urls.DOWNLOADS, urls.SHARE_IMAGES,
+                         "assets", "schema"})
 
 
 def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
