@@ -352,15 +352,15 @@ def link_files(docs: Path, site: Path, only: list[str] | None = None) -> None:
         name = rel.rsplit("/", 1)[-1]
         if name.startswith(".") or name.endswith(".md"):
             continue
-        target = site / rel
+        source, target = docs / rel, site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.lexists(target):
+        if not os.path.lexists(target):
+            link_file(source, target)
+        elif not os.path.samefile(source, target):  # a rename onto the same file does nothing
             swap = target.with_name(f".{name}.linking")
             swap.unlink(missing_ok=True)
-            link_file(docs / rel, swap)
+            link_file(source, swap)
             os.replace(swap, target)
-        else:
-            link_file(docs / rel, target)
 
 
 def collect_vendor(files: dict[str, Path]) -> dict[str, bytes]:
