@@ -15,8 +15,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from .render import render_pages
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
-from .validate import Corpus, load_corpus
+from .validate import Corpus, collector_paused, load_corpus
 from .write import (
     MANIFEST,
     collect_content,
@@ -165,17 +164,6 @@ def _generate(settings: Settings, keep_files: bool = True,
         gc.unfreeze()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             ready: Callable[[], Callable[[], object]] | None = None) -> Generated:
     """With `ready`, the files the builder does not read (share images, feeds, chart
@@ -190,7 +178,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # until the end and form no cycles: the cyclic garbage collector is paused while
     # they are made (its passes over them took a third of these two steps nationally)
     # and they are frozen with the corpus after.
-    with _collector_paused():
+    with collector_paused():
         queries = Queries.build(corpus)
         planned = plan_pages(corpus, settings.content_dir, queries)
     gc.freeze()

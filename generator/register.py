@@ -301,10 +301,6 @@ def register_csv(resource: Resource, rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 

@@ -10,6 +10,7 @@ import gc
 import itertools
 import json
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -94,13 +95,23 @@ def load_corpus(data_dir: Path, root: Path | None = None, cache_dir: Path | None
     # Loading allocates millions of small objects and frees none of them in cycles;
     # the cyclic garbage collector's passes over the growing heap took two thirds of
     # a national `check` (6 of 9 s), so it is paused while loading.
+    with collector_paused():
+        cache = SourceCache(cache_dir)
+        try:
+            return _load_corpus(data_dir, root, cache)
+        finally:
+            cache.save()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: for work that makes many objects that
+    live on and form no cycles, over which its passes are pure cost."""
     collecting = gc.isenabled()
     gc.disable()
-    cache = SourceCache(cache_dir)
     try:
-        return _load_corpus(data_dir, root, cache)
+        yield
     finally:
-        cache.save()
         if collecting:
             gc.enable()
 
