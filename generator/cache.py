@@ -28,6 +28,8 @@ from typing import Any
 import pydantic
 import yaml
 
+from .sources import text_digest
+
 FILE = "sources.json"
 _version: str | None = None
 _warned = False
@@ -52,8 +54,7 @@ def code_version() -> str:
     return _version
 
 
-def text_key(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+text_key = text_digest
 
 
 def _dates(value: dict[str, Any] | list[Any], loc: PathKey, found: list[PathKey]) -> None:

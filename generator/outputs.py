@@ -33,6 +33,9 @@ class Task:
     write: Callable[[Path, Files], list[str]] | None = None
     # Data the task leaves beside its files, sent back with them (e.g. the tocs).
     extra: Callable[[], dict[str, dict[str, object]]] | None = None
+    # Files of its directory the task did not render because the last build's are
+    # still right (rendercache.py): they are its outputs as much as those it wrote.
+    kept: Callable[[], list[str]] | None = None
 
 
 @dataclass
@@ -59,7 +62,10 @@ def _run(index: int) -> Result:
     files = task.render()
     changed = (task.write or write_changed)(task.directory, files) if _WRITE else []
     extra = task.extra() if task.extra else {}
-    return index, sorted(files), changed, extra, (files if _KEEP else {})
+    kept = task.kept() if task.kept else []
+    if _KEEP:  # whoever asked for the bytes gets those of the kept files too
+        files.update({rel: (task.directory / rel).read_bytes() for rel in kept})
+    return index, sorted({*files, *kept}), changed, extra, (files if _KEEP else {})
 
 
 def _take(counter: Any) -> Iterator[int]:

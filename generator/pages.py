@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .render import (
     page_title,
     period_label,
 )
+from .rendercache import scopes
 from .validate import Corpus
 from .years import years_in_force
 
@@ -51,12 +53,17 @@ CONTENT_NAV = [
 def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None) -> list[PlannedPage]:
     pages: list[PlannedPage] = []
     queries = queries or Queries.build(corpus)  # once per build; every planner below asks it
+    # A municipality's pages and those of its documents read only the documents linked
+    # to it (tests/test_rendercache.py checks it, document by document).
+    linked = scopes(corpus.documents, corpus.municipalities)
     for doc in corpus.documents:
-        pages.append(plan_document(corpus, doc, queries))
+        pages.append(replace(plan_document(corpus, doc, queries), scope=linked[doc.municipality]))
     in_force = years_in_force(corpus)
     for mun in corpus.municipalities.values():
-        pages.append(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {})), queries))
-    pages += plan_years(corpus, in_force, queries)
+        pages.append(replace(plan_municipality(corpus, mun, sorted(in_force.get(mun.id, {})), queries),
+                             scope=linked[mun.id]))
+    pages += [replace(page, scope=linked[page.context["municipality"].id])
+              for page in plan_years(corpus, in_force, queries)]
     rows = [(mun, list(reversed(corpus.documents_of(mun.id))))
             for mun in corpus.municipalities.values()]
     shared = {"urls": urls, "rows": rows}

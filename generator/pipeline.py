@@ -33,6 +33,7 @@ from .queries import Queries
 from .redirects import render_redirects
 from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
 from .render import render_pages
+from .rendercache import Entry, Rendered, page_keys
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
@@ -193,10 +194,20 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # the next; share images likewise.
     shares = 2 * (os.cpu_count() or 1) if parallel else 1
 
+    # A page whose key is the one the last build recorded is not rendered again: its
+    # file in build/docs and its table of contents are the last build's (rendercache.py).
+    rendered = Rendered.load(settings.cache_dir)
+    keys = page_keys(planned, corpus.digests, site_url)
+    reused = {path: entry for path, key in keys.items()
+              if (entry := rendered.reusable(path, key, docs)) is not None}
+
     def pages_task(k: int) -> outputs.Task:
         tocs: dict[str, list[TocToken]] = {}
-        return outputs.Task(f"pages {k + 1}/{shares}", lambda: render_pages(planned[k::shares], tocs),
-                            docs, extra=lambda: {"tocs": dict(tocs)})
+        share = planned[k::shares]
+        return outputs.Task(f"pages {k + 1}/{shares}",
+                            lambda: render_pages([p for p in share if p.path not in reused], tocs),
+                            docs, extra=lambda: {"tocs": dict(tocs)},
+                            kept=lambda: [p.path for p in share if p.path in reused])
 
     # The open data (register.export_register's files) in parts of similar size: the
     # documents' downloads and workbooks in shares, the register, and the comparisons
@@ -253,6 +264,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     if ready is None:
         tasks, later = tasks + later, []
     written = outputs.run_tasks(tasks, parallel, keep_files)
+    tocs = written.extra.setdefault("tocs", {})
+    for path, entry in reused.items():
+        tocs[path] = entry.extra
+    for path, key in keys.items():
+        rendered.keep(path, Entry(key, [path], tocs.get(path)))
     # A page left by an earlier run would be built as a page.
     changed = written.changed + remove_stale(docs, written.paths.get(docs, []),
                                              only=lambda path: path.endswith(".md"))
@@ -290,6 +306,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
     removed = remove_stale(docs, written.paths.get(docs, []))
+    rendered.save()  # every file it names is written
     return Generated(corpus, written.files, sorted(changed + removed),
                      sum(len(paths) for paths in written.paths.values()),
                      removed if later else [], after.changed if later else [])

@@ -435,6 +435,10 @@ class PlannedPage:
     path: str
     template: str
     context: dict[str, Any]
+    # The documents the page may read, when it reads no others (rendercache.py: a page
+    # is rendered again only when one of them, the registries or the code changed);
+    # None: rendered on every build.
+    scope: list[str] | None = None
 
 
 def render_pages(pages: list[PlannedPage],

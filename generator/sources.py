@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import re
 import stat
@@ -55,6 +56,9 @@ class Source:
     def __init__(self, path: str, data: Any, text: str | None = None) -> None:
         self.path = path  # as shown in messages, relative to the project root
         self.data = data
+        # The text's hash: what a build compares to tell which files changed since the
+        # last one (rendercache.py); set by the careful reading, which keeps no text.
+        self.digest = text_digest(text) if text is not None else b""
         self._text = text  # kept only until the positions are computed
         self._positions: dict[PathKey, tuple[int, int]] | None = None if text else {}
         self._raw: dict[PathKey, str] | None = None if text else {}
@@ -384,6 +388,10 @@ def _fields_at(text: str, indexes: list[int]) -> list[str]:
     return [format_path(find(root, index, ())) if root is not None else "" for index in indexes]
 
 
+def text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
 def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
     """Parse one file; on failure return no source and the problems found."""
     text, problems = read_text(path, shown_as)
@@ -415,6 +423,7 @@ def _careful_load(text: str, shown_as: str) -> tuple[Source | None, list[Diagnos
     finally:
         loader.dispose()
     source = Source(shown_as, None)
+    source.digest = text_digest(text)
     if node is None:
         problems.append(Diagnostic(shown_as, 1, 1, "", "the file is empty"))
         return None, problems

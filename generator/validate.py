@@ -51,6 +51,9 @@ class Corpus:
     # document ref -> its source text (data/<municipality>/<slug>.source.txt), for the
     # documents checked against one; the others say on their page they were not.
     source_texts: dict[str, str] = field(default_factory=dict)
+    # document ref, or a registry's file name -> the hash of its text (hex): what a
+    # build compares to tell what changed since the last (rendercache.py)
+    digests: dict[str, str] = field(default_factory=dict)
     # What `check` cannot decide from the data but a maintainer may want to look at
     # (a party named in a document signed in the month or year its merger took
     # effect): printed, never a reason to refuse the data.
@@ -130,6 +133,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
     files = list_data_files(data_dir, root)
     problems += files.problems
     registries: dict[str, tuple[Any, Source]] = {}
+    digests: dict[str, str] = {}
     raw_ids: dict[str, set[str]] = {}  # ids in a registry that failed the model
     for name, (filename, file_model) in REGISTRIES.items():
         path = files.registries.get(filename)
@@ -141,6 +145,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         source, found = load_source(path, shown(path), cache)
         problems += found
         if source is not None:
+            digests[filename] = source.digest.hex()
             parsed = validate_model(source, file_model, problems, found)
             if parsed is not None:
                 registries[name] = (parsed, source)
@@ -203,11 +208,12 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         problems += found
         parsed = validate_model(source, m.RedirectsFile, problems, found) if source else None
         if source is not None and parsed is not None:
+            digests[REDIRECTS_FILE] = source.digest.hex()
             redirects = list(parsed.redirects)
             problems += check_redirects(parsed, source, published_pages(
                 [doc for doc, _ in documents], municipalities, themes, organisations))
     comparables = _load_comparables(files.registries.get(comparisons.FILE), shown, cache,
-                                    documents, problems)
+                                    documents, problems, digests)
     texts = {shown(path): (path, text) for path, text in files.source_texts.items()}
     source_texts = check_source_texts(documents, texts, shown, cache, problems)
     if problems:
@@ -223,6 +229,9 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         redirects=redirects,
         comparables=comparables,
         source_texts=source_texts,
+        # Whether a document was checked against a source text shows on its page.
+        digests={**digests, **{doc.ref: source.digest.hex() + ("+source" if doc.ref in source_texts else "")
+                               for doc, source in documents}},
         notes=sorted(set(notes)),
     )
 
@@ -271,7 +280,7 @@ def check_source_texts(documents: list[tuple[m.Document, Source]],
 
 def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
                       documents: list[tuple[m.Document, Source]],
-                      problems: list[Diagnostic]) -> dict[str, m.Comparable]:
+                      problems: list[Diagnostic], digests: dict[str, str]) -> dict[str, m.Comparable]:
     """The optional data/comparisons.yaml, and every `compare:` in the documents
     checked against it (an unknown one is reported also when the file is missing)."""
     comparables: dict[str, m.Comparable] = {}
@@ -281,6 +290,7 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
         problems += found
         parsed = validate_model(source, m.ComparablesFile, problems, found) if source else None
         if source is not None and parsed is not None:
+            digests[comparisons.FILE] = source.digest.hex()
             comparables = _index((parsed, source), "comparisons", problems)
             loaded = True
     for doc, source in documents:
