@@ -299,8 +299,19 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
             # Every commitment it is responsible for, and its predecessors' (issue 12a).
             **_organisation_commitments(corpus, org.id, queries),
             "ctx": PageContext(page, corpus, queries=queries),
-        }))
+        }, scope=_organisation_scope(org.id, queries)))
     return pages
+
+
+def _organisation_scope(org_id: str, queries: Queries) -> list[str]:
+    """The documents an organisation's page reads: those it or an organisation that
+    went over into it signed or is responsible for a commitment in. A document that
+    names it anew joins the scope, and so changes the page's key."""
+    refs: set[str] = set()
+    for org in [org_id, *(pre.id for pre in queries.predecessors_of(org_id))]:
+        refs.update(doc.ref for doc in queries.signed_by(org))
+        refs.update(e.doc.ref for e in queries.commitments_of(org))
+    return sorted(refs)
 
 
 # --- issue 12b: concreteness ---------------------------------------------------
