@@ -258,7 +258,9 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
                 # All its commitments in this province, filterable (issue 12a).
                 **_theme_commitments(corpus, items.get(name, [])),
                 "ctx": PageContext(page, corpus),
-            }))
+            }, scope=sorted({d.ref for d, _, _, _ in chapters[name]} | {e.doc.ref for e in items.get(name, [])}),
+               # which other provinces have the theme: a document elsewhere can change that
+               keyed=tuple(provinces)))
     return pages
 
 

@@ -439,6 +439,8 @@ class PlannedPage:
     # is rendered again only when one of them, the registries or the code changed);
     # None: rendered on every build.
     scope: list[str] | None = None
+    # What else the page shows from outside its scope, in its key with it.
+    keyed: tuple[str, ...] = ()
 
 
 def render_pages(pages: list[PlannedPage],

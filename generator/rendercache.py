@@ -7,12 +7,14 @@
 # the key is the one the last build recorded for the unit and its files are still
 # there, they are kept and not rendered.
 #
-# A unit's scope is the documents it may read, declared by whoever plans it: for the
-# pages of a municipality (its documents, years and its own page) every document
-# linked to it (scopes()). A scope that leaves out a document the output reads would
-# keep a stale output: tests/test_rendercache.py changes each document of the fixture
-# and the bundled data in turn and checks that every page whose key did not change
-# renders as before.
+# A unit's scope is the documents it may read, declared by whoever plans it
+# (pages.py): for the pages of a municipality (its documents, years and its own page)
+# every document linked to it (scopes()); for an organisation's page the documents
+# that name it; for a theme's page in a province the documents there on the theme. A
+# page with no scope is rendered on every build. A scope that leaves out a document
+# the output reads would keep a stale output: tests/test_rendercache.py edits each
+# document of the bundled data and of a national slice in turn (its texts; its
+# themes) and checks that every page whose key did not change renders as before.
 #
 # The record is data only (JSON: build/ may come from a CI cache) and is removed when
 # a build starts using it: files written after that may no longer match it, so a
@@ -63,7 +65,7 @@ def unit_key(base: str, kind: str, name: str, scope: Iterable[str], digests: dic
 def page_keys(pages: list[PlannedPage], digests: dict[str, str], site_url: str) -> dict[str, str]:
     """Page path -> key, for the pages with a scope."""
     base = base_key(digests, site_url)
-    return {page.path: unit_key(base, "page", page.path, page.scope, digests, page.template)
+    return {page.path: unit_key(base, "page", page.path, page.scope, digests, page.template, page.keyed)
             for page in pages if page.scope is not None}
 
 
