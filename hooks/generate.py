@@ -101,8 +101,13 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
         # after the builder; copying them was a third of the builder's time. They stay
         # in `files`, so links to them are still checked.
         docs = os.path.realpath(config["docs_dir"])
+        real: dict[str, str] = {}  # every file of build/docs has the same src_dir: resolved once
         for file in files:
-            if not file.is_documentation_page() and os.path.realpath(file.src_dir) == docs:
+            if file.is_documentation_page():
+                continue
+            if file.src_dir not in real:
+                real[file.src_dir] = os.path.realpath(file.src_dir)
+            if real[file.src_dir] == docs:
                 file.copy_file = types.MethodType(_not_copied, file)
     # Description, Open Graph type and feeds per page (generator/share.py).
     SHARE.clear()

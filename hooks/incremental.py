@@ -55,7 +55,10 @@ def on_files(files, config):  # type: ignore[no-untyped-def]
     FILES[:] = list(files)
     if _incremental():
         site = Path(config.site_dir)
-        doomed = [Path(f.abs_dest_path) for f in files if f.is_modified()]
+        # Only pages: `build` links every other file of build/docs into the site itself
+        # (hooks/generate.py: the builder copies none of them), replacing what is there;
+        # asking each of the tens of thousands of them took a second nationally.
+        doomed = [Path(f.abs_dest_path) for f in files.documentation_pages() if f.is_modified()]
         doomed += [site / name for name in _always_written(config)]
         doomed += [Path(f.abs_dest_path) for name in config.extra_templates
                    if (f := files.get_file_from_path(name)) is not None]
