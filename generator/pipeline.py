@@ -21,6 +21,8 @@ from pathlib import Path
 
 from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
+from .concreteness import decode as decode_concreteness
+from .concreteness import encode as encode_concreteness
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
 from .imagecache import DIRECTORY as IMAGE_CACHE
@@ -32,8 +34,8 @@ from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
 from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
-from .render import render_pages
-from .rendercache import Entry, Rendered, page_keys
+from .render import count_commitments, render_pages
+from .rendercache import Entry, Rendered, base_key, page_keys, unit_key
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
@@ -173,6 +175,19 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     a function that returns when the builder is done; those files are written after
     that, as the builder lists build/docs when it starts and must not meet a file being
     replaced."""
+    # The site's address (set by the publishing pipelines, the same for every build of a
+    # commit) makes links in feeds, downloads, previews and share images absolute.
+    site_url = os.environ.get("SITE_URL", "")
+    # What the last build made and this one need not make again (rendercache.py),
+    # starting with each document's concreteness, which reads the document alone.
+    rendered = Rendered.load(settings.cache_dir)
+    base = base_key(corpus.digests, site_url)
+    assessed = {doc.ref: unit_key(base, "concreteness", doc.ref, [doc.ref], corpus.digests)
+                for doc in corpus.documents}
+    assessed_before = {doc.ref: k for doc in corpus.documents
+                       if (entry := rendered.reusable(f"concreteness/{doc.ref}", assessed[doc.ref],
+                                                      settings.docs_dir))
+                       and (k := decode_concreteness(entry.extra, count_commitments(doc)))}
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
     # same questions, and it computes each chart and each commitment's record once.
     # It and the planned pages are, like the corpus, over a million objects that live
@@ -180,12 +195,12 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # they are made (its passes over them took a third of these two steps nationally)
     # and they are frozen with the corpus after.
     with collector_paused():
-        queries = Queries.build(corpus)
+        queries = Queries.build(corpus, assessed_before)
         planned = plan_pages(corpus, settings.content_dir, queries)
     gc.freeze()
-    # The site's address (set by the publishing pipelines, the same for every build of a
-    # commit) makes links in feeds, downloads, previews and share images absolute.
-    site_url = os.environ.get("SITE_URL", "")
+    for doc in corpus.documents:
+        rendered.keep(f"concreteness/{doc.ref}",
+                      Entry(assessed[doc.ref], [], encode_concreteness(queries.assessed(doc))))
     content = collect_content(settings.content_dir)
     docs, previews_dir = settings.docs_dir, settings.previews_dir
     parallel = len(corpus.documents) >= outputs.PARALLEL_DOCUMENTS
@@ -195,8 +210,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     shares = 2 * (os.cpu_count() or 1) if parallel else 1
 
     # A page whose key is the one the last build recorded is not rendered again: its
-    # file in build/docs and its table of contents are the last build's (rendercache.py).
-    rendered = Rendered.load(settings.cache_dir)
+    # file in build/docs and its table of contents are the last build's.
     keys = page_keys(planned, corpus.digests, site_url)
     reused = {path: entry for path, key in keys.items()
               if (entry := rendered.reusable(path, key, docs)) is not None}

@@ -98,7 +98,8 @@ class Queries:
     _comparisons: dict[str, list[Comparison]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, corpus: Corpus) -> Queries:
+    def build(cls, corpus: Corpus, known: dict[str, list[Concreteness]] | None = None) -> Queries:
+        """`known`: document ref -> its concreteness as assessed before (assessed())."""
         q = cls(corpus)
         q.records = corpus_records(corpus.documents, corpus.municipalities)
         for doc in corpus.documents:
@@ -118,13 +119,13 @@ class Queries:
             cont = step.commitment.continues
             if cont is not None:
                 q._continued_by.setdefault((cont.document, cont.id), []).append(step)
-        q._index_goals_and_concreteness()
+        q._index_goals_and_concreteness(known or {})
         q._index_entries()
         return q
 
     # --- issue 12b: goal -> plan -> realisation, concreteness ---------------------
 
-    def _index_goals_and_concreteness(self) -> None:
+    def _index_goals_and_concreteness(self, known: dict[str, list[Concreteness]]) -> None:
         """One more pass over every commitment: which commitments serve each framework
         goal, and how concrete each commitment is, tallied per document, theme and
         responsible organisation."""
@@ -132,7 +133,7 @@ class Queries:
         # at the end: a tally is counted once per combination, not per commitment.
         counted: dict[tuple[str, str], dict[tuple[bool, bool, bool], int]] = {}
         for doc in self.corpus.documents:
-            for a in assess_document(doc):
+            for a in assess_document(doc, known.get(doc.ref)):
                 if doc.framework and a.commitment.serves:
                     step = Step(doc, a.commitment)
                     for goal_id in a.commitment.serves:
@@ -170,6 +171,10 @@ class Queries:
 
     def concreteness(self, doc: m.Document, c: m.Commitment) -> Concreteness:
         return self._concrete[(doc.ref, c.id)]
+
+    def assessed(self, doc: m.Document) -> list[Concreteness]:
+        """The concreteness of each of the document's commitments, in document order."""
+        return [self._concrete[(doc.ref, step.commitment.id)] for step in self._steps(doc)]
 
     def tally(self, by: str, key: str = "") -> Tally:
         """Concreteness counts: by 'document' (ref), 'thema' (id; '' without theme),

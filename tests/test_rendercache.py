@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from generator import concreteness
 from generator import model as m
 from generator.pages import plan_pages
 from generator.queries import Queries
-from generator.render import render_pages
+from generator.render import count_commitments, render_pages
 from generator.rendercache import Entry, Rendered, page_keys
 from generator.validate import Corpus, load_corpus
 from tests.test_bench import load_bench
@@ -114,3 +115,25 @@ def test_the_record_is_removed_when_read_and_ignored_from_other_code(tmp_path: P
 def test_a_damaged_record_is_ignored(tmp_path: Path, text: str) -> None:
     (tmp_path / "rendered.json").write_text(text, encoding="utf-8")
     assert Rendered.load(tmp_path).last == {}
+
+
+def test_concreteness_assessed_before_is_taken_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = load_corpus(ROOT / "data", ROOT)
+    fresh = Queries.build(corpus)
+    known = {}
+    for doc in corpus.documents:
+        decoded = concreteness.decode(concreteness.encode(fresh.assessed(doc)), count_commitments(doc))
+        assert decoded == fresh.assessed(doc)
+        known[doc.ref] = decoded
+    assert concreteness.decode("12", 3) is None and concreteness.decode("19", 2) is None
+    assert concreteness.decode(["1"], 1) is None
+
+    def no_rules(*args: object) -> None:
+        raise AssertionError("assessed again")
+
+    monkeypatch.setattr(concreteness, "assess", no_rules)
+    again = Queries.build(corpus, known)
+    for doc in corpus.documents:
+        assert again.assessed(doc) == fresh.assessed(doc)
+        assert again.tally("document", doc.ref) == fresh.tally("document", doc.ref)
+    assert again.tally("alle") == fresh.tally("alle")
