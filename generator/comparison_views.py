@@ -3,7 +3,7 @@
 # table of every value with a link to where it stands, and CSV and JSON files.
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import model as m
@@ -131,8 +131,7 @@ def plan_comparisons(corpus: Corpus) -> list[PlannedPage]:
             rows.append((province, part, len({one.doc.municipality for one in by_province[province]}),
                          min(v.year for v in in_part), max(v.year for v in in_part), len(in_part)))
         page = _comparison_page(corpus, comparable, path, found, [], None)
-        page.context["provinces"] = rows
-        pages.append(page)
+        pages.append(replace(page, context={**page.context, "provinces": rows}))
     return pages
 
 

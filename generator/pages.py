@@ -24,6 +24,7 @@ from .queries import STATUSES, Comparison, Entry, Queries
 from .register import DATAPACKAGE, LICENSE, REGISTER, REGISTER_XLSX, register_counts
 from .render import (
     STATUS_LABELS,
+    Deferred,
     PageContext,
     PlannedPage,
     chapter_label,
@@ -249,16 +250,24 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
             for entry in chapters[name]:
                 grouped.setdefault(corpus.municipalities[entry[0].municipality].name, []).append(entry)
             title = f"{theme.name}: overige gemeenten" if name == NO_PROVINCE else f"{theme.name} in {name}"
-            pages.append(PlannedPage(page, "theme_province.html.j2", {
-                "theme": theme, "province": name, "by_municipality": sorted(grouped.items()),
-                "title": title, "page_title": page_title(title),
-                "in_province": "overige gemeenten" if name == NO_PROVINCE else f"gemeenten in {name}",
-                "others": [(p, urls.theme_province_page(theme.id, p)) for p in provinces if p != name],
-                "urls": urls, "link": PageContext(page, corpus).link,
-                # All its commitments in this province, filterable (issue 12a).
-                **_theme_commitments(corpus, items.get(name, [])),
-                "ctx": PageContext(page, corpus),
-            }, scope=sorted({d.ref for d, _, _, _ in chapters[name]} | {e.doc.ref for e in items.get(name, [])}),
+            listed = items.get(name, [])
+
+            def context(theme: m.Theme = theme, name: str = name, page: str = page, title: str = title,
+                        grouped: dict[str, Any] = grouped, provinces: list[str] = provinces,
+                        listed: list[Entry] = listed) -> dict[str, Any]:
+                return {
+                    "theme": theme, "province": name, "by_municipality": sorted(grouped.items()),
+                    "title": title, "page_title": page_title(title),
+                    "in_province": "overige gemeenten" if name == NO_PROVINCE else f"gemeenten in {name}",
+                    "others": [(p, urls.theme_province_page(theme.id, p)) for p in provinces if p != name],
+                    "urls": urls, "link": PageContext(page, corpus).link,
+                    # All its commitments in this province, filterable (issue 12a).
+                    **_theme_commitments(corpus, listed),
+                    "ctx": PageContext(page, corpus),
+                }
+
+            scope = {d.ref for d, _, _, _ in chapters[name]} | {e.doc.ref for e in listed}
+            pages.append(PlannedPage(page, "theme_province.html.j2", Deferred(context), scope=sorted(scope),
                # which other provinces have the theme: a document elsewhere can change that
                keyed=tuple(provinces)))
     return pages
@@ -290,18 +299,24 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
     })]
     for org, entries in rows:
         page = urls.organisation_page(org.id)
-        pages.append(PlannedPage(page, "organisation.html.j2", {
-            "org": org, "page_title": page_title(org.short_name), "entries": entries, "urls": urls,
-            "link": PageContext(page, corpus).link,
-            "municipality_name": _municipality_name(corpus), "contents": contents_label,
-            # Organisations over time and status (issue 11).
-            "organisations": corpus.organisations,
-            "from_predecessors": queries.from_predecessors(org.id),
-            "successors": queries.successors_of(org.id),
-            # Every commitment it is responsible for, and its predecessors' (issue 12a).
-            **_organisation_commitments(corpus, org.id, queries),
-            "ctx": PageContext(page, corpus, queries=queries),
-        }, scope=_organisation_scope(org.id, queries)))
+
+        def context(org: m.Organisation = org, entries: list[Any] = entries, page: str = page,
+                    queries: Queries = queries) -> dict[str, Any]:
+            return {
+                "org": org, "page_title": page_title(org.short_name), "entries": entries, "urls": urls,
+                "link": PageContext(page, corpus).link,
+                "municipality_name": _municipality_name(corpus), "contents": contents_label,
+                # Organisations over time and status (issue 11).
+                "organisations": corpus.organisations,
+                "from_predecessors": queries.from_predecessors(org.id),
+                "successors": queries.successors_of(org.id),
+                # Every commitment it is responsible for, and its predecessors' (issue 12a).
+                **_organisation_commitments(corpus, org.id, queries),
+                "ctx": PageContext(page, corpus, queries=queries),
+            }
+
+        pages.append(PlannedPage(page, "organisation.html.j2", Deferred(context),
+                                 scope=_organisation_scope(org.id, queries)))
     return pages
 
 

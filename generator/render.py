@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -430,11 +430,36 @@ class TableNotes:
         return Markup(" ") + inline(f"({', '.join(words)})") if words else Markup("")
 
 
+class Deferred(Mapping[str, Any]):
+    """A page's context, made when first read: a page the last build's file stands for
+    (rendercache.py) is never rendered, and most of the work of planning it is making
+    its context (an organisation's or a theme's commitments: a second of a national
+    build, made by the workers that render the page instead)."""
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self._make: Callable[[], dict[str, Any]] | None = make
+        self._made: dict[str, Any] = {}
+
+    def _context(self) -> dict[str, Any]:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def __getitem__(self, key: str) -> Any:
+        return self._context()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._context())
+
+    def __len__(self) -> int:
+        return len(self._context())
+
+
 @dataclass(frozen=True)
 class PlannedPage:
     path: str
     template: str
-    context: dict[str, Any]
+    context: Mapping[str, Any]
     # The documents the page may read, when it reads no others (rendercache.py: a page
     # is rendered again only when one of them, the registries or the code changed);
     # None: rendered on every build.
