@@ -45,6 +45,7 @@ from .write import (
     collect_content,
     link_dir,
     link_file,
+    list_tree,
     merge,
     remove_stale,
     write_json,
@@ -283,9 +284,14 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         tocs[path] = entry.extra
     for path, key in keys.items():
         rendered.keep(path, Entry(key, [path], tocs.get(path)))
-    # A page left by an earlier run would be built as a page.
-    changed = written.changed + remove_stale(docs, written.paths.get(docs, []),
-                                             only=lambda path: path.endswith(".md"))
+    # A page left by an earlier run would be built as a page. The other files left are
+    # removed at the end, from the same listing.
+    files, folders = list_tree(docs)
+    stale_pages = remove_stale(docs, written.paths.get(docs, []), only=lambda path: path.endswith(".md"),
+                               listed=(files, folders))
+    changed = written.changed + stale_pages
+    gone = set(stale_pages)
+    listed = ([rel for rel in files if rel not in gone], folders)
     sources = plan_sources(corpus)
     sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
     write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
@@ -319,7 +325,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    removed = remove_stale(docs, written.paths.get(docs, []))
+    removed = remove_stale(docs, written.paths.get(docs, []), listed=listed)
     rendered.save()  # every file it names is written
     return Generated(corpus, written.files, sorted(changed + removed),
                      sum(len(paths) for paths in written.paths.values()),

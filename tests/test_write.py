@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from generator.pipeline import link_tree
-from generator.write import MANIFEST, write_json, write_tree_by_manifest
+from generator.write import MANIFEST, list_tree, remove_stale, write_json, write_tree_by_manifest
 
 
 def test_only_what_changed_is_written_and_what_went_is_removed(tmp_path: Path) -> None:
@@ -64,3 +64,21 @@ def test_a_page_whose_entry_changed_is_touched(tmp_path: Path) -> None:
     # an entry removed: its page (still there) is touched too
     os.utime(docs / "c.md", ns=(1_000_000_000, 1_000_000_000))
     assert write_json(target, {"a.md": {"x": 1}, "b.md": {"x": 2}}, docs) == ["c.md"]
+
+
+def test_stale_files_are_removed_from_a_listing_taken_earlier(tmp_path: Path) -> None:
+    for rel in ("page.md", "old/page.md", "old/deep/file.csv", "kept/file.csv", "other.csv"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel, encoding="utf-8")
+    listed = list_tree(tmp_path)
+    assert sorted(listed[0]) == ["kept/file.csv", "old/deep/file.csv", "old/page.md", "other.csv", "page.md"]
+    assert remove_stale(tmp_path, ["page.md"], only=lambda rel: rel.endswith(".md"), listed=listed) == [
+        "old/page.md"]
+    # Written after the listing, and kept: not touched; the pages removed before are not again.
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new/image.png").write_bytes(b"png")
+    files = [rel for rel in listed[0] if rel != "old/page.md"]
+    removed = remove_stale(tmp_path, ["page.md", "kept/file.csv", "new/image.png"], listed=(files, listed[1]))
+    assert removed == ["other.csv", "old/deep/file.csv"]
+    assert sorted(list_tree(tmp_path)[0]) == ["kept/file.csv", "new/image.png", "page.md"]
+    assert not (tmp_path / "old").exists()  # the folders it left empty are gone
