@@ -27,13 +27,13 @@ from .imagecache import DIRECTORY as IMAGE_CACHE
 from .imagecache import ImageCache
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
-from .previews import render_previews
+from .previews import document_previews, preview_scopes
 from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
 from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
 from .render import render_pages
-from .rendercache import Entry, Rendered, page_keys
+from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
@@ -65,6 +65,10 @@ PREVIEWS_STAGED = ".previews"
 # time took 29.3 s against 37.8 s one at a time, at a peak of 1.39 GB against 0.95 GB:
 # less than the generator's, which sets the build's peak.
 SEARCH_JOBS = 2
+# What a task sends back beside its files (outputs.Task.extra): the files of each
+# document's downloads or previews it rendered (unit -> paths), for the record of
+# what was rendered (rendercache.py).
+UNIT_FILES = "unit files"
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,14 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     keys = page_keys(planned, corpus.digests, site_url)
     reused = {path: entry for path, key in keys.items()
               if (entry := rendered.reusable(path, key, docs)) is not None}
+    # A document's downloads and its previews likewise, each in its own directory.
+    download_keys = unit_keys("downloads", {doc.ref: [doc.ref] for doc in corpus.documents},
+                              corpus.digests, site_url)
+    preview_keys = unit_keys("previews", preview_scopes(corpus), corpus.digests, site_url)
+    unit_dirs = {**dict.fromkeys(download_keys, docs), **dict.fromkeys(preview_keys, previews_dir)}
+    units = {**download_keys, **preview_keys}
+    reused_units = {unit: entry for unit, key in units.items()
+                    if (entry := rendered.reusable(unit, key, unit_dirs[unit])) is not None}
 
     def pages_task(k: int) -> outputs.Task:
         tocs: dict[str, list[TocToken]] = {}
@@ -214,11 +226,28 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # with the Data Package descriptor, which lists every CSV (the documents' again:
     # making them is a fraction of what the shares do, and no part waits for another).
     def downloads_task(k: int) -> outputs.Task:
+        share = [doc for doc in corpus.documents[k::shares]
+                 if unit_name("downloads", doc.ref) not in reused_units]
+        made: dict[str, list[str]] = {}
+
         def render() -> dict[str, bytes]:
-            files = export_all(corpus, corpus.documents[k::shares])
-            files.update(table_workbooks(corpus, csv_files(files)))
+            files: dict[str, bytes] = {}
+            for doc in share:
+                own = export_all(corpus, [doc])
+                made[unit_name("downloads", doc.ref)] = sorted(own)
+                files.update(own)
+            # The workbooks of the share at once (each document's is its own file).
+            books = table_workbooks(corpus, csv_files(files))
+            owner = {urls.document_tables_xlsx(doc): unit_name("downloads", doc.ref) for doc in share}
+            for book in books:
+                made[owner[book]].append(book)
+            files.update(books)
             return files
-        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs)
+        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs,
+                            extra=lambda: {UNIT_FILES: dict(made)},
+                            kept=lambda: [rel for doc in corpus.documents[k::shares]
+                                          if (entry := reused_units.get(unit_name("downloads", doc.ref)))
+                                          for rel in entry.files])
 
     def comparisons_and_descriptor() -> dict[str, bytes]:
         files = export_comparisons(corpus, site_url)
@@ -228,9 +257,20 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             corpus, {**export_all(corpus, with_json=False), **compared}))
         return files
 
+    # A page per commitment whose link previews its text, kept apart (previews_dir),
+    # rendered per document.
+    preview_files: dict[str, list[str]] = {}
+    kept_previews = [rel for unit in preview_keys if (entry := reused_units.get(unit))
+                     for rel in entry.files]
+
     def previews() -> dict[str, bytes]:
-        # A page per commitment whose link previews its text, kept apart (previews_dir).
-        return render_previews(corpus, SITE_NAME, site_url, queries)
+        files: dict[str, bytes] = {}
+        for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, [
+                doc for doc in corpus.documents
+                if unit_name("previews", doc.ref) not in reused_units]).items():
+            preview_files[unit_name("previews", ref)] = sorted(own)
+            files.update(own)
+        return files
 
     # Images drawn by an earlier build are reused (imagecache.py); each task says which
     # entries it used, and the others are removed once every image is made.
@@ -250,7 +290,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # has nothing left.
     tasks = [pages_task(k) for k in range(shares)] + [
         outputs.Task("register", lambda: register_files(corpus, queries.records, site_url), docs),
-        outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
+        outputs.Task("previews", previews, previews_dir,
+                     write=lambda directory, files: write_tree_by_manifest(directory, files, kept_previews),
+                     extra=lambda: {UNIT_FILES: dict(preview_files)}, kept=lambda: kept_previews),
         *[downloads_task(k) for k in range(shares)],
         outputs.Task("comparisons and the data package", comparisons_and_descriptor, docs),
         outputs.Task("content and other files", lambda: merge(
@@ -269,6 +311,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         tocs[path] = entry.extra
     for path, key in keys.items():
         rendered.keep(path, Entry(key, [path], tocs.get(path)))
+    made_units = written.extra.get(UNIT_FILES, {})
+    for unit, key in units.items():
+        entry = reused_units.get(unit)
+        files = entry.files if entry else made_units[unit]
+        rendered.keep(unit, Entry(key, [str(rel) for rel in files]))  # type: ignore[attr-defined]
     # A page left by an earlier run would be built as a page.
     changed = written.changed + remove_stale(docs, written.paths.get(docs, []),
                                              only=lambda path: path.endswith(".md"))
