@@ -61,6 +61,8 @@ FILES_LINKED_ENV = "PRESTATIEAFSPRAKEN_FILES_LINKED"
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
 PREVIEWS_STAGED = ".previews"
+# Where the replaced site's previews are made build/previews' again (incremental.py).
+PREVIEWS_RESCUED = "previews-rescued"
 # Pagefind parts indexed at once. Nationally (8 parts, quiet 2-core machine) two at a
 # time took 29.3 s against 37.8 s one at a time, at a peak of 1.39 GB against 0.95 GB:
 # less than the generator's, which sets the build's peak.
@@ -595,11 +597,14 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         return subprocess.run(command, cwd=settings.root, env=env,
                               capture_output=True, text=True, check=False)
 
-    # The previews are linked meanwhile (their directories are most of the site's),
-    # under a hidden name, which the builder and the hook leave alone.
+    # The previews are moved in after the builder when the site replaced says what its
+    # previews hold (incremental.move_previews); else linked meanwhile (their
+    # directories are most of the site's), under a hidden name, which the builder and
+    # the hook leave alone.
+    old_previews = incremental.published_previews(site) if site.is_dir() else None
     previews = staging.path / PREVIEWS_STAGED
     with helper_threads(1) as pool:
-        linking = pool.submit(link_tree, settings.previews_dir, previews)
+        linking = pool.submit(link_tree, settings.previews_dir, previews) if old_previews is None else None
         result = run_builder()
         if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
             # Other pages show that title: from scratch (--clean empties the
@@ -607,7 +612,8 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
             cold_because = incremental.TITLE_CHANGED
             env.pop(incremental.INCREMENTAL_ENV)
             result = run_builder()
-        linking.result()
+        if linking is not None:
+            linking.result()
     if result.returncode != 0:
         raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
     previous, rebuilt = None, None
@@ -620,19 +626,39 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
     # generator's child is still drawing, which follows while Pagefind indexes (none
     # of it is indexed: search.NOT_INDEXED), replacing what is there in one step.
     link_files(settings.docs_dir, staging.path)
+    moved: list[str] = []
+    if old_previews is not None:
+        try:
+            moved = incremental.move_previews(settings.previews_dir, staging.path)
+        except FileExistsError as exc:
+            raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
+        except OSError:  # not on the site's file system: linked, as they were
+            link_tree(settings.previews_dir, previews)
+            old_previews = None
     for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
         if (staging.path / name).exists():
             raise OutputConflict(f"{name} is in the site already")
         (previews / name).rename(staging.path / name)
     if previews.is_dir():
         previews.rmdir()
-    with helper_threads(1) as pool:
-        indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
-        generated, removed, written = generator.finish()
-        link_files(settings.docs_dir, staging.path, written)
-        parts, indexed = indexing.result()
-    remove_files(staging.path, removed)  # once Pagefind no longer reads the site
-    incremental.write_state(staging.path, current, parts)
-    staging.publish()
+    incremental.link_previews_manifest(settings.previews_dir, staging.path)
+    try:
+        with helper_threads(1) as pool:
+            indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
+            generated, removed, written = generator.finish()
+            link_files(settings.docs_dir, staging.path, written)
+            parts, indexed = indexing.result()
+        remove_files(staging.path, removed)  # once Pagefind no longer reads the site
+        incremental.write_state(staging.path, current, parts)
+        staging.publish()
+    except BaseException:
+        incremental.unmove_previews(moved, staging.path, settings.previews_dir)
+        raise
+    if moved and old_previews is not None and staging.replaced is not None:
+        try:
+            incremental.rescue_previews(staging.replaced, site, moved, settings.previews_dir,
+                                        old_previews, settings.build_dir / PREVIEWS_RESCUED)
+        except (OSError, ValueError) as exc:  # published: the next build renders them again
+            print(f"warning: the previews were not kept for the next build ({exc})", file=sys.stderr)
     return dataclasses.replace(generated, incremental=cold_because is None, cold_because=cold_because,
                                pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))

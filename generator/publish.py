@@ -227,6 +227,8 @@ class Staging:
         self.hold_to_exit = hold_ctrl_c_to_exit
         self.published = False
         self.interrupted_after_publishing = False
+        # Where the site it replaced is once published, until removed (None: there was none).
+        self.replaced: Path | None = None
         self._held: set[int | signal.Signals] | None = None
         self.path = site.with_name(f".{site.name}-building")
         self.old = site.with_name(f".{site.name}-old")
@@ -302,6 +304,7 @@ class Staging:
             if not self.site.exists():
                 self.path.rename(self.site)
             elif exchange(self.path, self.site):
+                self.replaced = self.path
                 checkpoint("exchanged")  # the old site now sits at self.path
             else:
                 self.site.rename(self.old)
@@ -311,6 +314,7 @@ class Staging:
                 except OSError:
                     self.old.rename(self.site)
                     raise
+                self.replaced = self.old
         except OSError as exc:
             raise PublishError(f"cannot replace {self.site}: {exc.strerror or exc}; the previous "
                                f"site is unchanged") from None
