@@ -635,14 +635,14 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         except OSError:  # not on the site's file system: linked, as they were
             link_tree(settings.previews_dir, previews)
             old_previews = None
-    for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
-        if (staging.path / name).exists():
-            raise OutputConflict(f"{name} is in the site already")
-        (previews / name).rename(staging.path / name)
-    if previews.is_dir():
-        previews.rmdir()
-    incremental.link_previews_manifest(settings.previews_dir, staging.path)
     try:
+        for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
+            if (staging.path / name).exists():
+                raise OutputConflict(f"{name} is in the site already")
+            (previews / name).rename(staging.path / name)
+        if previews.is_dir():
+            previews.rmdir()
+        incremental.link_previews_manifest(settings.previews_dir, staging.path)
         with helper_threads(1) as pool:
             indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
             generated, removed, written = generator.finish()
