@@ -200,10 +200,12 @@ def remove_apart(folder: Path) -> None:
     if child == 0:  # pragma: no cover - runs in the child
         try:
             os.setsid()
+            # The removal must not keep what the build holds open: above all the build
+            # lock, which would refuse the next build until the removal ends. Closed
+            # before the grandchild is forked, so none of it is open once this
+            # process, which the build waits for, has ended.
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
             if os.fork() == 0:  # the grandchild, nobody's to wait for
-                # It must not keep what the build holds open: above all the build
-                # lock, which would refuse the next build until the removal ends.
-                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)
