@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
@@ -313,11 +314,10 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         tocs[path] = entry.extra
     for path, key in keys.items():
         rendered.keep(path, Entry(key, [path], tocs.get(path)))
-    made_units = written.extra.get(UNIT_FILES, {})
+    made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
     for unit, key in units.items():
         entry = reused_units.get(unit)
-        files = entry.files if entry else made_units[unit]
-        rendered.keep(unit, Entry(key, [str(rel) for rel in files]))  # type: ignore[attr-defined]
+        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit]))
     # A page left by an earlier run would be built as a page.
     changed = written.changed + remove_stale(docs, written.paths.get(docs, []),
                                              only=lambda path: path.endswith(".md"))
