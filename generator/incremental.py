@@ -7,9 +7,11 @@
 # pipeline.build() orders the steps. Anything that does not match: a cold build.
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -18,7 +20,7 @@ from typing import Any
 
 from . import urls
 from .search import BUNDLE_DIR
-from .write import link_dir, link_file
+from .write import MANIFEST, link_dir, link_file
 
 # Bump when what an incremental build reuses, or how, changes in a way the hashed
 # source files below do not show: a site built by other code is then never reused.
@@ -31,6 +33,9 @@ TITLES_FILE = ".prestatieafspraken-titles.json"
 TITLE_CHANGED = "the title of a page in the navigation changed"
 # Set for the builder: hooks/incremental.py then prepares the dirty build.
 INCREMENTAL_ENV = "PRESTATIEAFSPRAKEN_INCREMENTAL"
+# The manifest of the site's previews (build/previews/.manifest.json when it was built:
+# a hash per file), which says what the site's previews hold (move_previews).
+PREVIEWS_MANIFEST = ".prestatieafspraken-previews.json"
 
 # What the builder's output depends on besides build/docs: the installed packages
 # that render and wrap a page, and those that index it.
@@ -163,3 +168,84 @@ def _html(site: Path) -> dict[str, tuple[int, int]]:
                         stat = os.stat(os.path.join(folder, name))
                         pages[f"{rel}/{name}"] = (stat.st_dev, stat.st_ino)
     return pages
+
+
+# The previews (a folder per commitment: 79,000 nationally) are most of the site's
+# files. Linking them all into every new site took 14 s nationally, however few
+# changed. Instead the tree of build/previews is moved into the new site (one rename),
+# and once that site is published the replaced site's tree, which held the previous
+# previews, becomes build/previews' tree: made equal to the new one by linking only
+# the files whose hash differs between the two sites' manifests (rescue_previews). The
+# generator, which writes only files that changed and never writes into a file,
+# then finds its tree as it left it.
+
+
+def published_previews(site: Path) -> dict[str, str] | None:
+    """The manifest of the site's previews, if the site has one."""
+    try:
+        manifest = json.loads((site / PREVIEWS_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def link_previews_manifest(previews: Path, staging: Path) -> None:
+    if (previews / MANIFEST).is_file():
+        link_file(previews / MANIFEST, staging / PREVIEWS_MANIFEST)
+
+
+def move_previews(previews: Path, staging: Path) -> list[str]:
+    """Move the folders of build/previews into the new site; returns their names. On
+    failure (another file system) nothing stays moved."""
+    moved: list[str] = []
+    try:
+        for name in sorted(os.listdir(previews)):
+            if name.startswith("."):
+                continue
+            if (staging / name).exists():
+                raise FileExistsError(0, "in the site already", str(staging / name))
+            os.rename(previews / name, staging / name)
+            moved.append(name)
+    except OSError:
+        unmove_previews(moved, staging, previews)
+        raise
+    return moved
+
+
+def unmove_previews(names: list[str], staging: Path, previews: Path) -> None:
+    """Put what move_previews moved back into build/previews (a build that failed)."""
+    for name in names:
+        with contextlib.suppress(OSError):  # a killed build: the generator renders them again
+            os.rename(staging / name, previews / name)
+
+
+def rescue_previews(replaced: Path, site: Path, names: list[str], previews: Path,
+                    old: dict[str, str], spare: Path) -> None:
+    """Make the replaced site's previews (`names`, as `old` describes them) build/previews'
+    again, equal to the published site's: only the files whose hash differs are linked
+    from the site or removed. Made apart (`spare`) and moved in at the end: a build
+    stopped half-way leaves build/previews without them, and the generator writes
+    them again rather than keep a file that its manifest describes wrongly."""
+    new = json.loads((previews / MANIFEST).read_text(encoding="utf-8"))
+    shutil.rmtree(spare, ignore_errors=True)
+    spare.mkdir(parents=True)
+    for name in names:
+        if (replaced / name).is_dir():
+            os.rename(replaced / name, spare / name)
+    for rel in sorted(set(old) | set(new)):
+        if rel.split("/", 1)[0] not in names or old.get(rel) == new.get(rel):
+            continue
+        target = spare / rel
+        target.unlink(missing_ok=True)
+        if rel in new:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_file(site / rel, target)
+            continue
+        folder = target.parent
+        while folder != spare and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    for name in names:
+        if (spare / name).is_dir():
+            os.rename(spare / name, previews / name)
+    shutil.rmtree(spare, ignore_errors=True)

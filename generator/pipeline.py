@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
@@ -29,13 +30,13 @@ from .imagecache import DIRECTORY as IMAGE_CACHE
 from .imagecache import ImageCache
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
-from .previews import render_previews
+from .previews import document_previews, preview_scopes
 from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
 from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
 from .render import count_commitments, render_pages
-from .rendercache import Entry, Rendered, base_key, page_keys, unit_key
+from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
 from .share import SITE_NAME, plan_share, render_share, render_share_images
@@ -64,10 +65,16 @@ FILES_LINKED_ENV = "PRESTATIEAFSPRAKEN_FILES_LINKED"
 # and was not slower on the national benchmark (bench/README.md).
 BUILDER = "properdocs"
 PREVIEWS_STAGED = ".previews"
+# Where the replaced site's previews are made build/previews' again (incremental.py).
+PREVIEWS_RESCUED = "previews-rescued"
 # Pagefind parts indexed at once. Nationally (8 parts, quiet 2-core machine) two at a
 # time took 29.3 s against 37.8 s one at a time, at a peak of 1.39 GB against 0.95 GB:
 # less than the generator's, which sets the build's peak.
 SEARCH_JOBS = 2
+# What a task sends back beside its files (outputs.Task.extra): the files of each
+# document's downloads or previews it rendered (unit -> paths), for the record of
+# what was rendered (rendercache.py).
+UNIT_FILES = "unit files"
 
 
 @dataclass(frozen=True)
@@ -182,11 +189,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # What the last build made and this one need not make again (rendercache.py),
     # starting with each document's concreteness, which reads the document alone.
     rendered = Rendered.load(settings.cache_dir)
-    base = base_key(corpus.digests, site_url)
-    assessed = {doc.ref: unit_key(base, "concreteness", doc.ref, [doc.ref], corpus.digests)
-                for doc in corpus.documents}
+    assessed = unit_keys("concreteness", {doc.ref: [doc.ref] for doc in corpus.documents},
+                         corpus.digests, site_url)
     assessed_before = {doc.ref: k for doc in corpus.documents
-                       if (entry := rendered.reusable(f"concreteness/{doc.ref}", assessed[doc.ref],
+                       if (entry := rendered.reusable(unit_name("concreteness", doc.ref),
+                                                      assessed[unit_name("concreteness", doc.ref)],
                                                       settings.docs_dir))
                        and (k := decode_concreteness(entry.extra, count_commitments(doc)))}
     # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
@@ -200,8 +207,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         planned = plan_pages(corpus, settings.content_dir, queries)
     gc.freeze()
     for doc in corpus.documents:
-        rendered.keep(f"concreteness/{doc.ref}",
-                      Entry(assessed[doc.ref], [], encode_concreteness(queries.assessed(doc))))
+        unit = unit_name("concreteness", doc.ref)
+        rendered.keep(unit, Entry(assessed[unit], [], encode_concreteness(queries.assessed(doc))))
     content = collect_content(settings.content_dir)
     docs, previews_dir = settings.docs_dir, settings.previews_dir
     parallel = len(corpus.documents) >= outputs.PARALLEL_DOCUMENTS
@@ -215,6 +222,14 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     keys = page_keys(planned, corpus.digests, site_url)
     reused = {path: entry for path, key in keys.items()
               if (entry := rendered.reusable(path, key, docs)) is not None}
+    # A document's downloads and its previews likewise, each in its own directory.
+    download_keys = unit_keys("downloads", {doc.ref: [doc.ref] for doc in corpus.documents},
+                              corpus.digests, site_url)
+    preview_keys = unit_keys("previews", preview_scopes(corpus), corpus.digests, site_url)
+    unit_dirs = {**dict.fromkeys(download_keys, docs), **dict.fromkeys(preview_keys, previews_dir)}
+    units = {**download_keys, **preview_keys}
+    reused_units = {unit: entry for unit, key in units.items()
+                    if (entry := rendered.reusable(unit, key, unit_dirs[unit])) is not None}
 
     def pages_task(k: int) -> outputs.Task:
         tocs: dict[str, list[TocToken]] = {}
@@ -229,11 +244,28 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # with the Data Package descriptor, which lists every CSV (the documents' again:
     # making them is a fraction of what the shares do, and no part waits for another).
     def downloads_task(k: int) -> outputs.Task:
+        share = [doc for doc in corpus.documents[k::shares]
+                 if unit_name("downloads", doc.ref) not in reused_units]
+        made: dict[str, list[str]] = {}
+
         def render() -> dict[str, bytes]:
-            files = export_all(corpus, corpus.documents[k::shares])
-            files.update(table_workbooks(corpus, csv_files(files)))
+            files: dict[str, bytes] = {}
+            for doc in share:
+                own = export_all(corpus, [doc])
+                made[unit_name("downloads", doc.ref)] = sorted(own)
+                files.update(own)
+            # The workbooks of the share at once (each document's is its own file).
+            books = table_workbooks(corpus, csv_files(files))
+            owner = {urls.document_tables_xlsx(doc): unit_name("downloads", doc.ref) for doc in share}
+            for book in books:
+                made[owner[book]].append(book)
+            files.update(books)
             return files
-        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs)
+        return outputs.Task(f"downloads {k + 1}/{shares}", render, docs,
+                            extra=lambda: {UNIT_FILES: dict(made)},
+                            kept=lambda: [rel for doc in corpus.documents[k::shares]
+                                          if (entry := reused_units.get(unit_name("downloads", doc.ref)))
+                                          for rel in entry.files])
 
     def comparisons_and_descriptor() -> dict[str, bytes]:
         files = export_comparisons(corpus, site_url)
@@ -243,9 +275,20 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             corpus, {**export_all(corpus, with_json=False), **compared}))
         return files
 
+    # A page per commitment whose link previews its text, kept apart (previews_dir),
+    # rendered per document.
+    preview_files: dict[str, list[str]] = {}
+    kept_previews = [rel for unit in preview_keys if (entry := reused_units.get(unit))
+                     for rel in entry.files]
+
     def previews() -> dict[str, bytes]:
-        # A page per commitment whose link previews its text, kept apart (previews_dir).
-        return render_previews(corpus, SITE_NAME, site_url, queries)
+        files: dict[str, bytes] = {}
+        for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, [
+                doc for doc in corpus.documents
+                if unit_name("previews", doc.ref) not in reused_units]).items():
+            preview_files[unit_name("previews", ref)] = sorted(own)
+            files.update(own)
+        return files
 
     # Images drawn by an earlier build are reused (imagecache.py); each task says which
     # entries it used, and the others are removed once every image is made.
@@ -265,7 +308,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # has nothing left.
     tasks = [pages_task(k) for k in range(shares)] + [
         outputs.Task("register", lambda: register_files(corpus, queries.records, site_url), docs),
-        outputs.Task("previews", previews, previews_dir, write=write_tree_by_manifest),
+        outputs.Task("previews", previews, previews_dir,
+                     write=lambda directory, files: write_tree_by_manifest(directory, files, kept_previews),
+                     extra=lambda: {UNIT_FILES: dict(preview_files)}, kept=lambda: kept_previews),
         *[downloads_task(k) for k in range(shares)],
         outputs.Task("comparisons and the data package", comparisons_and_descriptor, docs),
         outputs.Task("content and other files", lambda: merge(
@@ -284,6 +329,10 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         tocs[path] = entry.extra
     for path, key in keys.items():
         rendered.keep(path, Entry(key, [path], tocs.get(path)))
+    made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
+    for unit, key in units.items():
+        entry = reused_units.get(unit)
+        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit]))
     # A page left by an earlier run would be built as a page. The other files left are
     # removed at the end, from the same listing.
     files, folders = list_tree(docs)
@@ -568,11 +617,14 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         return subprocess.run(command, cwd=settings.root, env=env,
                               capture_output=True, text=True, check=False)
 
-    # The previews are linked meanwhile (their directories are most of the site's),
-    # under a hidden name, which the builder and the hook leave alone.
+    # The previews are moved in after the builder when the site replaced says what its
+    # previews hold (incremental.move_previews); else linked meanwhile (their
+    # directories are most of the site's), under a hidden name, which the builder and
+    # the hook leave alone.
+    old_previews = incremental.published_previews(site) if site.is_dir() else None
     previews = staging.path / PREVIEWS_STAGED
     with helper_threads(1) as pool:
-        linking = pool.submit(link_tree, settings.previews_dir, previews)
+        linking = pool.submit(link_tree, settings.previews_dir, previews) if old_previews is None else None
         result = run_builder()
         if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
             # Other pages show that title: from scratch (--clean empties the
@@ -580,7 +632,8 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
             cold_because = incremental.TITLE_CHANGED
             env.pop(incremental.INCREMENTAL_ENV)
             result = run_builder()
-        linking.result()
+        if linking is not None:
+            linking.result()
     if result.returncode != 0:
         raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
     previous, rebuilt = None, None
@@ -593,19 +646,39 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
     # generator's child is still drawing, which follows while Pagefind indexes (none
     # of it is indexed: search.NOT_INDEXED), replacing what is there in one step.
     link_files(settings.docs_dir, staging.path)
-    for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
-        if (staging.path / name).exists():
-            raise OutputConflict(f"{name} is in the site already")
-        (previews / name).rename(staging.path / name)
-    if previews.is_dir():
-        previews.rmdir()
-    with helper_threads(1) as pool:
-        indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
-        generated, removed, written = generator.finish()
-        link_files(settings.docs_dir, staging.path, written)
-        parts, indexed = indexing.result()
-    remove_files(staging.path, removed)  # once Pagefind no longer reads the site
-    incremental.write_state(staging.path, current, parts)
-    staging.publish()
+    moved: list[str] = []
+    if old_previews is not None:
+        try:
+            moved = incremental.move_previews(settings.previews_dir, staging.path)
+        except FileExistsError as exc:
+            raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
+        except OSError:  # not on the site's file system: linked, as they were
+            link_tree(settings.previews_dir, previews)
+            old_previews = None
+    try:
+        for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
+            if (staging.path / name).exists():
+                raise OutputConflict(f"{name} is in the site already")
+            (previews / name).rename(staging.path / name)
+        if previews.is_dir():
+            previews.rmdir()
+        incremental.link_previews_manifest(settings.previews_dir, staging.path)
+        with helper_threads(1) as pool:
+            indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
+            generated, removed, written = generator.finish()
+            link_files(settings.docs_dir, staging.path, written)
+            parts, indexed = indexing.result()
+        remove_files(staging.path, removed)  # once Pagefind no longer reads the site
+        incremental.write_state(staging.path, current, parts)
+        staging.publish()
+    except BaseException:
+        incremental.unmove_previews(moved, staging.path, settings.previews_dir)
+        raise
+    if moved and old_previews is not None and staging.replaced is not None:
+        try:
+            incremental.rescue_previews(staging.replaced, site, moved, settings.previews_dir,
+                                        old_previews, settings.build_dir / PREVIEWS_RESCUED)
+        except (OSError, ValueError) as exc:  # published: the next build renders them again
+            print(f"warning: the previews were not kept for the next build ({exc})", file=sys.stderr)
     return dataclasses.replace(generated, incremental=cold_because is None, cold_because=cold_because,
                                pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))

@@ -13,6 +13,7 @@ import html
 import re
 
 from . import csp, urls
+from . import model as m
 from .queries import Queries
 from .records import CommitmentRecord
 from .share import share_image_meta
@@ -77,8 +78,39 @@ def render_previews(corpus: Corpus, site_name: str, site_url: str = "",
     """One small page per commitment of every document (docs-relative path -> bytes),
     from the build's records (built here without the build's Queries)."""
     files: dict[str, bytes] = {}
+    for one in document_previews(corpus, site_name, site_url, queries).values():
+        files.update(one)
+    return files
+
+
+def preview_scopes(corpus: Corpus) -> dict[str, list[str]]:
+    """Document ref -> the documents its previews read (rendercache.py): its own
+    records and share image (the document and the registries), and the other
+    documents of its municipality, as a commitment is cited with its document's period
+    and slug when another document there has the same title (records.corpus_records)."""
+    by_municipality: dict[str, list[str]] = {}
+    for doc in corpus.documents:
+        by_municipality.setdefault(doc.municipality, []).append(doc.ref)
+    return {doc.ref: by_municipality[doc.municipality] for doc in corpus.documents}
+
+
+def document_previews(corpus: Corpus, site_name: str, site_url: str = "",
+                      queries: Queries | None = None,
+                      documents: list[m.Document] | None = None) -> dict[str, dict[str, bytes]]:
+    """The previews of `documents` (by default every document), by document ref."""
     queries = queries or Queries.build(corpus)
-    for r in queries.records.values():
+    out: dict[str, dict[str, bytes]] = {}
+    for doc in corpus.documents if documents is None else documents:
+        out[doc.ref] = _previews_of(corpus, site_name, site_url, queries.records_of(doc))
+    return out
+
+
+def _previews_of(corpus: Corpus, site_name: str, site_url: str,
+                 records: list[CommitmentRecord]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    # Every record is of one document, whose share image they all show.
+    image = share_image_meta(corpus, records[0].doc, site_url) if records else None
+    for r in records:
         doc = r.doc
         mun = corpus.municipalities[doc.municipality]
         doc_url = urls.page_url(urls.document_page(doc))
@@ -93,7 +125,6 @@ def render_previews(corpus: Corpus, site_name: str, site_url: str = "",
         # og:url and og:image must be absolute: given only where the site's address is
         # known. The image is the document's (share.py says why not one per commitment).
         own = ""
-        image = share_image_meta(corpus, doc, site_url)
         if site_url and image:
             own = (f'<meta property="og:url" content="'
                    f'{html.escape(urls.absolute(site_url, urls.commitment_preview_url(doc, r.id)))}">\n'

@@ -200,10 +200,12 @@ def remove_apart(folder: Path) -> None:
     if child == 0:  # pragma: no cover - runs in the child
         try:
             os.setsid()
+            # The removal must not keep what the build holds open: above all the build
+            # lock, which would refuse the next build until the removal ends. Closed
+            # before the grandchild is forked, so none of it is open once this
+            # process, which the build waits for, has ended.
+            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
             if os.fork() == 0:  # the grandchild, nobody's to wait for
-                # It must not keep what the build holds open: above all the build
-                # lock, which would refuse the next build until the removal ends.
-                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)
@@ -227,6 +229,8 @@ class Staging:
         self.hold_to_exit = hold_ctrl_c_to_exit
         self.published = False
         self.interrupted_after_publishing = False
+        # Where the site it replaced is once published, until removed (None: there was none).
+        self.replaced: Path | None = None
         self._held: set[int | signal.Signals] | None = None
         self.path = site.with_name(f".{site.name}-building")
         self.old = site.with_name(f".{site.name}-old")
@@ -302,6 +306,7 @@ class Staging:
             if not self.site.exists():
                 self.path.rename(self.site)
             elif exchange(self.path, self.site):
+                self.replaced = self.path
                 checkpoint("exchanged")  # the old site now sits at self.path
             else:
                 self.site.rename(self.old)
@@ -311,6 +316,7 @@ class Staging:
                 except OSError:
                     self.old.rename(self.site)
                     raise
+                self.replaced = self.old
         except OSError as exc:
             raise PublishError(f"cannot replace {self.site}: {exc.strerror or exc}; the previous "
                                f"site is unchanged") from None

@@ -69,6 +69,20 @@ def page_keys(pages: list[PlannedPage], digests: dict[str, str], site_url: str) 
             for page in pages if page.scope is not None}
 
 
+def unit_keys(kind: str, scopes: dict[str, list[str]], digests: dict[str, str],
+              site_url: str) -> dict[str, str]:
+    """Unit -> key for the units of one kind (a document's previews, its downloads),
+    given each one's scope by name; the unit is named unit_name(kind, name)."""
+    base = base_key(digests, site_url)
+    return {unit_name(kind, name): unit_key(base, kind, name, scope, digests)
+            for name, scope in scopes.items()}
+
+
+def unit_name(kind: str, name: str) -> str:
+    """How the record names a unit other than a page (a page is named by its path)."""
+    return f"{kind}:{name}"
+
+
 def _hash(value: object) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -112,18 +112,27 @@ def remove_stale(directory: Path, keep: Iterable[str],
 MANIFEST = ".manifest.json"
 
 
-def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
+def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes],
+                           kept: Collection[str] = ()) -> list[str]:
     """write_tree for a large tree only this generator writes (the commitments'
     preview pages: 80,000 files nationally): what each file holds is remembered by
-    its hash in out_dir/.manifest.json, so an unchanged file is not read back."""
+    its hash in out_dir/.manifest.json, so an unchanged file is not read back.
+    `kept` are files already there that were not rendered again (rendercache.py):
+    they stay, as they are."""
     manifest_path = out_dir / MANIFEST
     try:
         known: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
     if not known and out_dir.exists():
-        return _rewrite(out_dir, files, manifest_path)  # no manifest: compare the slow way
+        # No manifest: compare the slow way.
+        return _rewrite(out_dir, files, manifest_path, kept)
     hashes = _hashes(files)
+    for rel in kept:
+        if rel in files:
+            raise OutputConflict(f"{rel} is both kept and written")
+        # A kept file the manifest does not know (it was left by another run) is read.
+        hashes[rel] = known.get(rel) or _hashes({rel: (out_dir / rel).read_bytes()})[rel]
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
     # Until every file is written there is no manifest: a run stopped halfway leaves
@@ -137,7 +146,7 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes]) -> list[str]:
             write_file(target, files[rel])
         else:
             write_new(target, files[rel], made)
-    gone = sorted(set(known) - set(files), reverse=True)
+    gone = sorted(set(known) - set(hashes), reverse=True)
     for rel in gone:
         (out_dir / rel).unlink(missing_ok=True)
         parent = (out_dir / rel).parent
@@ -165,10 +174,13 @@ def write_new(target: Path, data: bytes, made: set[str]) -> None:
         raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path) -> list[str]:
+def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path,
+             kept: Collection[str] = ()) -> list[str]:
     manifest_path.unlink(missing_ok=True)
-    changed = write_tree(out_dir, files)
-    write_file(manifest_path, json.dumps(_hashes(files), sort_keys=True).encode("utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    changed = write_changed(out_dir, files) + remove_stale(out_dir, [*files, *kept])
+    hashes = {**_hashes(files), **_hashes({rel: (out_dir / rel).read_bytes() for rel in kept})}
+    write_file(manifest_path, json.dumps(hashes, sort_keys=True).encode("utf-8"))
     return changed
 
 

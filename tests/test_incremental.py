@@ -283,3 +283,77 @@ def test_a_slice_of_the_national_corpus_builds_on_the_previous_build(tmp_path: P
     edit(fresh)
     assert not build(Settings(fresh), fresh / "site").incremental
     assert contents(root / "site") == contents(fresh / "site")
+
+
+def previews_tree(directory: Path) -> dict[str, str]:
+    """The preview pages under a directory, with a hash of their bytes."""
+    return {rel: digest for rel, digest in contents(directory).items() if rel.startswith("afspraak/")}
+
+
+def test_only_the_previews_that_changed_are_linked(previous: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previews (most of the site's files) are moved into the new site, and the
+    replaced site's become build/previews' again: only a changed one is linked."""
+    from generator import write
+
+    linked: list[str] = []
+    link_file = write.link_file
+
+    def counted(source: str | Path, target: str | Path) -> None:
+        if "/afspraak/" in str(target):
+            linked.append(str(target))
+        link_file(source, target)
+
+    monkeypatch.setattr(write, "link_file", counted)
+    monkeypatch.setattr(incremental, "link_file", counted)
+    root = copy_project(previous, tmp_path / "project")
+    previews = len(previews_tree(root / "site"))
+    commitment_text(root)
+    built = build(Settings(root), root / "site")
+    assert built.incremental
+    assert len(linked) == 1, linked  # the edited commitment's, into build/previews
+    assert contents(root / "site") == cold(tmp_path, commitment_text)
+    # build/previews holds the site's previews again, for the next build.
+    assert previews_tree(root / "build/previews") == previews_tree(root / "site")
+    assert len(previews_tree(root / "site")) == previews
+    linked.clear()
+    before = contents(root / "site")
+    removed_table_and_commitment(root)  # a preview is gone
+    assert build(Settings(root), root / "site").incremental
+    assert linked == []
+    assert contents(root / "site") == cold(tmp_path / "second", lambda r: (commitment_text(r),
+                                                                           removed_table_and_commitment(r)))
+    assert contents(root / "site") != before
+    assert previews_tree(root / "build/previews") == previews_tree(root / "site")
+
+
+def test_a_build_that_fails_after_moving_the_previews_keeps_them(previous: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+
+    root = copy_project(previous, tmp_path / "project")
+    site, kept = untouched(root / "site"), previews_tree(root / "build/previews")
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise GeneratorError("Pagefind failed")
+
+    monkeypatch.setattr(pipeline, "index_site", failing)
+    with pytest.raises(GeneratorError, match="Pagefind"):
+        build(Settings(root), root / "site")
+    assert untouched(root / "site") == site
+    assert previews_tree(root / "build/previews") == kept
+    monkeypatch.undo()
+
+    # Published, but the replaced site's previews could not be made build/previews'
+    # again: the next build renders them again.
+    def broken(*args: Any) -> None:
+        raise OSError("no space left")
+
+    monkeypatch.setattr(incremental, "rescue_previews", broken)
+    commitment_text(root)
+    assert build(Settings(root), root / "site").incremental
+    assert not (root / "build/previews/afspraak").exists()
+    monkeypatch.undo()
+    assert build(Settings(root), root / "site").incremental
+    assert contents(root / "site") == cold(tmp_path, commitment_text)
+    assert previews_tree(root / "build/previews") == previews_tree(root / "site")

@@ -137,3 +137,131 @@ def test_concreteness_assessed_before_is_taken_as_it_was(monkeypatch: pytest.Mon
         assert again.assessed(doc) == fresh.assessed(doc)
         assert again.tally("document", doc.ref) == fresh.tally("document", doc.ref)
     assert again.tally("alle") == fresh.tally("alle")
+
+
+# --- a document's previews and downloads (pipeline._render) ------------------------
+
+
+def document_units(corpus: Corpus) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
+    """Unit -> key and unit -> files, for every document's previews and downloads."""
+    from generator.export import export_all
+    from generator.previews import document_previews, preview_scopes
+    from generator.register import csv_files, table_workbooks
+    from generator.rendercache import unit_keys, unit_name
+
+    site_url = "https://example.org/"
+    keys = {**unit_keys("previews", preview_scopes(corpus), corpus.digests, site_url),
+            **unit_keys("downloads", {d.ref: [d.ref] for d in corpus.documents}, corpus.digests, site_url)}
+    files = {unit_name("previews", ref): own for ref, own in
+             document_previews(corpus, "Site", site_url, Queries.build(corpus)).items()}
+    for doc in corpus.documents:
+        own = export_all(corpus, [doc])
+        files[unit_name("downloads", doc.ref)] = {**own, **table_workbooks(corpus, csv_files(own))}
+    return keys, files
+
+
+def check_unit_scopes(corpus: Corpus, documents: list[m.Document]) -> None:
+    keys, files = document_units(corpus)
+    for doc in documents:
+        new_keys, new_files = document_units(with_document_edited(corpus, doc.ref))
+        stale = [unit for unit, key in new_keys.items() if keys[unit] == key and new_files[unit] != files[unit]]
+        assert not stale, f"{doc.ref} changed, and these units with the same key: {stale}"
+        changed = {unit for unit, key in new_keys.items() if keys[unit] != key}
+        assert f"previews:{doc.ref}" in changed and f"downloads:{doc.ref}" in changed
+        assert len(changed) < len(keys), "every unit's key changed"
+
+
+def test_previews_and_downloads_whose_key_stays_render_the_same_on_the_bundled_data() -> None:
+    corpus = load_corpus(ROOT / "data", ROOT)
+    check_unit_scopes(corpus, corpus.documents)
+
+
+def test_previews_and_downloads_whose_key_stays_render_the_same_on_a_national_slice(tmp_path: Path) -> None:
+    load_bench().write_corpus(tmp_path, 3)
+    corpus = load_corpus(tmp_path / "data", tmp_path)
+    check_unit_scopes(corpus, corpus.documents[:: len(corpus.documents) // 6])
+
+
+def test_two_documents_of_one_title_are_each_others_previews_scope(tmp_path: Path) -> None:
+    """A commitment is cited with its document's period and slug when another document
+    of its municipality has the same title: changing that other title changes it."""
+    load_bench().write_corpus(tmp_path, 1)
+    corpus = load_corpus(tmp_path / "data", tmp_path)
+    by_municipality: dict[str, list[m.Document]] = {}
+    for doc in corpus.documents:
+        if any(group.commitments for chapter in m.iter_chapters(doc.chapters) for group in chapter.groups):
+            by_municipality.setdefault(doc.municipality, []).append(doc)
+    first, second = next(docs for docs in by_municipality.values() if len(docs) > 1)[:2]
+    renamed = m.Document.model_validate({**second.model_dump(by_alias=True), "title": first.title})
+    same_title = dataclasses.replace(corpus, documents=[renamed if d is second else d for d in corpus.documents],
+                                     digests={**corpus.digests, second.ref: "renamed"})
+    keys, files = document_units(corpus)
+    new_keys, new_files = document_units(same_title)
+    assert new_files[f"previews:{first.ref}"] != files[f"previews:{first.ref}"]
+    assert new_keys[f"previews:{first.ref}"] != keys[f"previews:{first.ref}"]
+
+
+def _project(tmp_path: Path) -> Path:
+    from tests.conftest import FIXTURE_CORPUS, make_project
+
+    return make_project(tmp_path / "project", FIXTURE_CORPUS)
+
+
+def _tree(directory: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted(directory.rglob("*")) if p.is_file() and p.name != "rendered.json"}
+
+
+def test_unchanged_previews_and_downloads_are_not_rendered_again(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+    from generator.pipeline import Settings, generate
+
+    rendered_docs: list[tuple[str, str]] = []
+    previews, export = pipeline.document_previews, pipeline.export_all
+
+    def counted_previews(*args: Any) -> Any:
+        rendered_docs.extend(("previews", d.ref) for d in args[4])
+        return previews(*args)
+
+    def counted_export(corpus: Corpus, documents: list[m.Document] | None = None, **kw: Any) -> Any:
+        if documents is not None and kw.get("with_json", True):
+            rendered_docs.extend(("downloads", d.ref) for d in documents)
+        return export(corpus, documents, **kw)
+
+    monkeypatch.setattr(pipeline, "document_previews", counted_previews)
+    monkeypatch.setattr(pipeline, "export_all", counted_export)
+    monkeypatch.setenv("SITE_URL", "https://example.org/")
+    root = _project(tmp_path)
+    settings = Settings(root)
+    first = generate(settings)
+    refs = [doc.ref for doc in first.corpus.documents]
+    assert sorted(rendered_docs) == sorted([*(("previews", r) for r in refs), *(("downloads", r) for r in refs)])
+    before = {"docs": _tree(settings.docs_dir), "previews": _tree(settings.previews_dir)}
+
+    rendered_docs.clear()
+    again = generate(settings)
+    assert rendered_docs == []
+    # Kept: the same files (inodes), and all of them are the build's outputs still.
+    assert {"docs": _tree(settings.docs_dir), "previews": _tree(settings.previews_dir)} == before
+    assert again.files == first.files
+
+    # One commitment's text: that document's downloads, and the previews of the
+    # documents of its municipality, are rendered again; the output is a cold build's.
+    doc = root / "data/testdorp/prestatieafspraken-2024.yaml"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("text: Woonborg bouwt 48 woningen.", "text: Woonborg bouwt 49 woningen.", 1),
+                   encoding="utf-8")
+    rendered_docs.clear()
+    edited = generate(settings)
+    ref = "testdorp/prestatieafspraken-2024"
+    same_place = [r for r in refs if r.split("/")[0] == "testdorp"]
+    assert sorted(rendered_docs) == sorted([("downloads", ref), *(("previews", r) for r in same_place)])
+    fresh = _project(tmp_path / "fresh")
+    (fresh / "data/testdorp/prestatieafspraken-2024.yaml").write_bytes(doc.read_bytes())
+    cold = generate(Settings(fresh))
+    assert edited.files == cold.files
+    for name in ("docs", "previews"):
+        ours = {rel: data for rel, (data, _) in _tree(settings.build_dir / name).items()}
+        theirs = {rel: data for rel, (data, _) in _tree(Settings(fresh).build_dir / name).items()}
+        assert ours == theirs, name

@@ -34,6 +34,23 @@ def test_a_tree_without_manifest_is_made_exact(tmp_path: Path) -> None:
     assert not (out / "old").exists() and (out / MANIFEST).is_file()
 
 
+def test_kept_files_stay_untouched_and_listed(tmp_path: Path) -> None:
+    """Files not rendered again (rendercache.py) stay, as they are, in the manifest too."""
+    out = tmp_path / "previews"
+    write_tree_by_manifest(out, {"a/index.html": b"one", "b/index.html": b"two", "c/index.html": b"3"})
+    inode = (out / "a/index.html").stat().st_ino
+    assert write_tree_by_manifest(out, {"b/index.html": b"TWO"}, kept=["a/index.html"]) == [
+        "b/index.html", "c/index.html"]
+    assert (out / "a/index.html").stat().st_ino == inode
+    # The next run compares with a manifest that still names the kept file.
+    assert write_tree_by_manifest(out, {"a/index.html": b"one", "b/index.html": b"TWO"}) == []
+    # Without a manifest (the slow way) a kept file stays as well.
+    (out / MANIFEST).unlink()
+    assert write_tree_by_manifest(out, {"b/index.html": b"TWO"}, kept=["a/index.html"]) == []
+    assert (out / "a/index.html").stat().st_ino == inode
+    assert write_tree_by_manifest(out, {"a/index.html": b"one", "b/index.html": b"TWO"}) == []
+
+
 def test_linked_into_the_site_without_the_manifest(tmp_path: Path) -> None:
     out, site = tmp_path / "previews", tmp_path / "site"
     write_tree_by_manifest(out, {"afspraak/a/index.html": b"x"})
