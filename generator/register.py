@@ -9,6 +9,7 @@ import contextlib
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 
 from . import model as m
 from . import urls, xlsx
+from .errors import GeneratorError
 from .evidence import PROVENANCE_LABELS
 from .export import DOCUMENT_KIND_LABELS
 from .records import MARKED_FIELDS, CommitmentRecord, MarkedField, corpus_records
@@ -468,6 +470,7 @@ def descriptor(resources: list[dict[str, Any]]) -> bytes:
 # other tables, which are small and made every time. tests/test_register_pieces.py edits
 # each document in turn and checks every other piece is the same.
 PIECES = "register"  # under build/cache/
+log = logging.getLogger("generator")
 
 
 @dataclass(frozen=True)
@@ -523,6 +526,7 @@ def _pieces(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord], si
         return [document_piece(corpus, by_document[doc.ref], site_url) for doc in corpus.documents]
     keys = piece_keys(corpus, site_url)
     out = []
+    writable = True
     for doc in corpus.documents:
         path = directory / keys[doc.ref]
         piece = None
@@ -530,7 +534,14 @@ def _pieces(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord], si
             piece = Piece.read(path.read_bytes())
         if piece is None:
             piece = document_piece(corpus, by_document[doc.ref], site_url)
-            write_file(path, piece.dump())
+            if writable:
+                try:
+                    write_file(path, piece.dump())
+                except GeneratorError as exc:
+                    # Only a cache: the build goes on, and the next one makes the pieces again.
+                    log.warning("warning: the register's pieces are not kept (%s); the next build "
+                                "makes them again", exc)
+                    writable = False
         out.append(piece)
     kept = set(keys.values())
     with contextlib.suppress(OSError):
