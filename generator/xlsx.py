@@ -189,7 +189,7 @@ def workbook(sheets: Sequence[tuple[str, bytes, Sequence[str]]]) -> bytes:
 
 
 # --- a workbook from parts compressed apart ---------------------------------------
-# The register's sheet of commitments is most of its workbook: nationally some 150 MB
+# The register's sheet of commitments is most of its workbook: nationally some 110 MB
 # of XML, whose compression took 1.6 s of every build. Deflate streams compressed apart
 # and each ended on a byte boundary without closing the stream (a sync flush, as pigz
 # does) read as one stream when put one after the other; the CRC-32 of the whole is
