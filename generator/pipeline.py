@@ -35,6 +35,7 @@ from .publish import Staging, build_lock, check_site_dir, helper_threads
 from .queries import Queries
 from .redirects import render_redirects
 from .register import DATAPACKAGE, csv_files, descriptor, register_files, table_resources, table_workbooks
+from .register import PIECES as REGISTER_PIECES
 from .render import count_commitments, render_pages
 from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
@@ -307,7 +308,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # longest tasks first: a long task taken last keeps one core busy while the other
     # has nothing left.
     tasks = [pages_task(k) for k in range(shares)] + [
-        outputs.Task("register", lambda: register_files(corpus, queries.records, site_url), docs),
+        outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
+                                                         settings.cache_dir / REGISTER_PIECES), docs),
         outputs.Task("previews", previews, previews_dir,
                      write=lambda directory, files: write_tree_by_manifest(directory, files, kept_previews),
                      extra=lambda: {UNIT_FILES: dict(preview_files)}, kept=lambda: kept_previews),

@@ -5,20 +5,26 @@
 # page, so the documentation cannot drift from what is written.
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import model as m
 from . import urls, xlsx
+from .errors import GeneratorError
 from .evidence import PROVENANCE_LABELS
 from .export import DOCUMENT_KIND_LABELS
 from .records import MARKED_FIELDS, CommitmentRecord, MarkedField, corpus_records
+from .rendercache import base_key, unit_key
 from .validate import Corpus
+from .write import write_file
 
 DATAPACKAGE = f"{urls.DOWNLOADS}/datapackage.json"
 REGISTER_DIR = f"{urls.DOWNLOADS}/register"
@@ -231,10 +237,11 @@ def municipality_rows(corpus: Corpus) -> Iterator[Row]:
                "pagina": _page(urls.municipality_page(mun.id))}
 
 
-def theme_rows(corpus: Corpus, commitments: list[Row]) -> Iterator[Row]:
+def theme_rows(corpus: Corpus, themes: Iterable[str | None]) -> Iterator[Row]:
+    """A row per theme; `themes`: each commitment's theme."""
     counts: dict[str | None, int] = {}
-    for row in commitments:
-        counts[row["thema"]] = counts.get(row["thema"], 0) + 1
+    for theme_id in themes:
+        counts[theme_id] = counts.get(theme_id, 0) + 1
     for theme in corpus.themes.values():
         yield {"id": theme.id, "naam": theme.name, "beschrijving": theme.description,
                "afspraken": counts.get(theme.id, 0), "pagina": _page(urls.theme_page(theme.id))}
@@ -250,16 +257,21 @@ def register_rows(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecor
         DOCUMENTS.name: list(document_rows(corpus)),
         ORGANISATIONS.name: list(organisation_rows(corpus)),
         MUNICIPALITIES.name: list(municipality_rows(corpus)),
-        THEMES.name: list(theme_rows(corpus, commitments)),
+        THEMES.name: list(theme_rows(corpus, (row["thema"] for row in commitments))),
     }
+    for resource in REGISTER:
+        _absolute(resource, rows[resource.name], site_url)
+    return rows
+
+
+def _absolute(resource: Resource, rows: list[Row], site_url: str) -> None:
+    """The addresses of pages in the rows made absolute with the site's (if known)."""
     if site_url:
         base = site_url.rstrip("/") + "/"
-        for resource in REGISTER:
-            for f in resource.fields:
-                if f.link:
-                    for row in rows[resource.name]:
-                        row[f.name] = base + row[f.name]
-    return rows
+        for f in resource.fields:
+            if f.link:
+                for row in rows:
+                    row[f.name] = base + row[f.name]
 
 
 def register_counts(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
@@ -292,13 +304,19 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def register_csv(resource: Resource, rows: list[Row]) -> bytes:
+def _csv_text(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([f.name for f in resource.fields])
-    for row in rows:
-        writer.writerow([_csv_value(row[f.name]) for f in resource.fields])
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def _cells(resource: Resource, rows: list[Row]) -> list[list[str]]:
+    """The rows' cells as the CSV writes them."""
+    return [[_csv_value(row[f.name]) for f in resource.fields] for row in rows]
+
+
+def register_csv(resource: Resource, rows: list[Row]) -> bytes:
+    return _csv_text([[f.name for f in resource.fields], *_cells(resource, rows)])
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -440,17 +458,124 @@ def descriptor(resources: list[dict[str, Any]]) -> bytes:
             .decode("utf-8").rstrip("\n") + "\n}\n").encode("utf-8")
 
 
+# --- the register's files, from pieces kept between builds -----------------------
+# Nationally the register took 8 s of every build, most of it the commitments: their
+# CSV, JSON and sheet. A commitment's row reads its own document, the registries
+# (municipality and organisation names) and the site's address only (no other
+# document: the citation's name for the document, which can depend on another's title,
+# is not in it), so each document's part of those three files is a piece kept under
+# build/cache/register/, named by the document's key (rendercache.unit_key: the code,
+# the site's address, the registries, the document's text). A build makes only the
+# pieces whose key it does not find and joins them, in the corpus's order, with the
+# other tables, which are small and made every time. tests/test_register_pieces.py edits
+# each document in turn and checks every other piece is the same.
+PIECES = "register"  # under build/cache/
+log = logging.getLogger("generator")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A document's part of the files of the commitments."""
+
+    csv: bytes  # its rows of afspraken.csv
+    json: bytes  # its records of afspraken.json, one a line, without brackets or last ",\n"
+    xml: xlsx.Deflated  # its rows of the sheet, without positions (xlsx.rows_part)
+
+    def dump(self) -> bytes:
+        head = {"csv": len(self.csv), "json": len(self.json), "xml": len(self.xml.data),
+                "crc": self.xml.crc, "size": self.xml.size}
+        return json.dumps(head).encode() + b"\n" + self.csv + self.json + self.xml.data
+
+    @classmethod
+    def read(cls, data: bytes) -> Piece | None:
+        """A dumped piece; None if it is not one (cut short, say)."""
+        try:
+            line, rest = data.split(b"\n", 1)
+            head = json.loads(line)
+            a, b, c = int(head["csv"]), int(head["json"]), int(head["xml"])
+            if min(a, b, c) < 0 or len(rest) != a + b + c:
+                return None
+            return cls(rest[:a], rest[a:a + b], xlsx.Deflated(rest[a + b:], int(head["crc"]), int(head["size"])))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+
+def document_piece(corpus: Corpus, records: list[CommitmentRecord], site_url: str = "") -> Piece:
+    rows = [commitment_row(corpus, r) for r in records]
+    _absolute(COMMITMENTS, rows, site_url)
+    cells = _cells(COMMITMENTS, rows)
+    return Piece(_csv_text(cells), ",\n".join(map(_COMPACT, rows)).encode(),
+                 xlsx.rows_part([f.type for f in COMMITMENTS.fields], cells))
+
+
+def piece_keys(corpus: Corpus, site_url: str = "") -> dict[str, str]:
+    """Document ref -> the key of its piece."""
+    base = base_key(corpus.digests, site_url)
+    return {doc.ref: unit_key(base, "register", doc.ref, [doc.ref], corpus.digests)
+            for doc in corpus.documents}
+
+
+def _pieces(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord], site_url: str,
+            directory: Path | None) -> list[Piece]:
+    """Every document's piece, in the corpus's order: the one kept in `directory`
+    under its key, else made (and kept there); pieces of other keys are removed."""
+    by_document: dict[str, list[CommitmentRecord]] = {doc.ref: [] for doc in corpus.documents}
+    for r in records.values():
+        by_document[r.doc.ref].append(r)
+    if directory is None:
+        return [document_piece(corpus, by_document[doc.ref], site_url) for doc in corpus.documents]
+    keys = piece_keys(corpus, site_url)
+    out = []
+    writable = True
+    for doc in corpus.documents:
+        path = directory / keys[doc.ref]
+        piece = None
+        with contextlib.suppress(OSError):
+            piece = Piece.read(path.read_bytes())
+        if piece is None:
+            piece = document_piece(corpus, by_document[doc.ref], site_url)
+            if writable:
+                try:
+                    write_file(path, piece.dump())
+                except GeneratorError as exc:
+                    # Only a cache: the build goes on, and the next one makes the pieces again.
+                    log.warning("warning: the register's pieces are not kept (%s); the next build "
+                                "makes them again", exc)
+                    writable = False
+        out.append(piece)
+    kept = set(keys.values())
+    with contextlib.suppress(OSError):
+        for path in directory.iterdir():
+            if path.name not in kept:
+                path.unlink()
+    return out
+
+
 def register_files(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
-                   site_url: str = "") -> dict[str, bytes]:
+                   site_url: str = "", pieces: Path | None = None) -> dict[str, bytes]:
     """The register's CSVs, the commitments as JSON, and the register in one workbook
-    for spreadsheet programs, a sheet per table."""
-    rows = register_rows(corpus, records, site_url)
-    files: dict[str, bytes] = {}
-    for resource in REGISTER:
-        files[resource.csv_path] = register_csv(resource, rows[resource.name])
-    files[COMMITMENTS.json_path] = _json_lines(rows[COMMITMENTS.name])
-    files[REGISTER_XLSX] = xlsx.workbook([(r.name, files[r.csv_path], [f.type for f in r.fields])
-                                          for r in REGISTER])
+    for spreadsheet programs, a sheet per table. With `pieces` (build/cache/register)
+    each document's part of the commitments is kept there for the next build."""
+    records = records or corpus_records(corpus.documents, corpus.municipalities)
+    parts = _pieces(corpus, records, site_url, pieces)
+    rows = {
+        DOCUMENTS.name: list(document_rows(corpus)),
+        ORGANISATIONS.name: list(organisation_rows(corpus)),
+        MUNICIPALITIES.name: list(municipality_rows(corpus)),
+        THEMES.name: list(theme_rows(corpus, (r.theme for r in records.values()))),
+    }
+    header = [f.name for f in COMMITMENTS.fields]
+    files: dict[str, bytes] = {
+        COMMITMENTS.csv_path: b"".join([_csv_text([header]), *(p.csv for p in parts)])}
+    files[COMMITMENTS.json_path] = b"".join([b"[\n", b",\n".join(p.json for p in parts if p.json), b"\n]\n"])
+    sheets = [(COMMITMENTS.name, [xlsx.sheet_head(header), *(p.xml for p in parts), xlsx.SHEET_TAIL])]
+    for resource in REGISTER[1:]:
+        _absolute(resource, rows[resource.name], site_url)
+        cells = _cells(resource, rows[resource.name])
+        names = [f.name for f in resource.fields]
+        files[resource.csv_path] = _csv_text([names, *cells])
+        sheets.append((resource.name, xlsx.compressed_sheet(names, [f.type for f in resource.fields], cells)))
+    files[REGISTER_XLSX] = xlsx.workbook_of_parts(sheets)
     return files
 
 
