@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import loading
+from generator import cache, loading
 from generator.errors import DataError
 from generator.validate import Corpus, load_corpus
 
@@ -38,7 +38,8 @@ def load(data: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch,
 
 
 def entries(cache_dir: Path) -> object:
-    return json.loads((cache_dir / "sources.json").read_text(encoding="utf-8"))["entries"]
+    folder = cache_dir / cache.DIRECTORY / cache.code_version()
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in folder.iterdir()}
 
 
 def test_workers_read_what_this_process_reads(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
