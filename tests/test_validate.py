@@ -418,3 +418,18 @@ def test_a_reference_into_a_broken_file_is_not_reported_twice(corpus_dir: Path) 
     edit(corpus_dir, "slug: prestatieafspraken-2023\n", "", file="testdorp/prestatieafspraken-2023.yaml")
     assert problems(corpus_dir) == [
         "data/testdorp/prestatieafspraken-2023.yaml:4:1: slug: required field 'slug' is missing"]
+
+
+def test_what_was_made_while_the_collector_was_paused_is_not_looked_at_again() -> None:
+    """The objects made while loading (millions nationally) join the oldest generation
+    at once: the collector's first pass after enabling would look at each of them."""
+    import gc
+
+    from generator.validate import collector_paused
+
+    assert gc.isenabled() and not gc.get_freeze_count()
+    with collector_paused():
+        made = [[i] for i in range(100_000)]
+    marker = made[-1]
+    assert gc.isenabled()
+    assert any(obj is marker for obj in gc.get_objects(generation=2))
