@@ -201,10 +201,11 @@ class SourceCache:
                     else:
                         path.unlink()
             self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.unlink(missing_ok=True)  # left by a run stopped: never written through
             for key, entry in added:
                 # Under a name of its own, then renamed into place: a run stopped while
                 # writing, or another run reading meanwhile, never meets half an entry.
-                with temporary.open("w", encoding="utf-8") as handle:
+                with temporary.open("x", encoding="utf-8") as handle:
                     handle.write(entry if type(entry) is str else encode_entry(entry))
                 os.replace(temporary, self.folder / f"{key.hex()}.json")
             for name in unused + self._others:

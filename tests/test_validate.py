@@ -223,6 +223,26 @@ def test_cache_of_earlier_code_in_one_file_is_ignored_and_removed(corpus_dir: Pa
     assert [path.stem for path in entry_files(cache_dir)] == keys
 
 
+def test_cache_never_writes_through_a_link_left_in_it(corpus_dir: Path, tmp_path: Path) -> None:
+    """build/ may come from elsewhere: a link where an entry is written first is
+    replaced, not written through, and links among the entries are removed."""
+    import os
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    paths = entry_files(cache_dir)
+    outside = tmp_path / "outside"
+    outside.write_text("not the cache's\n", encoding="utf-8")
+    for path in paths:
+        path.unlink()
+    (paths[0].parent / f".new.{os.getpid()}").symlink_to(outside)
+    paths[0].symlink_to(outside)
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert outside.read_text(encoding="utf-8") == "not the cache's\n"
+    assert [path.name for path in entry_files(cache_dir)] == [path.name for path in paths]
+    assert not any(path.is_symlink() for path in entry_files(cache_dir))
+
+
 def test_cache_that_cannot_be_written_is_skipped_with_one_warning(
         corpus_dir: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cache
