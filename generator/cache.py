@@ -13,6 +13,10 @@
 # from another run), and loading it must not be able to run code, as a pickle can.
 # An entry that is not what this code writes is ignored, and a cache that cannot be
 # written is skipped with one warning: a build never fails because of its cache.
+# Each entry is a file of its own, build/cache/sources/<code version>/<key>.json, read
+# when asked for: after one changed file a run writes one entry and removes one,
+# where a single file for all (national: 117 MB) was read whole and written whole
+# (about 1.2 s and 1.4 s), and a run where nothing changed writes nothing.
 from __future__ import annotations
 
 import contextlib
@@ -21,6 +25,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +36,9 @@ import yaml
 
 from .sources import text_digest
 
-FILE = "sources.json"
+DIRECTORY = "sources"  # under build/cache/; a folder per code version inside
+LEGACY_FILE = "sources.json"  # the whole cache in one file, as earlier code kept it
+_ENTRY = re.compile(r"([0-9a-f]{64})\.json")
 _version: str | None = None
 _warned = False
 log = logging.getLogger("generator")
@@ -122,61 +130,87 @@ def decode_entry(text: str) -> tuple[Any, list[tuple[PathKey, str, str]]]:
 
 
 class SourceCache:
-    """Entries read from build/cache/ at the start, written back at the end with
-    only the entries this run used (so removed files do not stay)."""
+    """The entries in build/cache/ when the run starts (only their names: each is read
+    when asked for); at the end, the entries this run added are written, and those it
+    did not use removed (so removed and changed files do not stay)."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.old: dict[bytes, Any] = {}
+        # Key -> file name of each entry found (listed, not read).
+        self.old: dict[bytes, str] = {}
+        # Key -> what to write for each entry this run used: None for one read from
+        # its file (it stays as it is), else the entry or its encode_entry text.
         self.new: dict[bytes, Any] = {}
-        self.added = False
+        self._others: list[str] = []  # other files in the folder: removed at the end
+        self._stale: list[Path] = []  # caches of other code, or the old single file
+        self.folder = Path(directory or ".", DIRECTORY, code_version())
         if directory is None:
             return
         try:
-            with (directory / FILE).open("rb") as handle:
-                stored = json.load(handle, parse_constant=_reject_constant)
-        except (OSError, ValueError, RecursionError):
-            return  # no cache yet, or not one this code can read: start afresh
-        if not (isinstance(stored, dict) and stored.get("version") == code_version()
-                and isinstance(stored.get("entries"), dict)):
-            return
-        for key, entry in stored["entries"].items():
-            try:
-                self.old[bytes.fromhex(key)] = _decode(entry)
-            except (ValueError, KeyError, IndexError, TypeError, RecursionError):
-                continue  # a damaged or foreign entry: that file is read again
+            names = os.listdir(self.folder)
+        except OSError:
+            names = []  # no cache yet, or not one that can be read: start afresh
+        for name in names:
+            match = _ENTRY.fullmatch(name)
+            if match:
+                self.old[bytes.fromhex(match[1])] = name
+            else:
+                self._others.append(name)
+        with contextlib.suppress(OSError):
+            self._stale += [directory / DIRECTORY / name for name in os.listdir(directory / DIRECTORY)
+                            if name != self.folder.name]
+        if os.path.lexists(directory / LEGACY_FILE):
+            self._stale.append(directory / LEGACY_FILE)
 
     def get(self, key: bytes) -> Any:
-        entry = self.old.get(key)
-        if entry is not None:
-            self.new[key] = entry
+        """The entry stored under `key`, or None when there is none, or its file is
+        damaged or not what this code writes (the file behind it is then read again
+        and its entry written afresh)."""
+        name = self.old.get(key)
+        if name is None:
+            return None
+        try:
+            entry = decode_entry((self.folder / name).read_bytes().decode("utf-8"))
+        except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError):
+            return None
+        self.new.setdefault(key, None)
         return entry
 
     def put(self, key: bytes, entry: Any, encoded: str | None = None) -> None:
         """Keep an entry; `encoded`, its encode_entry text if already made, is written
         as it is."""
         self.new[key] = entry if encoded is None else encoded
-        self.added = True
 
     def save(self) -> None:
-        """Write the cache if it changed; one that cannot be written is skipped, with
-        a warning the first time (the run goes on without a cache)."""
+        """Write the entries added, remove those not used; a cache that cannot be
+        written is skipped, with a warning the first time (the run goes on without
+        a cache)."""
         global _warned
-        if self.directory is None or not (self.added or len(self.new) != len(self.old)):
+        if self.directory is None:
             return
-        target = self.directory / FILE
-        temporary = self.directory / f".{FILE}.{os.getpid()}"
+        added = [(key, entry) for key, entry in self.new.items() if entry is not None]
+        unused = [name for key, name in self.old.items() if key not in self.new]
+        if not (added or unused or self._others or self._stale):
+            return
+        temporary = self.folder / f".new.{os.getpid()}"
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            with temporary.open("w", encoding="utf-8") as handle:
-                # Entry by entry: the whole cache as one string would add its size
-                # twice to the peak memory (national: 100 MB of JSON).
-                handle.write(f'{{"version":{json.dumps(code_version())},"entries":{{')
-                for i, (key, entry) in enumerate(self.new.items()):
-                    handle.write(f'{"," if i else ""}"{key.hex()}":')
+            for path in self._stale:
+                with contextlib.suppress(OSError):  # not ours to remove: left alone
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.unlink(missing_ok=True)  # left by a run stopped: never written through
+            for key, entry in added:
+                # Under a name of its own, then renamed into place: a run stopped while
+                # writing, or another run reading meanwhile, never meets half an entry.
+                with temporary.open("x", encoding="utf-8") as handle:
                     handle.write(entry if type(entry) is str else encode_entry(entry))
-                handle.write("}}")
-            os.replace(temporary, target)
+                os.replace(temporary, self.folder / f"{key.hex()}.json")
+            for name in unused + self._others:
+                with contextlib.suppress(OSError):  # removed by another run, or a folder
+                    (self.folder / name).unlink()
         except OSError as exc:
             with contextlib.suppress(OSError):  # no directory, or not writable: nothing left
                 temporary.unlink(missing_ok=True)
@@ -184,4 +218,4 @@ class SourceCache:
                 _warned = True
                 where = f"{exc.filename}: " if exc.filename else ""
                 log.warning("warning: the cache %s cannot be written (%s%s); going on without "
-                            "it", target, where, exc.strerror or exc)
+                            "it", self.directory / DIRECTORY, where, exc.strerror or exc)

@@ -20,7 +20,18 @@ from typing import Any
 
 from .cache import SourceCache, decode_entry, encode_entry, text_key
 from .errors import Diagnostic
-from .sources import _UNSURE, PathKey, Source, fast_load, load_text, read_text
+from .sources import (
+    _UNSURE,
+    BOM,
+    PathKey,
+    Source,
+    bytes_digest,
+    decode_text,
+    fast_load,
+    load_text,
+    read_bytes,
+    read_text,
+)
 
 Loaded = tuple[Source | None, list[Diagnostic]]
 References = Callable[[Any], list[tuple[PathKey, str, str]]]
@@ -50,15 +61,21 @@ def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceC
 
 
 def _load(path: Path, shown_as: str, cache: SourceCache, references: References) -> Loaded:
-    text, problems = read_text(path, shown_as)
-    if text is None:
+    data, problems = read_bytes(path, shown_as)
+    if data is None:
         return None, problems
-    key = text_key(text) if cache.directory is not None else b""
+    key = bytes_digest(data) if cache.directory is not None else b""
     entry = cache.get(key) if key else None
     if entry is not None:
-        source = Source(shown_as, entry[0], text)
+        # Only a text that passed decode_text's checks has an entry (its characters
+        # were looked at one by one: nationally half a second), so they are not
+        # made again.
+        source = Source(shown_as, entry[0], data.removeprefix(BOM).decode("utf-8"), key)
         source.refs = entry[1]
         return source, []
+    text, problems = decode_text(data, shown_as)
+    if text is None:
+        return None, problems
     return _parse(text, shown_as, key, cache, references)
 
 
@@ -173,7 +190,7 @@ def _from_worker(path: Path, shown_as: str, sent: Sent | None, cache: SourceCach
         data, refs = decode_entry(encoded)
     except (ValueError, KeyError, IndexError, TypeError, RecursionError):
         return _parse(text, shown_as, key, cache, references)
-    source = Source(shown_as, data, text)
+    source = Source(shown_as, data, text, key or None)
     source.refs = refs
     if key:
         cache.put(key, (data, refs), encoded)

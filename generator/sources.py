@@ -33,6 +33,7 @@ from .errors import Diagnostic
 
 PathKey = tuple[str | int, ...]
 
+BOM = "\ufeff".encode()
 MAX_BYTES = 1_000_000  # per data file; the largest today is 44 kB
 MAX_DEPTH = 40  # nesting of mappings and lists; the deepest file today has 11
 MAX_VALUES = 200_000  # scalars, lists and mappings, aliases expanded; the largest today ~5,000
@@ -53,12 +54,14 @@ class Source:
     something other than text, for hints such as "put it in quotes") are filled
     while loading the careful way, or computed from `text` when first asked for."""
 
-    def __init__(self, path: str, data: Any, text: str | None = None) -> None:
+    def __init__(self, path: str, data: Any, text: str | None = None,
+                 digest: bytes | None = None) -> None:
         self.path = path  # as shown in messages, relative to the project root
         self.data = data
-        # The text's hash: what a build compares to tell which files changed since the
-        # last one (rendercache.py); set by the careful reading, which keeps no text.
-        self.digest = text_digest(text) if text is not None else b""
+        # The text's hash (text_digest, given when known): what a build compares to tell
+        # which files changed since the last one (rendercache.py); set by the careful
+        # reading, which keeps no text.
+        self.digest = digest or (text_digest(text) if text is not None else b"")
         self._text = text  # kept only until the positions are computed
         self._positions: dict[PathKey, tuple[int, int]] | None = None if text else {}
         self._raw: dict[PathKey, str] | None = None if text else {}
@@ -313,17 +316,29 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def read_text(path: Path, shown_as: str) -> tuple[str | None, list[Diagnostic]]:
     """The file's text, or the problems that stop it from being YAML we read."""
-    def problem(line: int, col: int, message: str) -> tuple[None, list[Diagnostic]]:
-        return None, [Diagnostic(shown_as, line, col, "", message)]
+    data, problems = read_bytes(path, shown_as)
+    return (None, problems) if data is None else decode_text(data, shown_as)
 
+
+def read_bytes(path: Path, shown_as: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """The file's bytes, or the problem that stops them from being read."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return problem(0, 0, f"cannot be read: {exc.strerror}")
+        return None, [Diagnostic(shown_as, 0, 0, "", f"cannot be read: {exc.strerror}")]
     if len(data) > MAX_BYTES:
-        return problem(0, 0, f"the file is larger than {MAX_BYTES // 1_000_000} MB, the limit for "
-                             f"a data file; split the document")
+        return None, [Diagnostic(shown_as, 0, 0, "", f"the file is larger than "
+                                 f"{MAX_BYTES // 1_000_000} MB, the limit for a data file; "
+                                 f"split the document")]
+    return data, []
+
+
+def decode_text(data: bytes, shown_as: str) -> tuple[str | None, list[Diagnostic]]:
+    """A file's bytes as text, or the problems that stop it from being YAML we read."""
+    def problem(line: int, col: int, message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(shown_as, line, col, "", message)]
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -390,6 +405,12 @@ def _fields_at(text: str, indexes: list[int]) -> list[str]:
 
 def text_digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def bytes_digest(data: bytes) -> bytes:
+    """text_digest of the text that decode_text makes of `data`, without making it:
+    UTF-8 text encodes back to the bytes it was decoded from, less the BOM."""
+    return hashlib.sha256(data.removeprefix(BOM)).digest()
 
 
 def load_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import loading
+from generator import cache, loading
 from generator.errors import DataError
 from generator.validate import Corpus, load_corpus
 
@@ -38,7 +38,8 @@ def load(data: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch,
 
 
 def entries(cache_dir: Path) -> object:
-    return json.loads((cache_dir / "sources.json").read_text(encoding="utf-8"))["entries"]
+    folder = cache_dir / cache.DIRECTORY / cache.code_version()
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in folder.iterdir()}
 
 
 def test_workers_read_what_this_process_reads(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,3 +84,22 @@ def test_a_worker_that_fails_leaves_its_files_to_this_process(
     else:  # in a worker only: without a cache, this process encodes nothing
         monkeypatch.setattr(loading, "encode_entry", fail)
     assert load(data, True, monkeypatch) == alone
+
+
+
+def test_file_from_the_cache_is_the_file_read(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file found in the cache is not decoded and checked again, but its hash and
+    the places in its problems are those of reading it, also with a byte order mark
+    at its start (the hash tells a build which files changed)."""
+    for document in sorted(data.glob("*/*.yaml"))[:3]:
+        document.write_bytes(b"\xef\xbb\xbf" + document.read_bytes())
+    cache_dir = data.parent / "cache"
+    fresh = load(data, False, monkeypatch)
+    assert isinstance(fresh, Corpus)
+    assert load(data, False, monkeypatch, cache_dir) == fresh  # parsed, and cached
+    assert load(data, False, monkeypatch, cache_dir) == fresh  # from the cache
+    # Every organisation unknown: each document's parties reported at their places.
+    (data / "organisations.yaml").write_text("organisations: []\n", encoding="utf-8")
+    problems = load(data, False, monkeypatch)
+    assert isinstance(problems, list) and any(":1:" not in problem for problem in problems)
+    assert load(data, False, monkeypatch, cache_dir) == problems

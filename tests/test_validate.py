@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_mistake_gives_located_message(corpus_dir: Path, old: str, new: str, exp
     cache_dir = corpus_dir.parent / "build" / "cache" if cached else None
     if cache_dir:
         load_corpus(corpus_dir, corpus_dir.parent, cache_dir)  # every file in the cache
-        assert (cache_dir / "sources.json").is_file()
+        assert entry_files(cache_dir)
     edit(corpus_dir, old, new)
     assert problems(corpus_dir, cache_dir) == [expected]
     if cache_dir:
@@ -98,6 +99,12 @@ def test_cached_file_still_has_its_places(corpus_dir: Path) -> None:
     assert found == problems(corpus_dir)
 
 
+def entry_files(cache_dir: Path) -> list[Path]:
+    from generator import cache
+
+    return sorted((cache_dir / cache.DIRECTORY / cache.code_version()).iterdir())
+
+
 def test_cache_of_other_code_or_damaged_is_not_used(corpus_dir: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import cache
@@ -106,38 +113,134 @@ def test_cache_of_other_code_or_damaged_is_not_used(corpus_dir: Path,
     fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
     stored = cache.SourceCache(cache_dir)
     assert len(stored.old) == len(list(corpus_dir.rglob("*.yaml")))
-    monkeypatch.setattr(cache, "_version", "other code")
-    assert cache.SourceCache(cache_dir).old == {}
-    monkeypatch.undo()
-    (cache_dir / "sources.json").write_bytes(b"damaged")
-    assert cache.SourceCache(cache_dir).old == {}
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "_version", "other code")
+        assert cache.SourceCache(cache_dir).old == {}
+        assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    # The other code's entries are removed once this code writes its own.
+    assert [path.name for path in (cache_dir / cache.DIRECTORY).iterdir()] == ["other code"]
     assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert [path.name for path in (cache_dir / cache.DIRECTORY).iterdir()] == [cache.code_version()]
+    for path in entry_files(cache_dir):  # every entry cut short, as by a full disk
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert all(cache.SourceCache(cache_dir).get(key) is None for key in stored.old)
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert all(cache.SourceCache(cache_dir).get(key) is not None for key in stored.old)  # written afresh
     assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
 
 
-def test_cache_holds_only_data_and_ignores_foreign_entries(corpus_dir: Path) -> None:
+def test_cache_holds_only_data_and_ignores_foreign_entries(
+        corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache is JSON (build/ may come from another run: loading it must not run
     code, as a pickle's can); an entry this code did not write is ignored, and the
-    file behind it is read again."""
+    file behind it is read again, while the good entries beside it are used."""
+    import json
+
+    from generator import cache, loading
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    paths = entry_files(cache_dir)
+    assert len(paths) == len(list(corpus_dir.rglob("*.yaml")))
+    foreign = [{"data": {}, "dates": [["nowhere", 3]], "refs": []},  # a date path that is not
+               {"data": {"a": "2023-02-30"}, "dates": [["a"]], "refs": []},  # no date
+               {"data": {}, "dates": [], "refs": [[["x"], "y", "function"]]},
+               "__import__('os')", None, [1, 2], {"data": 5, "dates": [], "refs": []}]
+    damaged = paths[: len(paths) - 1]  # one good entry stays
+    for path, bad in zip(damaged, foreign, strict=False):
+        path.write_text(json.dumps(bad), encoding="utf-8")
+    stored = cache.SourceCache(cache_dir)
+    assert len(stored.old) == len(paths)  # listed; each is read when asked for
+    assert {key for key in stored.old if stored.get(key) is None} == {
+        bytes.fromhex(path.stem) for path in damaged}
+    parsed: list[str] = []
+
+    def load_text(text: str, shown_as: str) -> object:
+        parsed.append(shown_as)
+        return real(text, shown_as)
+
+    real = loading.load_text
+    monkeypatch.setattr(loading, "load_text", load_text)
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert len(parsed) == len(damaged)  # the good entry was used
+    parsed.clear()
+    assert all(cache.SourceCache(cache_dir).get(key) is not None for key in stored.old)  # written afresh
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert parsed == []
+
+
+def test_cache_writes_only_what_changed(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged file's entry is left as it is, not encoded and written again: after
+    one file changed, one entry is written and the old one removed; after no change,
+    nothing is written."""
+    from generator import cache
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+
+    def state() -> dict[str, tuple[int, int, bytes]]:
+        return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+                for path in entry_files(cache_dir)}
+
+    def fail(entry: object) -> str:
+        raise AssertionError("an unchanged entry was encoded again")
+
+    before = state()
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "encode_entry", fail)
+        assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert state() == before
+    encoded: list[object] = []
+    real = cache.encode_entry
+    monkeypatch.setattr(cache, "encode_entry", lambda entry: encoded.append(entry) or real(entry))
+    edit(corpus_dir, "title: Prestatieafspraken 2024\n", "title: Prestatieafspraken 2024 \n")
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    after = state()
+    assert len(encoded) == 1
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1
+    assert {name: after[name] for name in before if name in after} == {
+        name: entry for name, entry in before.items() if name in after}
+
+
+def test_cache_of_earlier_code_in_one_file_is_ignored_and_removed(corpus_dir: Path) -> None:
+    """The whole cache in one file, build/cache/sources.json, as earlier code kept it,
+    is not read (even one that names this code's version), and is removed once this
+    code writes its own."""
     import json
 
     from generator import cache
 
     cache_dir = corpus_dir.parent / "build" / "cache"
     fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
-    stored = json.loads((cache_dir / "sources.json").read_text(encoding="utf-8"))
-    entries = stored["entries"]
-    assert len(entries) == len(list(corpus_dir.rglob("*.yaml")))
-    foreign = [{"data": {}, "dates": [["nowhere", 3]], "refs": []},  # a date path that is not
-               {"data": {"a": "2023-02-30"}, "dates": [["a"]], "refs": []},  # no date
-               {"data": {}, "dates": [], "refs": [[["x"], "y", "function"]]},
-               "__import__('os')", None, [1, 2], {"data": 5, "dates": [], "refs": []}]
-    for key, bad in zip(entries, foreign, strict=False):
-        entries[key] = bad
-    (cache_dir / "sources.json").write_text(json.dumps(stored), encoding="utf-8")
-    assert len(cache.SourceCache(cache_dir).old) == len(entries) - len(foreign)
+    keys = [path.stem for path in entry_files(cache_dir)]
+    shutil.rmtree(cache_dir / cache.DIRECTORY)
+    legacy = cache_dir / "sources.json"  # every file's entry says: an empty document
+    legacy.write_text(json.dumps({"version": cache.code_version(), "entries": {
+        key: {"data": {}, "dates": [], "refs": []} for key in keys}}), encoding="utf-8")
+    assert cache.SourceCache(cache_dir).old == {}
     assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
-    assert len(cache.SourceCache(cache_dir).old) == len(entries)  # written afresh
+    assert not legacy.exists()
+    assert [path.stem for path in entry_files(cache_dir)] == keys
+
+
+def test_cache_never_writes_through_a_link_left_in_it(corpus_dir: Path, tmp_path: Path) -> None:
+    """build/ may come from elsewhere: a link where an entry is written first is
+    replaced, not written through, and links among the entries are removed."""
+    import os
+
+    cache_dir = corpus_dir.parent / "build" / "cache"
+    fresh = load_corpus(corpus_dir, corpus_dir.parent, cache_dir)
+    paths = entry_files(cache_dir)
+    outside = tmp_path / "outside"
+    outside.write_text("not the cache's\n", encoding="utf-8")
+    for path in paths:
+        path.unlink()
+    (paths[0].parent / f".new.{os.getpid()}").symlink_to(outside)
+    paths[0].symlink_to(outside)
+    assert load_corpus(corpus_dir, corpus_dir.parent, cache_dir) == fresh
+    assert outside.read_text(encoding="utf-8") == "not the cache's\n"
+    assert [path.name for path in entry_files(cache_dir)] == [path.name for path in paths]
+    assert not any(path.is_symlink() for path in entry_files(cache_dir))
 
 
 def test_cache_that_cannot_be_written_is_skipped_with_one_warning(
@@ -151,7 +254,7 @@ def test_cache_that_cannot_be_written_is_skipped_with_one_warning(
     for _ in range(2):
         assert load_corpus(corpus_dir, corpus_dir.parent, corpus_dir.parent / "build" / "cache") == fresh
     warnings = [r.getMessage() for r in caplog.records if "cache" in r.getMessage()]
-    assert len(warnings) == 1 and "build/cache/sources.json cannot be written" in warnings[0]
+    assert len(warnings) == 1 and "build/cache/sources cannot be written" in warnings[0]
 
 
 def test_all_problems_reported_at_once(corpus_dir: Path) -> None:
@@ -335,3 +438,18 @@ def test_a_reference_into_a_broken_file_is_not_reported_twice(corpus_dir: Path) 
     edit(corpus_dir, "slug: prestatieafspraken-2023\n", "", file="testdorp/prestatieafspraken-2023.yaml")
     assert problems(corpus_dir) == [
         "data/testdorp/prestatieafspraken-2023.yaml:4:1: slug: required field 'slug' is missing"]
+
+
+def test_what_was_made_while_the_collector_was_paused_is_not_looked_at_again() -> None:
+    """The objects made while loading (millions nationally) join the oldest generation
+    at once: the collector's first pass after enabling would look at each of them."""
+    import gc
+
+    from generator.validate import collector_paused
+
+    assert gc.isenabled() and not gc.get_freeze_count()
+    with collector_paused():
+        made = [[i] for i in range(100_000)]
+    marker = made[-1]
+    assert gc.isenabled()
+    assert any(obj is marker for obj in gc.get_objects(generation=2))
