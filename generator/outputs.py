@@ -63,7 +63,7 @@ def _run(index: int) -> Result:
     changed = (task.write or write_changed)(task.directory, files) if _WRITE else []
     extra = task.extra() if task.extra else {}
     kept = task.kept() if task.kept else []
-    if _KEEP:  # whoever asked for the bytes gets those of the kept files too
+    if _KEEP and _WRITE:  # whoever asked for the bytes gets those of the kept files too
         files.update({rel: (task.directory / rel).read_bytes() for rel in kept})
     return index, sorted({*files, *kept}), changed, extra, (files if _KEEP else {})
 
@@ -97,7 +97,8 @@ def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True)
     the same file. A worker shares the corpus with this process only until it touches
     it, so every worker costs about the corpus's memory again: this process works
     too, rather than waiting for a worker per core. Without `write` the files are
-    only rendered (and kept: `keep` is implied)."""
+    only rendered (and kept: `keep` is implied); a task's `kept` files are then only
+    listed, for whoever writes the rest."""
     global _TASKS, _KEEP, _WRITE
     _TASKS, _KEEP, _WRITE = tasks, keep or not write, write
     try:

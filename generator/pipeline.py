@@ -320,9 +320,28 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             render_redirects(corpus.redirects),  # old URLs that keep working
             collect_vendor(settings.vendor_files)), docs),
     ]
+    # A document's chart embeds read what its page reads: kept likewise.
+    scope_of = {page.path: page.scope for page in planned}
+    embed_keys = unit_keys("embeds", {doc.ref: scope_of[urls.document_page(doc)] or list(corpus.digests)
+                                      for doc in corpus.documents}, corpus.digests, site_url)
+    kept_embeds = {unit: entry for unit, key in embed_keys.items()
+                   if (entry := rendered.reusable(unit, key, docs)) is not None}
+    units.update(embed_keys)
+    reused_units.update(kept_embeds)
+    embed_files: dict[str, list[str]] = {}
+
+    def feeds_and_embeds() -> dict[str, bytes]:
+        todo = [doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]
+        files = render_share(corpus, site_url, queries, todo)
+        for doc in todo:
+            embed_files[unit_name("embeds", doc.ref)] = sorted(
+                path for path in files if path.startswith(urls.chart_embeds(doc)))
+        return files
+
     # What only the published site holds, linked into it after the builder.
     later = [images_task(k) for k in range(shares)] + [
-        outputs.Task("feeds and embeds", lambda: render_share(corpus, site_url, queries), docs)]
+        outputs.Task("feeds and embeds", feeds_and_embeds, docs, extra=lambda: {UNIT_FILES: dict(embed_files)},
+                     kept=lambda: [path for entry in kept_embeds.values() for path in entry.files])]
     if ready is None:
         tasks, later = tasks + later, []
     written = outputs.run_tasks(tasks, parallel, keep_files)
@@ -331,10 +350,6 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         tocs[path] = entry.extra
     for path, key in keys.items():
         rendered.keep(path, Entry(key, [path], tocs.get(path)))
-    made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
-    for unit, key in units.items():
-        entry = reused_units.get(unit)
-        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit]))
     # A page left by an earlier run would be built as a page. The other files left are
     # removed at the end, from the same listing.
     files, folders = list_tree(docs)
@@ -362,8 +377,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         # against 24 s).
         drawn = outputs.run_tasks(later, False, keep=True, write=False)
         builder_done()
-        after = outputs.run_tasks([outputs.Task("files only the site holds",
-                                                _returning(drawn.files), docs)], False, keep_files)
+        kept = sorted(set(drawn.paths.get(docs, [])) - set(drawn.files))  # the last build's, still there
+        after = outputs.run_tasks([outputs.Task("files only the site holds", _returning(drawn.files), docs,
+                                                kept=lambda: kept)], False, keep_files)
         both = sorted(set(written.paths.get(docs, [])) & set(after.paths.get(docs, [])))
         if both:
             raise OutputConflict(f"two outputs at {both[0]}")
@@ -372,6 +388,10 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         for key, values in drawn.extra.items():
             written.extra.setdefault(key, {}).update(values)
         changed += after.changed
+    made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
+    for unit, key in units.items():
+        entry = reused_units.get(unit)
+        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit]))
     if image_cache:
         image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):

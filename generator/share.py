@@ -301,9 +301,17 @@ EMBED_PAGE = """<!doctype html>
 
 def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, bytes]:
     """A small standalone page per chart; everything it loads is on this site."""
-    queries = queries or Queries.build(corpus)
-    files: dict[str, bytes] = {}
-    for doc in corpus.documents:
+    return {path: page for files in document_embeds(corpus, queries or Queries.build(corpus),
+                                                    corpus.documents).values()
+            for path, page in files.items()}
+
+
+def document_embeds(corpus: Corpus, queries: Queries,
+                    documents: list[m.Document]) -> dict[str, dict[str, bytes]]:
+    """The embed pages of each of `documents`' charts, by document ref."""
+    out: dict[str, dict[str, bytes]] = {}
+    for doc in documents:
+        files = out[doc.ref] = {}
         mun = corpus.municipalities[doc.municipality]
         for chart in document_charts(doc, queries):
             path = urls.chart_embed(doc, chart.id)
@@ -320,7 +328,7 @@ def render_embeds(corpus: Corpus, queries: Queries | None = None) -> dict[str, b
                 figure=html.escape(figure, quote=True), summary=html.escape(chart.summary),
                 source=html.escape(f"{doc.title}, gemeente {mun.name} ({doc.source.publisher})"))
             files[path] = page.encode("utf-8")
-    return files
+    return out
 
 
 def render_robots(site_url: str = "") -> bytes:
@@ -333,9 +341,13 @@ def render_robots(site_url: str = "") -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_share(corpus: Corpus, site_url: str = "", queries: Queries | None = None) -> dict[str, bytes]:
-    """Feeds, embed pages and robots.txt; with the build's Queries, the charts the
-    document pages computed are not computed again."""
+def render_share(corpus: Corpus, site_url: str = "", queries: Queries | None = None,
+                 documents: list[m.Document] | None = None) -> dict[str, bytes]:
+    """Feeds, embed pages (of `documents`' charts: by default every document's) and
+    robots.txt; with the build's Queries, the charts the document pages computed are
+    not computed again."""
     queries = queries or Queries.build(corpus)
-    return {**render_feeds(corpus, queries, site_url), **render_embeds(corpus, queries),
+    embeds = document_embeds(corpus, queries, corpus.documents if documents is None else documents)
+    return {**render_feeds(corpus, queries, site_url),
+            **{path: page for files in embeds.values() for path, page in files.items()},
             "robots.txt": render_robots(site_url)}

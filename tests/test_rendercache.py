@@ -43,7 +43,17 @@ def _themes_dropped(value: Any) -> Any:
     return value
 
 
-EDITS = [_texts_edited, _themes_dropped]
+def _numbers_changed(value: Any, key: str = "") -> Any:
+    """Every number of its tables and indicators one more: what its charts draw changes."""
+    if isinstance(value, dict):
+        return {k: _numbers_changed(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_changed(v, key) for v in value]
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return value + 1 if number and key in ("values", "value", "min", "max") else value
+
+
+EDITS = [_texts_edited, _themes_dropped, _numbers_changed]
 
 
 def with_document_edited(corpus: Corpus, ref: str, edit: Any = _texts_edited) -> Corpus:
@@ -143,17 +153,25 @@ def test_concreteness_assessed_before_is_taken_as_it_was(monkeypatch: pytest.Mon
 
 
 def document_units(corpus: Corpus) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
-    """Unit -> key and unit -> files, for every document's previews and downloads."""
+    """Unit -> key and unit -> files, for every document's previews, downloads and chart
+    embeds (whose scope is its page's, pipeline.py)."""
     from generator.export import export_all
     from generator.previews import document_previews, preview_scopes
     from generator.register import csv_files, table_workbooks
-    from generator.rendercache import unit_keys, unit_name
+    from generator.rendercache import scopes, unit_keys, unit_name
+    from generator.share import document_embeds
 
     site_url = "https://example.org/"
+    linked = scopes(corpus.documents, corpus.municipalities)
+    queries = Queries.build(corpus)
     keys = {**unit_keys("previews", preview_scopes(corpus), corpus.digests, site_url),
-            **unit_keys("downloads", {d.ref: [d.ref] for d in corpus.documents}, corpus.digests, site_url)}
+            **unit_keys("downloads", {d.ref: [d.ref] for d in corpus.documents}, corpus.digests, site_url),
+            **unit_keys("embeds", {d.ref: linked[d.municipality] for d in corpus.documents}, corpus.digests,
+                        site_url)}
     files = {unit_name("previews", ref): own for ref, own in
-             document_previews(corpus, "Site", site_url, Queries.build(corpus)).items()}
+             document_previews(corpus, "Site", site_url, queries).items()}
+    files.update({unit_name("embeds", ref): own for ref, own in
+                  document_embeds(corpus, queries, corpus.documents).items()})
     for doc in corpus.documents:
         own = export_all(corpus, [doc])
         files[unit_name("downloads", doc.ref)] = {**own, **table_workbooks(corpus, csv_files(own))}
@@ -163,11 +181,14 @@ def document_units(corpus: Corpus) -> tuple[dict[str, str], dict[str, dict[str, 
 def check_unit_scopes(corpus: Corpus, documents: list[m.Document]) -> None:
     keys, files = document_units(corpus)
     for doc in documents:
-        new_keys, new_files = document_units(with_document_edited(corpus, doc.ref))
-        stale = [unit for unit, key in new_keys.items() if keys[unit] == key and new_files[unit] != files[unit]]
-        assert not stale, f"{doc.ref} changed, and these units with the same key: {stale}"
+        for edit in EDITS:
+            edited_keys, edited_files = document_units(with_document_edited(corpus, doc.ref, edit))
+            stale = [unit for unit, key in edited_keys.items()
+                     if keys[unit] == key and edited_files[unit] != files[unit]]
+            assert not stale, f"{doc.ref} changed ({edit.__name__}), and these units with the same key: {stale}"
+        new_keys = document_units(with_document_edited(corpus, doc.ref))[0]
         changed = {unit for unit, key in new_keys.items() if keys[unit] != key}
-        assert f"previews:{doc.ref}" in changed and f"downloads:{doc.ref}" in changed
+        assert {f"previews:{doc.ref}", f"downloads:{doc.ref}", f"embeds:{doc.ref}"} <= changed
         assert len(changed) < len(keys), "every unit's key changed"
 
 
