@@ -40,6 +40,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -54,6 +55,7 @@ WORK = ROOT / "bench" / "_work"
 sys.path.insert(0, str(ROOT))
 
 from generator.pipeline import mkdocs_env  # noqa: E402
+from generator.urls import GEMEENTEN  # noqa: E402
 
 MUNICIPALITIES = 342
 YEARS = range(2021, 2027)
@@ -342,12 +344,12 @@ def first_commitment(node: Any) -> dict[str, Any] | None:
     return None
 
 
-def change_one_document(root: Path) -> tuple[Path, str]:
+def change_one_document(root: Path, write: bool = True) -> tuple[Path, str]:
     """Append one word to the text of the first commitment of the first document
     (in file-name order) with commitments of the 2nd municipality of the registry:
     an edit a maintainer makes to one document, valid for `check` (the bench's
     clones have no source text to compare with). Returns the file and its text
-    before the change, to restore it."""
+    before the change, to restore it; without `write`, only which file it would be."""
     data = root / "data"
     registry = yaml.safe_load((data / "municipalities.yaml").read_text(encoding="utf-8"))["municipalities"]
     municipality = registry[1 if len(registry) > 1 else 0]["id"]
@@ -361,7 +363,8 @@ def change_one_document(root: Path) -> tuple[Path, str]:
             raise SystemExit(f"{path} is not as write_corpus writes it; cannot change one word of it")
         text = str(commitment["text"])
         commitment["text"] = text.rstrip("\n") + f" {CHANGE}" + ("\n" if text.endswith("\n") else "")
-        path.write_text(dump_document(doc), encoding="utf-8")
+        if write:
+            path.write_text(dump_document(doc), encoding="utf-8")
         return path, before
     raise SystemExit(f"no document of {municipality} has a commitment to change")
 
@@ -382,6 +385,53 @@ def measure_whole_build(root: Path) -> dict[str, Any]:
     r["changed_file"] = str(path.relative_to(root))
     r["changed_reused"] = REUSED in out
     r.update(site_figures(root / "site"))
+    return r
+
+
+def measure_serve(root: Path, port: int = 8765) -> dict[str, Any]:
+    """`python -m generator serve` as a maintainer runs it: once it serves the site, the
+    seconds from saving one changed document (change_one_document) until the server
+    sends its page with the change. What the server is doing meanwhile is polled ten
+    times a second, so the figure is at most 0.1 s late."""
+    import urllib.error
+    import urllib.request
+
+    command = [sys.executable, "-m", "generator", "--root", str(root), "serve", "--addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+
+    def page(url: str) -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except (urllib.error.URLError, OSError):
+            return ""
+
+    r: dict[str, Any] = {}
+    try:
+        start = time.perf_counter()
+        home = f"http://127.0.0.1:{port}/"
+        while not page(home):
+            if server.poll() is not None:
+                raise SystemExit("serve stopped before it served the site")
+            time.sleep(0.5)
+        r["serve_start_s"] = time.perf_counter() - start
+        path, before = change_one_document(root, write=False)
+        url = f"{home}{GEMEENTEN}/{path.parent.name}/{path.stem}/"
+        shown = page(url).count(CHANGE)  # the page as served before the change
+        change_one_document(root)
+        try:
+            saved = time.perf_counter()
+            while page(url).count(CHANGE) <= shown:
+                if time.perf_counter() - saved > 600:
+                    raise SystemExit(f"serve did not show the change of {path} within 600 s")
+                time.sleep(0.1)
+            r["serve_edit_s"] = time.perf_counter() - saved
+        finally:
+            path.write_text(before, encoding="utf-8")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
     return r
 
 
@@ -511,6 +561,8 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     add("one document changed, `build` again",
         lambda r: f"**{seconds(r, 'changed')}**, {memory(r, 'changed')}, "
         + ("reused the previous build" if r["changed_reused"] else "built cold (nothing reused)"), "changed_s")
+    add("`serve`: until it serves the site / an edit to one document shows",
+        lambda r: f"{r['serve_start_s']:.1f} s / **{r['serve_edit_s']:.1f} s**", "serve_edit_s")
     add("site size", lambda r: mb(r["site_bytes"]))
     add("median page raw / gz", lambda r: f"{mb(r['median_page'][0])} / {mb(r['median_page'][1])}")
     add("largest page raw / gz", lambda r: f"{mb(r['largest_page'][0])} / {mb(r['largest_page'][1])}")
@@ -548,6 +600,8 @@ def main() -> None:
                         help="skip the stages measured one by one (check, generate, builder, Pagefind)")
     parser.add_argument("--no-whole", action="store_true",
                         help="skip the real `build`: cold, then with one document changed")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time `serve` showing an edit to one document (after the builds)")
     args = parser.parse_args()
     if args.no_stages and args.no_whole:
         parser.error("--no-stages and --no-whole leave nothing to build")
@@ -588,6 +642,9 @@ def main() -> None:
                 print(f"building {name} with `python -m generator build`, cold, then with one document "
                       "changed ...", file=sys.stderr, flush=True)
                 r.update(measure_whole_build(root))
+            if args.serve:
+                print(f"serving {name} and changing one document ...", file=sys.stderr, flush=True)
+                r.update(measure_serve(root))
         municipalities = yaml.safe_load((root / "data/municipalities.yaml").read_text(encoding="utf-8"))
         place = municipalities["municipalities"][len(municipalities["municipalities"]) // 2]["name"]
         r.update(measure_search(root / "site", [q.format(name=place) for q in QUERIES]))
