@@ -669,15 +669,23 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
     # of it is indexed: search.NOT_INDEXED), replacing what is there in one step.
     link_files(settings.docs_dir, staging.path)
     moved: list[str] = []
-    if old_previews is not None:
-        try:
-            moved = incremental.move_previews(settings.previews_dir, staging.path)
-        except FileExistsError as exc:
-            raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
-        except OSError:  # not on the site's file system: linked, as they were
-            link_tree(settings.previews_dir, previews)
-            old_previews = None
     try:
+        # The previews go in once Pagefind is done: none of them is indexed, and each of
+        # its parts walked their 79,000 folders (nationally about a second a part).
+        with helper_threads(1) as pool:
+            indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
+            generated, removed, written = generator.finish()
+            link_files(settings.docs_dir, staging.path, written)
+            parts, indexed = indexing.result()
+        remove_files(staging.path, removed)  # once Pagefind no longer reads the site
+        if old_previews is not None:
+            try:
+                moved = incremental.move_previews(settings.previews_dir, staging.path)
+            except FileExistsError as exc:
+                raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
+            except OSError:  # not on the site's file system: linked, as they were
+                link_tree(settings.previews_dir, previews)
+                old_previews = None
         for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
             if (staging.path / name).exists():
                 raise OutputConflict(f"{name} is in the site already")
@@ -685,12 +693,6 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         if previews.is_dir():
             previews.rmdir()
         incremental.link_previews_manifest(settings.previews_dir, staging.path)
-        with helper_threads(1) as pool:
-            indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
-            generated, removed, written = generator.finish()
-            link_files(settings.docs_dir, staging.path, written)
-            parts, indexed = indexing.result()
-        remove_files(staging.path, removed)  # once Pagefind no longer reads the site
         incremental.write_state(staging.path, current, parts)
         staging.publish()
     except BaseException:
