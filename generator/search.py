@@ -242,8 +242,10 @@ def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
     One part when the site is small enough. No glob covers NOT_INDEXED."""
     municipalities = sorted(p for p in (site_dir / urls.GEMEENTEN).iterdir() if p.is_dir())
     sizes = {m.name: sum(1 for _ in m.rglob("*.html")) for m in municipalities}
+    # A hidden folder is no part of the site (the previews, staged there while the site is
+    # built, go in after Pagefind).
     others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
-                    and not p.name.startswith(BUNDLE_DIR) and p.name not in NOT_INDEXED)
+                    and not p.name.startswith((BUNDLE_DIR, ".")) and p.name not in NOT_INDEXED)
     indexed_elsewhere = sum(1 for name in others for page in (site_dir / name).rglob("*.html")
                             if b"data-pagefind-body" in page.read_bytes())
     total = sum(sizes.values()) + indexed_elsewhere
