@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from . import incremental, outputs, urls
 from .comparison_views import export_comparisons
@@ -76,6 +76,8 @@ SEARCH_JOBS = 2
 # document's downloads or previews it rendered (unit -> paths), for the record of
 # what was rendered (rendercache.py).
 UNIT_FILES = "unit files"
+# And the Data Package resources of the tables among them (register.table_resources).
+UNIT_RESOURCES = "unit resources"
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,10 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     unit_dirs = {**dict.fromkeys(download_keys, docs), **dict.fromkeys(preview_keys, previews_dir)}
     units = {**download_keys, **preview_keys}
     reused_units = {unit: entry for unit, key in units.items()
-                    if (entry := rendered.reusable(unit, key, unit_dirs[unit])) is not None}
+                    if (entry := rendered.reusable(unit, key, unit_dirs[unit])) is not None
+                    # a document's downloads come with their tables' resources
+                    and (unit not in download_keys or (isinstance(entry.extra, list)
+                         and all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in entry.extra)))}
 
     def pages_task(k: int) -> outputs.Task:
         tocs: dict[str, list[TocToken]] = {}
@@ -248,32 +253,33 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         share = [doc for doc in corpus.documents[k::shares]
                  if unit_name("downloads", doc.ref) not in reused_units]
         made: dict[str, list[str]] = {}
+        described: dict[str, list[dict[str, Any]]] = {}
 
         def render() -> dict[str, bytes]:
             files: dict[str, bytes] = {}
             for doc in share:
+                unit = unit_name("downloads", doc.ref)
                 own = export_all(corpus, [doc])
-                made[unit_name("downloads", doc.ref)] = sorted(own)
+                # Its tables as the Data Package lists them: kept with its files.
+                described[unit] = table_resources(corpus, csv_files(own))
+                own.update(table_workbooks(corpus, csv_files(own), described[unit]))
+                made[unit] = sorted(own)
                 files.update(own)
-            # The workbooks of the share at once (each document's is its own file).
-            books = table_workbooks(corpus, csv_files(files))
-            owner = {urls.document_tables_xlsx(doc): unit_name("downloads", doc.ref) for doc in share}
-            for book in books:
-                made[owner[book]].append(book)
-            files.update(books)
             return files
         return outputs.Task(f"downloads {k + 1}/{shares}", render, docs,
-                            extra=lambda: {UNIT_FILES: dict(made)},
+                            extra=lambda: {UNIT_FILES: dict(made), UNIT_RESOURCES: dict(described)},
                             kept=lambda: [rel for doc in corpus.documents[k::shares]
                                           if (entry := reused_units.get(unit_name("downloads", doc.ref)))
                                           for rel in entry.files])
 
-    def comparisons_and_descriptor() -> dict[str, bytes]:
+    # The comparisons' downloads; the Data Package descriptor, which lists them with every
+    # document's tables, is written once these and the documents' downloads are made.
+    compared_resources: list[dict[str, Any]] = []
+
+    def comparisons() -> dict[str, bytes]:
         files = export_comparisons(corpus, site_url)
-        compared = csv_files(files)
-        files.update(table_workbooks(corpus, compared))
-        files[DATAPACKAGE] = descriptor(table_resources(
-            corpus, {**export_all(corpus, with_json=False), **compared}))
+        compared_resources[:] = table_resources(corpus, csv_files(files))
+        files.update(table_workbooks(corpus, csv_files(files), compared_resources))
         return files
 
     # A page per commitment whose link previews its text, kept apart (previews_dir),
@@ -314,7 +320,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
                      write=lambda directory, files: write_tree_by_manifest(directory, files, kept_previews),
                      extra=lambda: {UNIT_FILES: dict(preview_files)}, kept=lambda: kept_previews),
         *[downloads_task(k) for k in range(shares)],
-        outputs.Task("comparisons and the data package", comparisons_and_descriptor, docs),
+        outputs.Task("comparisons", comparisons, docs,
+                     extra=lambda: {UNIT_RESOURCES: {"comparisons": list(compared_resources)}}),
         outputs.Task("content and other files", lambda: merge(
             content, {f"schema/{name}": data for name, data in render_schemas().items()},
             render_redirects(corpus.redirects),  # old URLs that keep working
@@ -345,6 +352,17 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     if ready is None:
         tasks, later = tasks + later, []
     written = outputs.run_tasks(tasks, parallel, keep_files)
+    # Every table's resource, by unit: made now or kept with a document's downloads.
+    resources = cast(dict[str, list[dict[str, Any]]], written.extra.get(UNIT_RESOURCES, {}))
+    for unit, entry in reused_units.items():
+        if unit in download_keys:
+            resources[unit] = cast(list[dict[str, Any]], entry.extra)
+    package = outputs.run_tasks([outputs.Task("the data package", lambda: {DATAPACKAGE: descriptor(sorted(
+        (r for listed in resources.values() for r in listed), key=lambda r: str(r["path"])))}, docs)],
+        False, keep_files)
+    written.paths.setdefault(docs, []).extend(package.paths.get(docs, []))
+    written.changed += package.changed
+    written.files.update(package.files)
     tocs = written.extra.setdefault("tocs", {})
     for path, entry in reused.items():
         tocs[path] = entry.extra
@@ -391,7 +409,7 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
     for unit, key in units.items():
         entry = reused_units.get(unit)
-        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit]))
+        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit], resources.get(unit)))
     if image_cache:
         image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
