@@ -40,7 +40,7 @@ from .render import count_commitments, render_pages
 from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
-from .share import SITE_NAME, plan_share, render_share, render_share_images
+from .share import SITE_NAME, document_embeds, plan_share, render_share, render_share_images
 from .validate import Corpus, collector_paused, load_corpus
 from .write import (
     MANIFEST,
@@ -257,14 +257,23 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
 
         def render() -> dict[str, bytes]:
             files: dict[str, bytes] = {}
+            owner: dict[str, str] = {}  # a file -> its document's unit
             for doc in share:
                 unit = unit_name("downloads", doc.ref)
                 own = export_all(corpus, [doc])
-                # Its tables as the Data Package lists them: kept with its files.
-                described[unit] = table_resources(corpus, csv_files(own))
-                own.update(table_workbooks(corpus, csv_files(own), described[unit]))
-                made[unit] = sorted(own)
+                owner.update(dict.fromkeys(own, unit))
+                owner[urls.document_tables_xlsx(doc)] = unit
                 files.update(own)
+            # The share's tables at once (the calls look up every document), as the Data
+            # Package lists them, kept with each document's files, and their workbooks.
+            resources = table_resources(corpus, csv_files(files))
+            files.update(table_workbooks(corpus, csv_files(files), resources))
+            for unit in dict.fromkeys(owner.values()):
+                made[unit], described[unit] = [], []
+            for path in sorted(files):
+                made[owner[path]].append(path)
+            for resource in resources:
+                described[owner[f"{urls.DOWNLOADS}/{resource['path']}"]].append(resource)
             return files
         return outputs.Task(f"downloads {k + 1}/{shares}", render, docs,
                             extra=lambda: {UNIT_FILES: dict(made), UNIT_RESOURCES: dict(described)},
@@ -338,11 +347,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     embed_files: dict[str, list[str]] = {}
 
     def feeds_and_embeds() -> dict[str, bytes]:
-        todo = [doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]
-        files = render_share(corpus, site_url, queries, todo)
-        for doc in todo:
-            embed_files[unit_name("embeds", doc.ref)] = sorted(
-                path for path in files if path.startswith(urls.chart_embeds(doc)))
+        files = render_share(corpus, site_url, queries, [])  # the feeds and robots.txt
+        for ref, own in document_embeds(corpus, queries, [
+                doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]).items():
+            embed_files[unit_name("embeds", ref)] = sorted(own)
+            files.update(own)
         return files
 
     # What only the published site holds, linked into it after the builder.

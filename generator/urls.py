@@ -212,12 +212,7 @@ def organisation_feed(org_id: str) -> str:
 def chart_embed(doc: m.Document, chart_id: str) -> str:
     """A chart on a page of its own, without the site around it, for an <iframe>:
     grafiek/<municipality>/<doc>/<chart id>/index.html (served as .../<chart id>/)."""
-    return f"{chart_embeds(doc)}{chart_id}/index.html"
-
-
-def chart_embeds(doc: m.Document) -> str:
-    """The folder of a document's chart embeds (chart_embed), ending in '/'."""
-    return f"{EMBEDS}/{doc.municipality}/{doc.slug}/"
+    return f"{EMBEDS}/{doc.municipality}/{doc.slug}/{chart_id}/index.html"
 
 
 def to_root(path: str) -> str:
