@@ -135,6 +135,10 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes],
         hashes[rel] = known.get(rel) or _hashes({rel: (out_dir / rel).read_bytes()})[rel]
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
+    if not changed and hashes == known:
+        # Nothing to do, not even the manifest: a build that changes nothing leaves
+        # every file as it was (the same inodes, which the published site may share).
+        return []
     # Until every file is written there is no manifest: a run stopped halfway leaves
     # none, and the next compares the files themselves (_rewrite).
     manifest_path.unlink(missing_ok=True)

@@ -228,8 +228,9 @@ def _project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "project", FIXTURE_CORPUS)
 
 
-def _tree(directory: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_ino)
+def _tree(directory: Path) -> dict[str, tuple[bytes, int, int]]:
+    # The inode and the time: a file freed and written again may get its old inode back.
+    return {p.relative_to(directory).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
             for p in sorted(directory.rglob("*")) if p.is_file() and p.name != "rendered.json"}
 
 
@@ -283,6 +284,6 @@ def test_unchanged_previews_and_downloads_are_not_rendered_again(tmp_path: Path,
     cold = generate(Settings(fresh))
     assert edited.files == cold.files
     for name in ("docs", "previews"):
-        ours = {rel: data for rel, (data, _) in _tree(settings.build_dir / name).items()}
-        theirs = {rel: data for rel, (data, _) in _tree(Settings(fresh).build_dir / name).items()}
+        ours = {rel: data for rel, (data, *_) in _tree(settings.build_dir / name).items()}
+        theirs = {rel: data for rel, (data, *_) in _tree(Settings(fresh).build_dir / name).items()}
         assert ours == theirs, name

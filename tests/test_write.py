@@ -23,6 +23,11 @@ def test_only_what_changed_is_written_and_what_went_is_removed(tmp_path: Path) -
     assert write_tree_by_manifest(out, files2) == ["a/x/index.html"]
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(
         [*files2, MANIFEST])
+    # Nothing changed: nothing is written, the manifest neither.
+    manifest = (out / MANIFEST).stat().st_mtime_ns
+    assert write_tree_by_manifest(out, files2) == []
+    assert write_tree_by_manifest(out, {"a/y/index.html": b"TWO"}, kept=["a/x/index.html"]) == []
+    assert (out / MANIFEST).stat().st_mtime_ns == manifest
 
 
 def test_a_tree_without_manifest_is_made_exact(tmp_path: Path) -> None:
