@@ -324,7 +324,7 @@ def indicator_chart(indicator: m.Indicator) -> Chart | None:
                  summary)
 
 
-# --- issue 12b: goal -> plan -> realisation --------------------------------------
+# --- goal -> plan -> realisation --------------------------------------
 
 NOT_REPORTED_TEXT = "niet gerapporteerd"
 

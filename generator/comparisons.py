@@ -1,4 +1,4 @@
-# Figures compared across municipalities (issue 12): data/comparisons.yaml names each
+# Figures compared across municipalities: data/comparisons.yaml names each
 # comparable figure ("sociale huurvoorraad", with its unit and what is counted); a
 # figure of a commitment, a table column or a framework indicator says which
 # comparison it belongs to with `compare:`. This module checks those marks and

@@ -1,4 +1,4 @@
-# Concreteness of a commitment (issue 12b): does it name a number, a deadline and who
+# Concreteness of a commitment: does it name a number, a deadline and who
 # is responsible? Computed from the data only, by the rules below, which the site
 # publishes on its "concreetheid" page (templates/concreteness.md.j2 prints CRITERIA).
 # In: a commitment with its group and the parties it could bind; out: three booleans.

@@ -83,7 +83,7 @@ def document_record(doc: m.Document) -> dict[str, Any]:
 
 
 def indicator_source(doc: m.Document, chapter: m.Chapter) -> str:
-    # A chapter may have no printed title (issue 11a): its number, or nothing.
+    # A chapter may have no printed title: its number, or nothing.
     where = " ".join(part for part in (chapter.number, chapter.title) if part)
     return f"{doc.source.title} ({doc.source.publisher})" + (f", hoofdstuk {where}" if where else "")
 

@@ -111,7 +111,7 @@ def due_nl(value: str | None) -> str:
     """Due values as a reader says them: 'Q1 2023' -> '1e kwartaal 2023'."""
     if not value:
         return ""
-    if " t/m " in value:  # a range (issue 11a): '2028 t/m 2031', '1e kwartaal 2026 t/m ...'
+    if " t/m " in value:  # a range: '2028 t/m 2031', '1e kwartaal 2026 t/m ...'
         return " t/m ".join(due_nl(part) for part in value.split(" t/m "))
     if value.startswith("Q"):
         quarter, year = value.split()

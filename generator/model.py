@@ -37,7 +37,7 @@ YEARS = (1900, 2100)  # the years a document, a due date or a point may name
 MAX_DECIMALS = 4  # the most decimals a column, indicator or figure shows
 Year = Annotated[StrictInt, Field(ge=YEARS[0], le=YEARS[1])]
 # "2023", "Q1 2023", "2023-12" or a full date "2023-12-31" (quoted in YAML),
-# or a range of two of these: "2028 t/m 2031", "Q1 2024 t/m Q2 2025" (issue 11a).
+# or a range of two of these: "2028 t/m 2031", "Q1 2024 t/m Q2 2025".
 _DUE_ONE = r"(?:Q[1-4] )?\d{4}|\d{4}-\d{2}(?:-\d{2})?"
 DUE_PATTERN = rf"^(?:{_DUE_ONE})(?: t/m (?:{_DUE_ONE}))?$"
 DUE_FORMS = ('"2023", "Q1 2023", "2023-06", "2023-06-30", or a range of two of these '
@@ -160,7 +160,7 @@ class Municipality(Model):
     cbs_code: Annotated[StrictStr, Field(pattern=r"^GM\d{4}$")]
     name: Line
     province: Line | None = None
-    # --- issue 11a: the municipality's own gemeente organisation
+    # --- the municipality's own gemeente organisation
     organisation: Ref | None = None  # id in organisations.yaml (default: gemeente-<id>)
     # Municipalities that merged into this one (herindeling), by id: only their
     # commitments may be continued by this one's documents (`continues`).
@@ -175,7 +175,7 @@ def province_of(mun: Municipality) -> str:
     return mun.province or NO_PROVINCE
 
 
-# --- lasting links (issue 12d): data/redirects.yaml ----------------------------
+# --- lasting links: data/redirects.yaml ----------------------------
 # A site URL: lower-case path segments, each ending in "/", as urls.page_url spells them.
 URL_PATH = r"^([a-z0-9][a-z0-9-]*/)+$"
 
@@ -241,7 +241,7 @@ class Column(Model):
     unit: Line | None = None  # "EUR", "%", "woningen", "ton CO2", ...
     decimals: Annotated[StrictInt, Field(ge=0, le=MAX_DECIMALS)] = 0
     status: Status | None = None  # applies to every cell in the column
-    # --- issue 12b: goal -> plan -> realisation
+    # --- goal -> plan -> realisation
     # The framework indicator whose quantity this column gives (planned, or realised
     # with status gerealiseerd); the table's total row holds the municipality's value.
     measures: Slug | None = None
@@ -437,7 +437,7 @@ class Commitment(Model):
         # The pattern admits "2023-13" and "2023-02-30"; the page prints the month's name.
         if value is None:
             return value
-        for part in value.split(" t/m "):  # a range (issue 11a): each end must exist
+        for part in value.split(" t/m "):  # a range: each end must exist
             _check_due(part)
         ends = value.split(" t/m ")
         if due_key(ends[-1]) < due_key(ends[0]):
@@ -492,7 +492,7 @@ class Chapter(Model):
     title: Line | None = None  # the local title as printed; omit if the source prints none
     theme: Ref | None = None
     note: Note | None = None  # a transcription note, shown to readers under the heading
-    # --- issue 11a: a party bound by some chapters only
+    # --- a party bound by some chapters only
     parties: list[Ref] | None = None  # the parties this chapter binds (default: the document's)
     # The list of parties it binds is the editors' reading (the source does not print it
     # so): shown with "Dit hoofdstuk bindt alleen", carried by the records (records.py).

@@ -1,4 +1,4 @@
-# The home page's view of the whole register (issue 12d): which municipalities and
+# The home page's view of the whole register: which municipalities and
 # years are covered and by which kinds of document (the year view's
 # years_in_force), the latest documents by signing date, and how many commitments
 # each theme and each status has. One pass over the corpus; the coverage table

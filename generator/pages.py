@@ -76,7 +76,7 @@ def plan_pages(corpus: Corpus, content_dir: Path, queries: Queries | None = None
         "intro": Safe(intro),
         "total_commitments": sum(count_commitments(d) for d in corpus.documents),
         "total_documents": len(corpus.documents),
-        # The register at a glance (issue 12d).
+        # The register at a glance.
         "overview": plan_overview(corpus, queries, in_force),
         "municipality_name": _municipality_name(corpus),
         "comparables": bool(corpus.comparables),
@@ -135,7 +135,7 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]],
     for mun_id, by_year in in_force.items():
         mun = corpus.municipalities[mun_id]
         years = list(by_year)
-        # issue 12a: once per municipality; which documents follow an earlier one of their kind
+        # once per municipality; which documents follow an earlier one of their kind
         comparisons = queries.comparisons(mun_id)
         first_of_kind: dict[str, m.Document] = {}
         for d in sorted((d for d in corpus.documents_of(mun_id) if queries.count(d)),
@@ -159,7 +159,7 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]],
 
 def _year_changes(year: int, docs: list[m.Document], comparisons: list[Comparison],
                   first: set[str], queries: Queries) -> dict[str, Any]:
-    """Issue 12a: status counts of the year's documents with commitments, and for each
+    """Status counts of the year's documents with commitments, and for each
     document that starts this year what is new, continued and dropped against the one
     before it, where `continues` is recorded (else: said not to be recorded)."""
     with_commitments = [d for d in docs if queries.count(d)]
@@ -190,7 +190,7 @@ def plan_municipality(corpus: Corpus, mun: m.Municipality, years: list[int] | No
         "years": years or [],
         "urls": urls,
         "link": PageContext(path, corpus).link,
-        # Status and lineage (issue 11): statuses per document, changes between documents.
+        # Status and lineage: statuses per document, changes between documents.
         "status_rows": [(d, queries.status_counts(d)) for d in docs if queries.count(d)],
         "comparisons": queries.comparisons(mun.id),
         "ctx": PageContext(path, corpus, queries=queries),
@@ -210,7 +210,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
                 count = sum(len(g.commitments) for c in m.iter_chapters([chapter]) for g in c.groups)
                 by_theme[chapter.theme].append((doc, chapter, label, count))
     path = urls.theme_index()
-    queries = queries or Queries.build(corpus)  # issue 12a: once, not per theme
+    queries = queries or Queries.build(corpus)  # once, not per theme
     rows = [(theme, by_theme[theme.id]) for theme in corpus.themes.values()]
     pages = [PlannedPage(path, "themes.html.j2", {
         "rows": rows, "urls": urls, "link": PageContext(path, corpus).link,
@@ -261,7 +261,7 @@ def plan_themes(corpus: Corpus, queries: Queries | None = None) -> list[PlannedP
                     "in_province": "overige gemeenten" if name == NO_PROVINCE else f"gemeenten in {name}",
                     "others": [(p, urls.theme_province_page(theme.id, p)) for p in provinces if p != name],
                     "urls": urls, "link": PageContext(page, corpus).link,
-                    # All its commitments in this province, filterable (issue 12a).
+                    # All its commitments in this province, filterable.
                     **_theme_commitments(corpus, listed),
                     "ctx": PageContext(page, corpus),
                 }
@@ -306,11 +306,11 @@ def plan_organisations(corpus: Corpus, queries: Queries | None = None) -> list[P
                 "org": org, "page_title": page_title(org.short_name), "entries": entries, "urls": urls,
                 "link": PageContext(page, corpus).link,
                 "municipality_name": _municipality_name(corpus), "contents": contents_label,
-                # Organisations over time and status (issue 11).
+                # Organisations over time and status.
                 "organisations": corpus.organisations,
                 "from_predecessors": queries.from_predecessors(org.id),
                 "successors": queries.successors_of(org.id),
-                # Every commitment it is responsible for, and its predecessors' (issue 12a).
+                # Every commitment it is responsible for, and its predecessors'.
                 **_organisation_commitments(corpus, org.id, queries),
                 "ctx": PageContext(page, corpus, queries=queries),
             }
@@ -331,7 +331,7 @@ def _organisation_scope(org_id: str, queries: Queries) -> list[str]:
     return sorted(refs)
 
 
-# --- issue 12b: concreteness ---------------------------------------------------
+# --- concreteness ---------------------------------------------------
 
 def plan_concreteness(corpus: Corpus, queries: Queries) -> PlannedPage:
     """The criteria of concreteness and the counts per document, theme and organisation
@@ -354,7 +354,7 @@ def plan_concreteness(corpus: Corpus, queries: Queries) -> PlannedPage:
         "page_title": page_title("Hoe concreet zijn de afspraken?"),
     })
 
-# --- views by organisation, theme and year (issue 12a) ---------------------------
+# --- views by organisation, theme and year ---------------------------
 
 # (municipality, its entries' status counts, [(document, [(theme or None, entries)])])
 CommitmentGroups = list[tuple[m.Municipality, list[Entry],
@@ -479,10 +479,10 @@ def _theme_commitments(corpus: Corpus, entries: list[Entry]) -> dict[str, Any]:
         "list_id": urls.THEME_LIST_ID,
         "filter_id": urls.theme_filter_id,
     }
-# --- end issue 12a -------------------------------------------------------------------
+# --- end of the views -------------------------------------------------------------
 
 
-# --- open data (issue 12d) ---------------------------------------------------
+# --- open data ---------------------------------------------------
 
 TYPE_LABELS = {"string": "tekst", "integer": "geheel getal", "number": "getal",
                "date": "datum (JJJJ-MM-DD)", "boolean": "ja/nee"}
@@ -532,13 +532,13 @@ def plan_nav(corpus: Corpus) -> list[NavItem]:
         {"Thema's": [urls.theme_index()]
          + [{str(escape(t.name)): urls.theme_page(t.id)} for t in corpus.themes.values()]},
         {"Organisaties": urls.organisations_index()},
-        {"Concreetheid": urls.concreteness_page()},  # issue 12b
+        {"Concreetheid": urls.concreteness_page()},
     ]
     nav.append({"Vergelijken": [urls.comparisons_index()]
                 + [{str(escape(c.name)): urls.comparison_page(c.id)}
                    for c in corpus.comparables.values()]})
     nav += [{title: path} for title, path in CONTENT_NAV]
-    nav.append({"Open data": urls.open_data_page()})  # issue 12d
+    nav.append({"Open data": urls.open_data_page()})
     return nav
 
 
@@ -558,10 +558,10 @@ def plan_sources(corpus: Corpus) -> dict[str, str]:
                     for p in provinces})
     sources.update({urls.organisation_page(o): "data/organisations.yaml" for o in corpus.organisations})
     sources[urls.home()] = "content/_home.md"
-    sources[urls.concreteness_page()] = "generator/concreteness.py"  # issue 12b
+    sources[urls.concreteness_page()] = "generator/concreteness.py"
 
 
-    sources[urls.open_data_page()] = "generator/register.py"  # issue 12d
+    sources[urls.open_data_page()] = "generator/register.py"
     sources[urls.comparisons_index()] = "data/comparisons.yaml"
     sources.update({urls.comparison_page(c): "data/comparisons.yaml" for c in corpus.comparables})
     return sources

@@ -1,4 +1,4 @@
-# A link to one commitment that previews its text (issue 12, "for journalists").
+# A link to one commitment that previews its text (for journalists).
 # A permalink ends in #afspraak-41; a fragment never reaches a server or a link
 # preview, so a pasted permalink shows the document's title and description. Each
 # commitment therefore also has a small page of its own at a stable address,

@@ -45,7 +45,7 @@ class Comparison:
 
 @dataclass(frozen=True)
 class Measured:
-    """A value a yearly document gives for a framework indicator (issue 12b): the total
+    """A value a yearly document gives for a framework indicator: the total
     row of a column with `measures`; planned, or realised with status gerealiseerd."""
 
     doc: m.Document
@@ -65,13 +65,13 @@ class PredecessorEntry:
     count: int  # commitments the predecessor carried in it
 
 
-# --- views by organisation and theme (issue 12a) -------------------------------
+# --- views by organisation and theme -------------------------------
 
 
 # One commitment as the cross-document views list it: where it is, under which common
 # theme, who is responsible (with the mark of an inferred list) and its current status.
 Entry = CommitmentRecord
-# --- end issue 12a ---------------------------------------------------------------
+# --- end of the views ---------------------------------------------------------
 
 
 @dataclass
@@ -81,15 +81,15 @@ class Queries:
     _continued_by: dict[Key, list[Step]] = field(default_factory=dict)
     _signed: dict[str, list[m.Document]] = field(default_factory=dict)
     _counts: dict[tuple[str, str | None], Counter[str]] = field(default_factory=dict)
-    # --- issue 12b: goal -> plan, concreteness
+    # --- goal -> plan, concreteness
     _serving: dict[Key, list[Step]] = field(default_factory=dict)  # (framework ref, goal id)
     _concrete: dict[Key, Concreteness] = field(default_factory=dict)
     _tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (by, key)
     _measured: dict[Key, list[Measured]] = field(default_factory=dict)  # (framework ref, indicator id)
-    # issue 12a: commitments by responsible organisation and by theme, corpus order
+    # commitments by responsible organisation and by theme, corpus order
     _by_party: dict[str, list[Entry]] = field(default_factory=dict)
     _by_theme: dict[str, list[Entry]] = field(default_factory=dict)
-    # issue 12e: each chart once per build, for the document page and its embed page
+    # each chart once per build, for the document page and its embed page
     _table_charts: dict[Key, tuple[m.Table, list[Chart]]] = field(default_factory=dict)  # (doc ref, table id)
     _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
     # Every commitment's record (records.py), built once: what every output reads.
@@ -123,7 +123,7 @@ class Queries:
         q._index_entries()
         return q
 
-    # --- issue 12b: goal -> plan -> realisation, concreteness ---------------------
+    # --- goal -> plan -> realisation, concreteness ---------------------
 
     def _index_goals_and_concreteness(self, known: dict[str, list[Concreteness]]) -> None:
         """One more pass over every commitment: which commitments serve each framework
@@ -182,7 +182,7 @@ class Queries:
         return self._tallies.get((by, key), Tally())
 
 
-    # --- views by organisation and theme (issue 12a) ------------------------------
+    # --- views by organisation and theme ------------------------------
 
     def _index_entries(self) -> None:
         """One pass over every commitment: who is responsible, under which theme."""
@@ -213,7 +213,7 @@ class Queries:
         """(status, number) over some entries; only statuses that occur, in STATUSES order."""
         counts = Counter(e.status for e in entries)
         return [(s, counts[s]) for s in STATUSES if counts[s]]
-    # --- end issue 12a -------------------------------------------------------------
+    # --- end of the views ----------------------------------------------------------
 
     # --- organisations ---------------------------------------------------------
 
@@ -252,7 +252,7 @@ class Queries:
         return [PredecessorEntry(pre, doc, self.count(doc, pre.id))
                 for pre in self.predecessors_of(org_id) for doc in self.signed_by(pre.id)]
 
-    # --- charts (issue 12e) ------------------------------------------------------
+    # --- charts ------------------------------------------------------
 
     def table_charts(self, doc: m.Document, table: m.Table) -> list[Chart]:
         """The charts of a table (charts.table_charts), computed once per build: the

@@ -1,4 +1,4 @@
-# Links that last (issue 12d): an old URL of a page whose slug changed (a renamed
+# Links that last: an old URL of a page whose slug changed (a renamed
 # document, a merged organisation, a theme) keeps working through a redirect
 # recorded in data/redirects.yaml. Checked with the rest of data/ (validate.py
 # calls check_redirects); each becomes a static page at the old URL (render_redirects)

@@ -1,4 +1,4 @@
-# Open data of the whole register (issue 12d): one row per commitment, and the
+# Open data of the whole register: one row per commitment, and the
 # documents, organisations, municipalities and themes, as CSV (and the commitments
 # as JSON too), plus a Frictionless Data Package descriptor (datapackage.json).
 # One field list (REGISTER) drives the files, the descriptor and the open-data

@@ -238,7 +238,7 @@ class PageContext:
             parts.append(Markup("<strong>Wanneer:</strong> {}").format(when))
         return Markup(" · ").join(parts)
 
-    # --- status and lineage (issue 11) -------------------------------------------
+    # --- status and lineage -------------------------------------------
 
     @staticmethod
     def status_line(c: m.Commitment) -> Markup:
@@ -276,7 +276,7 @@ class PageContext:
 
     def table_charts(self, table: m.Table) -> list[Chart]:
         if self.doc is not None and self.queries is not None:
-            return self.queries.table_charts(self.doc, table)  # once per build (issue 12e)
+            return self.queries.table_charts(self.doc, table)  # once per build
         return table_charts(table)
 
     def indicator_chart(self, indicator: m.Indicator) -> Chart | None:
@@ -285,7 +285,7 @@ class PageContext:
         return indicator_chart(indicator)
 
     def party_names(self, org_ids: list[str]) -> str:
-        """'Gemeente Tynaarlo, Woonborg': who a chapter binds (issue 11a)."""
+        """'Gemeente Tynaarlo, Woonborg': who a chapter binds."""
         return ", ".join(self.org(p).short_name for p in org_ids)
 
     @staticmethod
@@ -314,7 +314,7 @@ class PageContext:
     def notes_for(table: m.Table) -> TableNotes:
         return TableNotes.of(table)
 
-    # --- goal -> plan, concreteness (issue 12b) ----------------------------------
+    # --- goal -> plan, concreteness ----------------------------------
 
     def serving(self, goal: m.Goal) -> list[Step]:
         """On a framework page: the commitments in yearly documents that serve this goal."""

@@ -22,14 +22,14 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "organisations.schema.json": m.OrganisationsFile,
     "themes.schema.json": m.ThemesFile,
     "municipalities.schema.json": m.MunicipalitiesFile,
-    "redirects.schema.json": m.RedirectsFile,  # issue 12d
+    "redirects.schema.json": m.RedirectsFile,
     "comparisons.schema.json": m.ComparablesFile,
 }
 
 # Help in a maintainer's words: "Class.field" goes before the comment in model.py
 # (where that is written for programmers), "field" after it (for fields without one).
 FIELD_HELP = {
-    # Evidence and provenance (issue 11, generator/evidence.py).
+    # Evidence and provenance (generator/evidence.py).
     "Provenance.kind": "repaired (a reading error of the PDF put right), derived (computed or "
                        "rebuilt from what is printed) or inferred (not printed: the editors' reading).",
     "TextProvenance.kind": "repaired, derived or inferred (as on any value), or secondary: the text is "
@@ -39,7 +39,7 @@ FIELD_HELP = {
     "SecondarySource.kind": "What it is, e.g. raadsbrief or persbericht (optional).",
     "SecondarySource.date": "Its date, YYYY-MM-DD (optional).",
     "SecondarySource.url": "Its web address, http or https (optional).",
-    # Organisations over time, status and lineage (issue 11).
+    # Organisations over time, status and lineage.
     "Organisation.predecessors": "Organisations that merged into this one, or its earlier names: "
                                  "each {id, date, event}; the other side lists this one as 'successor'.",
     "Organisation.successor": "The organisation this one merged into or was renamed to: {id, date, "
@@ -95,7 +95,7 @@ FIELD_HELP = {
     "OrganisationsFile.organisations": "One record per organisation, shared by all municipalities.",
     "ThemesFile.themes": "The common themes.",
     "MunicipalitiesFile.municipalities": "The municipalities, by CBS code.",
-    # Lasting links (issue 12d, generator/redirects.py).
+    # Lasting links (generator/redirects.py).
     "RedirectsFile.redirects": "Old URLs that keep working, each sent on to a page's new URL.",
     "Redirect.from": "The URL that was published, as 'gemeenten/x/oud/' (no leading slash).",
     "Redirect.to": "The page's URL now; it must exist and not be redirected itself.",

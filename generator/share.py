@@ -1,4 +1,4 @@
-# For journalists (issue 12c): what a page tells other sites about itself (description,
+# For journalists: what a page tells other sites about itself (description,
 # Open Graph, its Atom feeds), the Atom feeds themselves and each chart on a page of its
 # own for an <iframe>. Corpus in, files (docs-relative path -> bytes) and per-page share
 # metadata out; dates come from the data, never the clock, so two builds are identical.

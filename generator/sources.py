@@ -39,7 +39,7 @@ MAX_DEPTH = 40  # nesting of mappings and lists; the deepest file today has 11
 MAX_VALUES = 200_000  # scalars, lists and mappings, aliases expanded; the largest today ~5,000
 MAX_INT = 2**53  # larger integers do not survive JSON (the downloads, the charts)
 REGISTRY_FILES = ("organisations.yaml", "themes.yaml", "municipalities.yaml",
-                  "redirects.yaml",  # optional (redirects.py, issue 12d)
+                  "redirects.yaml",  # optional (redirects.py)
                   "comparisons.yaml")  # optional (comparisons.py)
 NOTES_FILE = "README.md"  # notes for maintainers, anywhere under data/; not read
 # The text of a document's signed PDF, beside its data: data/<municipality>/<slug>.source.txt

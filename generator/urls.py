@@ -155,7 +155,7 @@ def organisation_page(org_id: str) -> str:
     return f"organisaties/{org_id}.md"
 
 
-# --- issue 12b ----------------------------------------------------------------
+# --- concreteness and goal -> plan -> realisation -------------------------------
 
 def concreteness_page() -> str:
     """How concrete the commitments are: the criteria and counts per document, theme
@@ -194,7 +194,7 @@ def comparison_download(comparison_id: str, fmt: str) -> str:
     return f"{DOWNLOADS}/vergelijken/vergelijking-{comparison_id}.{fmt}"
 
 
-# --- issue 12c: for journalists (feeds, embeddable charts) -------------------
+# --- for journalists (feeds, embeddable charts) -------------------
 FEEDS = "feeds"
 EMBEDS = "grafiek"
 
@@ -253,7 +253,7 @@ def commitment_url(doc: m.Document, commitment_id: str) -> str:
     """The site-relative permalink of one commitment (page URL and anchor)."""
     return f"{page_url(document_page(doc))}#{commitment_id}"
 
-# --- views by organisation, theme and year (issue 12a) ------------------------------
+# --- views by organisation, theme and year ------------------------------
 # Headings the generator adds on organisation, theme and year pages; '--' never occurs
 # in data ids, so these anchors cannot collide with a heading taken from the data.
 
@@ -273,10 +273,10 @@ THEME_LIST_ID = "afspraken--lijst"  # theme page: the list the filters act on
 def theme_filter_id(key: str) -> str:
     """Theme page: the <select> of one filter ('gemeente', 'jaar', ...), for its <label>."""
     return f"filter--{key}"
-# --- end issue 12a -------------------------------------------------------------------
+# --- end of the views -------------------------------------------------------------
 
 
-# --- open data and lasting links (issue 12d) ---------------------------------
+# --- open data and lasting links ---------------------------------
 
 # Fixed anchors of the home, open-data and comparison pages (no data id is an anchor
 # there, so they need not be reserved; tests/test_hostile.py keeps the templates to this list).

@@ -46,7 +46,7 @@ class Corpus:
     municipalities: dict[str, m.Municipality]
     documents: list[m.Document]  # sorted: municipality, period, kind
     files: dict[str, str]  # document ref -> data file path (relative)
-    redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml (issue 12d)
+    redirects: list[m.Redirect] = field(default_factory=list)  # data/redirects.yaml
     comparables: dict[str, m.Comparable] = field(default_factory=dict)  # data/comparisons.yaml
     # document ref -> its source text (data/<municipality>/<slug>.source.txt), for the
     # documents checked against one; the others say on their page they were not.
@@ -155,7 +155,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
             parsed = validate_model(source, file_model, problems, found)
             if parsed is not None:
                 registries[name] = (parsed, source)
-            else:  # still check references against the ids it names (issue 11a)
+            else:  # still check references against the ids it names
                 entries = source.data.get(name) if isinstance(source.data, dict) else None
                 raw_ids[name] = {e["id"] for e in entries or [] if isinstance(e, dict)
                                  and isinstance(e.get("id"), str)} if isinstance(entries, list) else set()
@@ -178,7 +178,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
     municipalities = _index(registries.get("municipalities"), "municipalities", problems)
     # References are checked on the raw data, so a file with a type error still
     # gets its unknown organisations and themes reported in the same run; and each
-    # registry that loaded is used even when another did not (issue 11a: one run
+    # registry that loaded is used even when another did not (one run
     # reports everything, not one batch after the other).
     def known(name: str, index: dict[str, Any]) -> Collection[str] | None:
         """The ids to check references against: the registry's, or those a registry
@@ -206,7 +206,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         build_date(), notes)
     if "municipalities" in registries:
         problems += check_municipality_mergers(registries["municipalities"][1], municipalities)
-    # Lasting links (issue 12d): the optional data/redirects.yaml.
+    # Lasting links: the optional data/redirects.yaml.
     redirects: list[m.Redirect] = []
     redirects_path = files.registries.get(REDIRECTS_FILE)
     if redirects_path is not None:
@@ -659,11 +659,11 @@ def check_documents(documents: list[tuple[m.Document, Source]],
                 elif goal not in goal_ids:
                     report((*loc, "serves", j), f"unknown goal '{goal}' in {framework.ref}"
                            + _did_you_mean(goal, goal_ids))
-        _check_measures(doc, framework, report)  # issue 12b
+        _check_measures(doc, framework, report)
     return problems
 
 
-# --- issue 12b: a table column that gives a framework indicator's quantity -----
+# --- a table column that gives a framework indicator's quantity -----
 
 def _check_measures(doc: m.Document, framework: m.Document | None, report: Any) -> None:
     indicator_ids = {ind.id for c in m.iter_chapters(framework.chapters) for g in c.goals
@@ -685,7 +685,7 @@ def _check_measures(doc: m.Document, framework: m.Document | None, report: Any) 
                        "for the whole municipality")
 
 
-# --- issue 11a: scaffolds not filled in, who is bound by what ------------------
+# --- scaffolds not filled in, who is bound by what ------------------
 
 def gemeente_of(mun: m.Municipality) -> str:
     """The id of a municipality's own gemeente organisation in organisations.yaml."""
@@ -955,7 +955,7 @@ def decimals_problem(value: object, decimals: int, owner: str) -> str | None:
             f"{owner} shows {decimals} decimal{'s' if decimals > 1 else ''}, got {value!r}; {fix}")
 
 
-# --- organisations over time, status and lineage (issue 11) ---------------------
+# --- organisations over time, status and lineage ---------------------
 
 
 def check_organisation_history(parsed: m.OrganisationsFile, source: Source) -> list[Diagnostic]:

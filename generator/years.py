@@ -1,4 +1,4 @@
-# The year view (issue 11a): which documents of a municipality are in force in
+# The year view: which documents of a municipality are in force in
 # which year. A document is in force in every year of its period, so a
 # four-year agreement is listed under each of its four years. Computed once per
 # build from the validated Corpus, in time linear in the sum of the periods.

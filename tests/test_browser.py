@@ -33,13 +33,13 @@ PAGES = [
     ("year", "gemeenten/groningen/2021/"),
     ("themes", "themas/"),
     ("organisations", "organisaties/"),
-    ("concreteness", "concreetheid/"),  # issue 12b
+    ("concreteness", "concreetheid/"),
     ("theme", "themas/betaalbaarheid/"),  # counts per province
-    ("theme in a province", "themas/betaalbaarheid/drenthe/"),  # issue 12a: the filterable list
-    ("organisation", "organisaties/woonborg/"),  # issue 12a: commitments per municipality
+    ("theme in a province", "themas/betaalbaarheid/drenthe/"),  # the filterable list
+    ("organisation", "organisaties/woonborg/"),  # commitments per municipality
     ("content page", "lezen/"),
     ("accessibility statement", "toegankelijkheid/"),
-    ("open data", "open-data/"),  # issue 12d
+    ("open data", "open-data/"),
 ]
 
 
@@ -203,7 +203,7 @@ def _every_page() -> list[str]:
     corpus = load_corpus(ROOT / "data", ROOT)
     paths = [p.path for p in plan_pages(corpus, content)]
     paths += [p.name for p in content.glob("*.md") if not p.name.startswith("_")]
-    # issue 12c: each chart's own page for an <iframe> (generator/share.py)
+    # each chart's own page for an <iframe> (generator/share.py)
     from generator.share import document_charts
 
     embeds = [urls.chart_embed_url(d, c.id) for d in corpus.documents for c in document_charts(d)]
@@ -597,7 +597,7 @@ def test_hostile_data_draws_charts_and_runs_nothing(browser, hostile_url: str) -
     context.close()
 
 
-# --- issue 12c: for journalists ---------------------------------------------------
+# --- for journalists ---------------------------------------------------
 
 DOC_2023 = "gemeenten/tynaarlo/prestatieafspraken-2023/"
 
@@ -902,7 +902,7 @@ def test_every_printed_page_says_what_it_is_from_also_after_instant_navigation(
         assert f"Pagina {n} van {len(printed)}" in text
 
 
-# --- issue 12a: the theme page's filters ------------------------------------------
+# --- the theme page's filters ------------------------------------------
 
 THEME_PAGE = "themas/betaalbaarheid/drenthe/"  # Tynaarlo's province
 
@@ -949,7 +949,7 @@ def test_theme_list_is_complete_without_javascript(browser, base_url: str) -> No
     context.close()
 
 
-# --- links that last (issue 12d) ----------------------------------------------
+# --- links that last ----------------------------------------------
 
 def test_a_redirected_permalink_lands_on_its_commitment(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     """An old URL with a #anchor: the redirect page (as the build writes it for

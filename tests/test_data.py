@@ -175,7 +175,7 @@ def test_every_field_of_the_schema_has_a_description() -> None:
     due = schema["$defs"]["Commitment"]["properties"]["due"]["description"]
     assert "2028 t/m 2031" in due  # in a maintainer's words, not a regular expression
 
-# --- issue 11: status and realisation, shown and never invented -------------------------
+# --- status and realisation, shown and never invented -------------------------
 
 def _pages(corpus: Corpus) -> dict[str, str]:
     from generator.pages import plan_pages

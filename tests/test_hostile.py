@@ -1,4 +1,4 @@
-# Hostile and careless input, one case per class of problem (issue 10): every case
+# Hostile and careless input, one case per class of problem: every case
 # runs `check` and `build` as a maintainer would, in a subprocess under a time and
 # memory limit, on a copy of the fixture corpus next to a previous site. Each must
 # exit 1 with a message naming the file (and the line, where the file has lines),
@@ -129,7 +129,7 @@ def fixture_doc() -> str:
 @dataclass(frozen=True)
 class Case:
     id: str
-    kind: str  # the class of problem, as listed in issue 10
+    kind: str  # the class of problem
     setup: Callable[[Path], None]
     expected: str  # part of the message, from the file name on
     forbidden: str = "\x00"  # text that must not appear in the output

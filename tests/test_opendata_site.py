@@ -1,4 +1,4 @@
-# Issue 12d on a built fixture site (slow: a full build): a redirect recorded in
+# Open data and lasting links on a built fixture site (slow: a full build): a redirect recorded in
 # data/redirects.yaml is a page at the old URL leading to an existing page; the
 # open-data page documents every field of the descriptor; every resource of
 # datapackage.json is a file of the site.

@@ -1,4 +1,4 @@
-# The home page's view of the register (issue 12d), with every expected value
+# The home page's view of the register, with every expected value
 # computed from data/: the coverage table follows the year view (years_in_force),
 # the latest documents their signing dates, and the theme and status counts add
 # up to the commitments in the open data.

@@ -1,4 +1,4 @@
-# Goal -> plan -> realisation (issue 12b): `measures` on a table column links it to a
+# Goal -> plan -> realisation: `measures` on a table column links it to a
 # framework indicator; validated with file:line; the framework page shows target,
 # planned and realised values, the values equal the data, and the chart is escaped.
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# Links that last (issue 12d): data/redirects.yaml is checked with the rest of
+# Links that last: data/redirects.yaml is checked with the rest of
 # data/ (targets exist, no chains, no loops, no page hidden), and each redirect
 # becomes a static page at the old URL that leads to the new one, keeping the
 # #anchor of a permalink.

@@ -1,4 +1,4 @@
-# Open data of the whole register (issue 12d): the register CSVs read with pandas'
+# Open data of the whole register: the register CSVs read with pandas'
 # defaults and hold what data/ says, one row per commitment; datapackage.json keeps
 # the Frictionless Data Package and Table Schema rules (checked here rule by rule:
 # the `frictionless` package pulls about fifteen more packages, requests, typer and

@@ -1,4 +1,4 @@
-# generator/share.py (issue 12c): the Atom feeds parse and list what the data holds,
+# generator/share.py: the Atom feeds parse and list what the data holds,
 # the embed pages load nothing from elsewhere and carry their source, and the share
 # metadata of a page says what is in it.
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_a_municipality_feed_lists_its_documents_and_status_changes(fixture_corp
                     + urls.commitment_url(d, cid)) in links
         newest = max([document_date(d) for d in docs] + [s.date for _, _, s in statuses])
         assert feed.findtext(A + "updated") == f"{newest.isoformat()}T00:00:00Z"
-    # the fixture has a reported status (issue 11): the feed shows it
+    # the fixture has a reported status: the feed shows it
     assert any(_statuses(d) for d in fixture_corpus.documents)
 
 
@@ -180,7 +180,7 @@ def test_share_scripts_put_data_into_the_page_as_text_only() -> None:
 
 def test_each_chart_is_computed_once_for_its_page_and_its_embed(
         fixture_corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 12e: the document pages and the embed pages share one computation per
+    """The document pages and the embed pages share one computation per
     chart (the build's Queries), and both show the same chart."""
     from generator import queries as queries_module
     from generator.pages import plan_pages

@@ -273,7 +273,7 @@ def test_registry_problems_are_reported(corpus_dir: Path) -> None:
     assert "organisations[1].kind: Input should be" in found[0]
 
 
-# --- issue 11a: one run reports everything; messages say what is wanted ---------
+# --- one run reports everything; messages say what is wanted ---------
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("due: Q1 2024", 'due: "begin 2024"',
@@ -369,7 +369,7 @@ def test_a_multi_year_document_spans_years(corpus_dir: Path) -> None:
         "data/testdorp/prestatieafspraken-2025-2028.yaml:6:7: kind: a multi-year document spans "
         "more than one year, this one only 2025; write kind: yearly, or the period as printed"]
 
-# --- issue 11: organisations over time, status, lineage ------------------------------
+# --- organisations over time, status, lineage ------------------------------
 
 ORGS = "data/organisations.yaml"
 DOC_2026 = "data/testdorp/prestatieafspraken-2026.yaml"

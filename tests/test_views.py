@@ -1,4 +1,4 @@
-# The views by organisation, theme and year (issue 12a): what each page lists is
+# The views by organisation, theme and year: what each page lists is
 # computed here again from the data, by a walk of its own, and compared with the
 # planned pages (fast) and with the built HTML of the real site (slow).
 from __future__ import annotations

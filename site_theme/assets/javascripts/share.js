@@ -1,4 +1,4 @@
-/* For journalists (issue 12c), run on every page change through document$:
+/* For journalists, run on every page change through document$:
  * - "Kopieer link" on each commitment, table and chart: copies the absolute
  *   permalink (Clipboard API; else the link is shown selected in a small field);
  * - "Citeer" on each commitment: a citation in plain Dutch, as CSL-JSON and as

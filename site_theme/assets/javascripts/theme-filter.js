@@ -1,4 +1,4 @@
-/* Filters on a theme's page per province (issue 12a; split per province in 12e).
+/* Filters on a theme's page per province (one list per province).
  * The page holds the full list of the province's commitments on the theme, each
  * with data-gemeente, data-jaar, data-organisatie, data-soort and data-status
  * (space-separated values); without JavaScript the reader sees all of
