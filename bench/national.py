@@ -5,6 +5,7 @@ the way `python -m generator build` builds it, with the figures that matter.
     .venv/bin/python bench/national.py --fraction 0.1  # seed site and 1/10 only
     .venv/bin/python bench/national.py --no-whole      # the stages only (as before)
     .venv/bin/python bench/national.py --no-stages     # the real `build` only: cold, then one document changed
+    .venv/bin/python bench/national.py --no-stages --serve  # and `serve` showing an edit to one document
 
 The corpus: 342 municipalities (12 provinces) x a framework plus yearly
 agreements 2021-2026, each document a clone of one of the seed documents in
