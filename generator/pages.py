@@ -135,7 +135,7 @@ def plan_years(corpus: Corpus, in_force: dict[str, dict[int, list[m.Document]]],
     for mun_id, by_year in in_force.items():
         mun = corpus.municipalities[mun_id]
         years = list(by_year)
-        # once per municipality; which documents follow an earlier one of their kind
+        # Once per municipality; which documents follow an earlier one of their kind
         comparisons = queries.comparisons(mun_id)
         first_of_kind: dict[str, m.Document] = {}
         for d in sorted((d for d in corpus.documents_of(mun_id) if queries.count(d)),

@@ -86,10 +86,10 @@ class Queries:
     _concrete: dict[Key, Concreteness] = field(default_factory=dict)
     _tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (by, key)
     _measured: dict[Key, list[Measured]] = field(default_factory=dict)  # (framework ref, indicator id)
-    # commitments by responsible organisation and by theme, corpus order
+    # Commitments by responsible organisation and by theme, corpus order
     _by_party: dict[str, list[Entry]] = field(default_factory=dict)
     _by_theme: dict[str, list[Entry]] = field(default_factory=dict)
-    # each chart once per build, for the document page and its embed page
+    # Each chart once per build, for the document page and its embed page
     _table_charts: dict[Key, tuple[m.Table, list[Chart]]] = field(default_factory=dict)  # (doc ref, table id)
     _indicator_charts: dict[Key, tuple[m.Indicator, Chart | None]] = field(default_factory=dict)
     # Every commitment's record (records.py), built once: what every output reads.

@@ -203,7 +203,7 @@ def _every_page() -> list[str]:
     corpus = load_corpus(ROOT / "data", ROOT)
     paths = [p.path for p in plan_pages(corpus, content)]
     paths += [p.name for p in content.glob("*.md") if not p.name.startswith("_")]
-    # each chart's own page for an <iframe> (generator/share.py)
+    # Each chart's own page for an <iframe> (generator/share.py)
     from generator.share import document_charts
 
     embeds = [urls.chart_embed_url(d, c.id) for d in corpus.documents for c in document_charts(d)]

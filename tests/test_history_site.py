@@ -1,4 +1,4 @@
-# Status and lineage on the built fixture site (slow: a full build): status, the lineage with
+# On the built fixture site (slow: a full build): status, the lineage with
 # its word diff, and the organisation history, read from the finished HTML. Data
 # text in the diff must show as written, never as markup.
 from __future__ import annotations
