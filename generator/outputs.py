@@ -8,6 +8,8 @@
 # out of memory.
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -65,7 +67,21 @@ def _run(index: int) -> Result:
     kept = task.kept() if task.kept else []
     if _KEEP and _WRITE:  # whoever asked for the bytes gets those of the kept files too
         files.update({rel: (task.directory / rel).read_bytes() for rel in kept})
-    return index, sorted({*files, *kept}), changed, extra, (files if _KEEP else {})
+    result = index, sorted({*files, *kept}), changed, extra, (files if _KEEP else {})
+    del files
+    # What the task made is written: its memory goes back, so that a process does not
+    # stay as large as the largest task it ran while it runs the next.
+    return_free_memory()
+    return result
+
+
+def return_free_memory() -> None:
+    """Give the system back what malloc keeps of the memory freed so far (loading the
+    data frees most of what it allocates: nationally some 270 MB stayed with this
+    process). A worker forked after this does not share that memory only to copy it
+    as it allocates there. Only glibc has malloc_trim; elsewhere nothing is done."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _take(counter: Any) -> Iterator[int]:
@@ -105,6 +121,7 @@ def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True)
         results: list[Result] = []
         cores = os.cpu_count() or 1
         if parallel and cores > 1:
+            return_free_memory()
             context = multiprocessing.get_context("fork")
             counter = context.Value("i", 0)
             pipes, workers = [], []
