@@ -11,7 +11,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -516,39 +516,54 @@ def piece_keys(corpus: Corpus, site_url: str = "") -> dict[str, str]:
 
 
 def _pieces(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord], site_url: str,
-            directory: Path | None) -> list[Piece]:
-    """Every document's piece, in the corpus's order: the one kept in `directory`
-    under its key, else made (and kept there); pieces of other keys are removed."""
+            directory: Path | None) -> Callable[[], Iterator[Piece]]:
+    """Every document's piece, in the corpus's order, as often as asked for: the one
+    kept in `directory` under its key, else made (and kept there); pieces of other keys
+    are removed. A kept piece is read again each time, not held: the register's files
+    are joined one after the other (all pieces held with the joined files came to 440 MB
+    nationally). A piece that cannot be read is made again."""
     by_document: dict[str, list[CommitmentRecord]] = {doc.ref: [] for doc in corpus.documents}
     for r in records.values():
         by_document[r.doc.ref].append(r)
     if directory is None:
-        return [document_piece(corpus, by_document[doc.ref], site_url) for doc in corpus.documents]
+        made = [document_piece(corpus, by_document[doc.ref], site_url) for doc in corpus.documents]
+        return lambda: iter(made)
     keys = piece_keys(corpus, site_url)
-    out = []
+    held: dict[str, Piece] = {}  # pieces that could not be kept
     writable = True
     for doc in corpus.documents:
         path = directory / keys[doc.ref]
-        piece = None
-        with contextlib.suppress(OSError):
-            piece = Piece.read(path.read_bytes())
-        if piece is None:
-            piece = document_piece(corpus, by_document[doc.ref], site_url)
-            if writable:
-                try:
-                    write_file(path, piece.dump())
-                except GeneratorError as exc:
-                    # Only a cache: the build goes on, and the next one makes the pieces again.
-                    log.warning("warning: the register's pieces are not kept (%s); the next build "
-                                "makes them again", exc)
-                    writable = False
-        out.append(piece)
+        if path.is_file():
+            continue  # read when asked for
+        piece = document_piece(corpus, by_document[doc.ref], site_url)
+        if writable:
+            try:
+                write_file(path, piece.dump())
+                continue
+            except GeneratorError as exc:
+                # Only a cache: the build goes on, and the next one makes the pieces again.
+                log.warning("warning: the register's pieces are not kept (%s); the next build "
+                            "makes them again", exc)
+                writable = False
+        held[doc.ref] = piece
     kept = set(keys.values())
     with contextlib.suppress(OSError):
         for path in directory.iterdir():
             if path.name not in kept:
                 path.unlink()
-    return out
+
+    def each() -> Iterator[Piece]:
+        for doc in corpus.documents:
+            piece = held.get(doc.ref)
+            if piece is None:
+                with contextlib.suppress(OSError):
+                    piece = Piece.read((directory / keys[doc.ref]).read_bytes())
+            if piece is None:  # damaged, or gone: made again, and kept again where it can be
+                piece = document_piece(corpus, by_document[doc.ref], site_url)
+                with contextlib.suppress(GeneratorError):
+                    write_file(directory / keys[doc.ref], piece.dump())
+            yield piece
+    return each
 
 
 def register_files(corpus: Corpus, records: dict[tuple[str, str], CommitmentRecord] | None = None,
@@ -557,7 +572,7 @@ def register_files(corpus: Corpus, records: dict[tuple[str, str], CommitmentReco
     for spreadsheet programs, a sheet per table. With `pieces` (build/cache/register)
     each document's part of the commitments is kept there for the next build."""
     records = records or corpus_records(corpus.documents, corpus.municipalities)
-    parts = _pieces(corpus, records, site_url, pieces)
+    each_piece = _pieces(corpus, records, site_url, pieces)
     rows = {
         DOCUMENTS.name: list(document_rows(corpus)),
         ORGANISATIONS.name: list(organisation_rows(corpus)),
@@ -565,10 +580,19 @@ def register_files(corpus: Corpus, records: dict[tuple[str, str], CommitmentReco
         THEMES.name: list(theme_rows(corpus, (r.theme for r in records.values()))),
     }
     header = [f.name for f in COMMITMENTS.fields]
+    # The commitments' three files one after the other, each from the pieces read again.
     files: dict[str, bytes] = {
-        COMMITMENTS.csv_path: b"".join([_csv_text([header]), *(p.csv for p in parts)])}
-    files[COMMITMENTS.json_path] = b"".join([b"[\n", b",\n".join(p.json for p in parts if p.json), b"\n]\n"])
-    sheets = [(COMMITMENTS.name, [xlsx.sheet_head(header), *(p.xml for p in parts), xlsx.SHEET_TAIL])]
+        COMMITMENTS.csv_path: b"".join([_csv_text([header]), *(p.csv for p in each_piece())])}
+    json_parts = [b"[\n"]
+    for part in (p.json for p in each_piece() if p.json):
+        json_parts += [part, b",\n"]
+    if len(json_parts) > 1:
+        json_parts.pop()  # no "," after the last record
+    json_parts.append(b"\n]\n")
+    files[COMMITMENTS.json_path] = b"".join(json_parts)
+    del json_parts
+    xml = [xlsx.sheet_head(header), *(p.xml for p in each_piece()), xlsx.SHEET_TAIL]
+    sheets = [(COMMITMENTS.name, xml)]
     for resource in REGISTER[1:]:
         _absolute(resource, rows[resource.name], site_url)
         cells = _cells(resource, rows[resource.name])
