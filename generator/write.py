@@ -118,30 +118,46 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes],
     preview pages: 80,000 files nationally): what each file holds is remembered by
     its hash in out_dir/.manifest.json, so an unchanged file is not read back.
     `kept` are files already there that were not rendered again (rendercache.py):
-    they stay, as they are."""
-    manifest_path = out_dir / MANIFEST
+    they stay, as they are. In one go; the generator writes its shares apart
+    (write_share_by_manifest, then finish_by_manifest), in parallel, so that no
+    process holds the whole tree at once."""
+    known = read_manifest(out_dir)
+    hashes, changed = write_share_by_manifest(out_dir, files, known, kept)
+    return changed + finish_by_manifest(out_dir, hashes, known, bool(changed))
+
+
+def read_manifest(out_dir: Path) -> dict[str, str] | None:
+    """What out_dir's manifest says each file holds (path -> hash); None where the
+    folder has files but no manifest (a run stopped halfway, or an older tree): its
+    files are then compared themselves."""
     try:
-        known: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
+        known: dict[str, str] = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
-    if not known and out_dir.exists():
-        # No manifest: compare the slow way.
-        return _rewrite(out_dir, files, manifest_path, kept)
+    return None if not known and out_dir.exists() else known
+
+
+def write_share_by_manifest(out_dir: Path, files: dict[str, bytes], known: dict[str, str] | None,
+                            kept: Collection[str] = ()) -> tuple[dict[str, str], list[str]]:
+    """Write the files of one share of the tree whose bytes differ from what `known`
+    (read_manifest, before any share was written) says; returns the hashes of its
+    files and its kept ones, and the paths written. Until every share is written and
+    finish_by_manifest has run there is no manifest: a run stopped halfway leaves
+    none, and the next compares the files themselves."""
     hashes = _hashes(files)
     for rel in kept:
         if rel in files:
             raise OutputConflict(f"{rel} is both kept and written")
         # A kept file the manifest does not know (it was left by another run) is read.
-        hashes[rel] = known.get(rel) or _hashes({rel: (out_dir / rel).read_bytes()})[rel]
+        hashes[rel] = (known or {}).get(rel) or _hashes({rel: (out_dir / rel).read_bytes()})[rel]
+    if known is None:
+        (out_dir / MANIFEST).unlink(missing_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return hashes, write_changed(out_dir, files)
     changed = [rel for rel in sorted(files) if known.get(rel) != hashes[rel]
                or not (out_dir / rel).is_file()]
-    if not changed and hashes == known:
-        # Nothing to do, not even the manifest: a build that changes nothing leaves
-        # every file as it was (the same inodes, which the published site may share).
-        return []
-    # Until every file is written there is no manifest: a run stopped halfway leaves
-    # none, and the next compares the files themselves (_rewrite).
-    manifest_path.unlink(missing_ok=True)
+    if changed:
+        (out_dir / MANIFEST).unlink(missing_ok=True)
     made: set[str] = set()
     for rel in changed:
         target = out_dir / rel
@@ -150,15 +166,30 @@ def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes],
             write_file(target, files[rel])
         else:
             write_new(target, files[rel], made)
-    gone = sorted(set(known) - set(hashes), reverse=True)
-    for rel in gone:
-        (out_dir / rel).unlink(missing_ok=True)
-        parent = (out_dir / rel).parent
-        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    write_file(manifest_path, json.dumps(hashes, sort_keys=True).encode("utf-8"))
-    return changed + gone
+    return hashes, changed
+
+
+def finish_by_manifest(out_dir: Path, hashes: dict[str, str], known: dict[str, str] | None,
+                       written: bool) -> list[str]:
+    """Once every share is written (`written`: whether any share wrote a file), remove
+    the files no share holds and write the manifest of `hashes`, every share's;
+    returns the paths removed. A tree in which nothing changed is left as it is, the
+    manifest too (the same inodes, which the published site may share)."""
+    if known is None:
+        removed = remove_stale(out_dir, hashes)
+    elif not written and hashes == known:
+        return []
+    else:
+        (out_dir / MANIFEST).unlink(missing_ok=True)
+        removed = sorted(set(known) - set(hashes), reverse=True)
+        for rel in removed:
+            (out_dir / rel).unlink(missing_ok=True)
+            parent = (out_dir / rel).parent
+            while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    write_file(out_dir / MANIFEST, json.dumps(hashes, sort_keys=True).encode("utf-8"))
+    return removed
 
 
 def write_new(target: Path, data: bytes, made: set[str]) -> None:
@@ -176,16 +207,6 @@ def write_new(target: Path, data: bytes, made: set[str]) -> None:
         with contextlib.suppress(OSError):
             target.unlink(missing_ok=True)  # it was not there before: nothing half-written stays
         raise GeneratorError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _rewrite(out_dir: Path, files: dict[str, bytes], manifest_path: Path,
-             kept: Collection[str] = ()) -> list[str]:
-    manifest_path.unlink(missing_ok=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    changed = write_changed(out_dir, files) + remove_stale(out_dir, [*files, *kept])
-    hashes = {**_hashes(files), **_hashes({rel: (out_dir / rel).read_bytes() for rel in kept})}
-    write_file(manifest_path, json.dumps(hashes, sort_keys=True).encode("utf-8"))
-    return changed
 
 
 def _hashes(files: dict[str, bytes]) -> dict[str, str]:
