@@ -27,7 +27,7 @@ from .concreteness import encode as encode_concreteness
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
 from .imagecache import DIRECTORY as IMAGE_CACHE
-from .imagecache import ImageCache
+from .imagecache import ImageCache, render_cached
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import document_previews, preview_scopes
@@ -40,18 +40,22 @@ from .render import count_commitments, render_pages
 from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
-from .share import SITE_NAME, document_embeds, plan_share, render_share, render_share_images
+from .share import SITE_NAME, document_embeds, draw_share_images, plan_share, render_share, share_cards
+from .shareimage import Card
 from .validate import Corpus, collector_paused, load_corpus
 from .write import (
     MANIFEST,
     collect_content,
+    finish_by_manifest,
     link_dir,
     link_file,
     list_tree,
     merge,
+    read_manifest,
     remove_stale,
+    write_changed,
     write_json,
-    write_tree_by_manifest,
+    write_share_by_manifest,
 )
 
 PLOTLY_ASSET = "assets/javascripts/plotly-basic.min.js"
@@ -78,6 +82,10 @@ SEARCH_JOBS = 2
 UNIT_FILES = "unit files"
 # And the Data Package resources of the tables among them (register.table_resources).
 UNIT_RESOURCES = "unit resources"
+# A share of the previews: the hash of each of its files, and those it wrote
+# (write.write_share_by_manifest), for the manifest written once every share is done.
+PREVIEW_HASHES = "preview hashes"
+PREVIEWS_WRITTEN = "previews written"
 
 
 @dataclass(frozen=True)
@@ -149,10 +157,17 @@ class Generated:
     files: dict[str, bytes]  # every file's bytes, when kept (generate(keep_files=True))
     changed: list[str]
     count: int = 0  # files written into build/docs and build/previews
-    # Files of build/docs removed after ready() (left by an earlier run: a site built
-    # on the previous one, incremental.py, still holds them), and written after it.
-    removed_late: list[str] = dataclasses.field(default_factory=list)
-    written_late: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What build() takes over from the generator once everything the builder reads is
+    written (_render's `ready`): the share images to draw (image path -> its card) and
+    the files of build/docs removed as left by an earlier run (a site built on the
+    previous one, incremental.py, still holds them)."""
+
+    cards: list[tuple[str, Card]]
+    removed: list[str]
 
 
 def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
@@ -165,7 +180,7 @@ def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
 
 
 def _generate(settings: Settings, keep_files: bool = True,
-              ready: Callable[[], Callable[[], object]] | None = None) -> Generated:
+              ready: Callable[[Ready], None] | None = None) -> Generated:
     corpus = load_corpus(settings.data_dir, settings.root, settings.cache_dir)
     # The corpus lives until the end: the cyclic garbage collector need not look at
     # it again on each of its passes while pages are rendered (unfrozen at the end,
@@ -179,13 +194,12 @@ def _generate(settings: Settings, keep_files: bool = True,
 
 
 def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
-            ready: Callable[[], Callable[[], object]] | None = None) -> Generated:
-    """With `ready`, the files the builder does not read (share images, feeds, chart
-    embeds: build() links them into the site after it) are made while it runs: ready()
-    is called once the pages and everything the builder reads are written, and returns
-    a function that returns when the builder is done; those files are written after
-    that, as the builder lists build/docs when it starts and must not meet a file being
-    replaced."""
+            ready: Callable[[Ready], None] | None = None) -> Generated:
+    """With `ready`, the share images are not drawn here: ready() is given their cards
+    once every other file is written, and build() draws them while the builder runs.
+    This process, which holds the corpus, can then end before the builder needs its
+    memory (nationally the corpus is most of this process's 0.8 GB, and the builder
+    takes 0.9 GB, then Pagefind 1.3 GB)."""
     # The site's address (set by the publishing pipelines, the same for every build of a
     # commit) makes links in feeds, downloads, previews and share images absolute.
     site_url = os.environ.get("SITE_URL", "")
@@ -209,16 +223,21 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         queries = Queries.build(corpus, assessed_before)
         planned = plan_pages(corpus, settings.content_dir, queries)
     gc.freeze()
-    for doc in corpus.documents:
-        unit = unit_name("concreteness", doc.ref)
-        rendered.keep(unit, Entry(assessed[unit], [], encode_concreteness(queries.assessed(doc))))
+    # Over the documents in comprehensions here, not loops: a loop's name would still
+    # lead to the last document when the corpus is let go of (below).
+    assessed_now = {unit_name("concreteness", d.ref): encode_concreteness(queries.assessed(d))
+                    for d in corpus.documents}
+    for unit, extra in assessed_now.items():
+        rendered.keep(unit, Entry(assessed[unit], [], extra))
     content = collect_content(settings.content_dir)
     docs, previews_dir = settings.docs_dir, settings.previews_dir
     parallel = len(corpus.documents) >= outputs.PARALLEL_DOCUMENTS
     # Pages in interleaved shares (each share holds pages of every kind, so the shares
     # take about as long), more shares than cores so a core that finishes early takes
-    # the next; share images likewise.
+    # the next; share images likewise. The pages in smaller shares still: a task holds
+    # the files it made until it writes them (nationally 86 MB a share of four).
     shares = 2 * (os.cpu_count() or 1) if parallel else 1
+    page_shares = 4 * shares
 
     # A page whose key is the one the last build recorded is not rendered again: its
     # file in build/docs and its table of contents are the last build's.
@@ -239,8 +258,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
 
     def pages_task(k: int) -> outputs.Task:
         tocs: dict[str, list[TocToken]] = {}
-        share = planned[k::shares]
-        return outputs.Task(f"pages {k + 1}/{shares}",
+        share = planned[k::page_shares]
+        return outputs.Task(f"pages {k + 1}/{page_shares}",
                             lambda: render_pages([p for p in share if p.path not in reused], tocs),
                             docs, extra=lambda: {"tocs": dict(tocs)},
                             kept=lambda: [p.path for p in share if p.path in reused])
@@ -292,42 +311,59 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         return files
 
     # A page per commitment whose link previews its text, kept apart (previews_dir),
-    # rendered per document.
-    preview_files: dict[str, list[str]] = {}
+    # rendered per document, in shares as small as the pages' (in one task they were
+    # held whole until written: nationally 282 MB). Each share writes what differs
+    # from the manifest as it was before any share wrote; the manifest is written
+    # once all are done (write.finish_by_manifest).
     kept_previews = [rel for unit in preview_keys if (entry := reused_units.get(unit))
                      for rel in entry.files]
+    known_previews = read_manifest(previews_dir)
 
-    def previews() -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
-        for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, [
-                doc for doc in corpus.documents
-                if unit_name("previews", doc.ref) not in reused_units]).items():
-            preview_files[unit_name("previews", ref)] = sorted(own)
-            files.update(own)
-        return files
+    def previews_task(k: int) -> outputs.Task:
+        share = [doc for doc in corpus.documents[k::page_shares]
+                 if unit_name("previews", doc.ref) not in reused_units]
+        made: dict[str, list[str]] = {}
+        hashes: dict[str, str] = {}
+        wrote: list[str] = []
 
-    # Images drawn by an earlier build are reused (imagecache.py); each task says which
-    # entries it used, and the others are removed once every image is made.
-    image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url else None
+        def render() -> dict[str, bytes]:
+            files: dict[str, bytes] = {}
+            for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, share).items():
+                made[unit_name("previews", ref)] = sorted(own)
+                files.update(own)
+            return files
+
+        def write(directory: Path, files: dict[str, bytes]) -> list[str]:
+            share_hashes, wrote[:] = write_share_by_manifest(directory, files, known_previews)
+            hashes.update(share_hashes)
+            return wrote
+
+        return outputs.Task(f"previews {k + 1}/{page_shares}", render, previews_dir, write=write,
+                            extra=lambda: {UNIT_FILES: dict(made), PREVIEW_HASHES: dict(hashes),
+                                           PREVIEWS_WRITTEN: dict.fromkeys(wrote, True)},
+                            kept=(lambda: kept_previews) if k == 0 else None)
+
+    # The documents' share images are drawn from their cards alone (nothing else of the
+    # data): by a task here, or, under build(), by the process that started this one
+    # (draw_images), which holds no corpus, while the builder runs.
+    cards = list(share_cards(corpus, site_url).items())
+    image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url and ready is None else None
 
     def images_task(k: int) -> outputs.Task:
-        share = corpus.documents[k::shares]
+        share = dict(cards[k::shares])
         used: set[str] = set()
         return outputs.Task(f"share images {k + 1}/{shares}",
-                            lambda: render_share_images(corpus, site_url, settings.root, share,
-                                                        image_cache, used),
+                            lambda: draw_share_images(share, settings.root, image_cache, used),
                             docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
 
     # What the builder reads: the pages, the files Markdown pages link to (downloads,
     # content), and the previews, which build() links while the builder runs. The
     # longest tasks first: a long task taken last keeps one core busy while the other
     # has nothing left.
-    tasks = [pages_task(k) for k in range(shares)] + [
+    tasks = [pages_task(k) for k in range(page_shares)] + [
         outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
                                                          settings.cache_dir / REGISTER_PIECES), docs),
-        outputs.Task("previews", previews, previews_dir,
-                     write=lambda directory, files: write_tree_by_manifest(directory, files, kept_previews),
-                     extra=lambda: {UNIT_FILES: dict(preview_files)}, kept=lambda: kept_previews),
+        *[previews_task(k) for k in range(page_shares)],
         *[downloads_task(k) for k in range(shares)],
         outputs.Task("comparisons", comparisons, docs,
                      extra=lambda: {UNIT_RESOURCES: {"comparisons": list(compared_resources)}}),
@@ -354,13 +390,18 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
             files.update(own)
         return files
 
-    # What only the published site holds, linked into it after the builder.
-    later = [images_task(k) for k in range(shares)] + [
-        outputs.Task("feeds and embeds", feeds_and_embeds, docs, extra=lambda: {UNIT_FILES: dict(embed_files)},
-                     kept=lambda: [path for entry in kept_embeds.values() for path in entry.files])]
+    # Files the builder does not read: the feeds, the chart embeds and (but under build())
+    # the share images.
+    tasks.append(outputs.Task("feeds and embeds", feeds_and_embeds, docs,
+                              extra=lambda: {UNIT_FILES: dict(embed_files)},
+                              kept=lambda: [path for entry in kept_embeds.values() for path in entry.files]))
     if ready is None:
-        tasks, later = tasks + later, []
+        tasks += [images_task(k) for k in range(shares)]
     written = outputs.run_tasks(tasks, parallel, keep_files)
+    kept_hashes, _ = write_share_by_manifest(previews_dir, {}, known_previews, kept_previews)
+    written.changed += finish_by_manifest(
+        previews_dir, {**cast(dict[str, str], written.extra.pop(PREVIEW_HASHES, {})), **kept_hashes},
+        known_previews, bool(written.extra.pop(PREVIEWS_WRITTEN, {})))
     # Every table's resource, by unit: made now or kept with a document's downloads.
     resources = cast(dict[str, list[dict[str, Any]]], written.extra.get(UNIT_RESOURCES, {}))
     for unit, entry in reused_units.items():
@@ -397,24 +438,6 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
         changed += touched
         known.update(touched)
-    if later:
-        builder_done = ready()  # type: ignore[misc]  # later is empty without it
-        # Drawn by this process alone while the builder runs: a worker beside them
-        # slowed the builder, which everything after it waits for (national: 36 s
-        # against 24 s).
-        drawn = outputs.run_tasks(later, False, keep=True, write=False)
-        builder_done()
-        kept = sorted(set(drawn.paths.get(docs, [])) - set(drawn.files))  # the last build's, still there
-        after = outputs.run_tasks([outputs.Task("files only the site holds", _returning(drawn.files), docs,
-                                                kept=lambda: kept)], False, keep_files)
-        both = sorted(set(written.paths.get(docs, [])) & set(after.paths.get(docs, [])))
-        if both:
-            raise OutputConflict(f"two outputs at {both[0]}")
-        written.paths.setdefault(docs, []).extend(after.paths.get(docs, []))
-        written.files.update(after.files)
-        for key, values in drawn.extra.items():
-            written.extra.setdefault(key, {}).update(values)
-        changed += after.changed
     made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
     for unit, key in units.items():
         entry = reused_units.get(unit)
@@ -423,15 +446,13 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
     if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
         raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-    removed = remove_stale(docs, written.paths.get(docs, []), listed=listed)
+    drawn_later = [path for path, _ in cards] if ready is not None else []
+    removed = remove_stale(docs, [*written.paths.get(docs, []), *drawn_later], listed=listed)
+    if ready is not None:
+        ready(Ready(cards, removed))
     rendered.save()  # every file it names is written
     return Generated(corpus, written.files, sorted(changed + removed),
-                     sum(len(paths) for paths in written.paths.values()),
-                     removed if later else [], after.changed if later else [])
-
-
-def _returning(files: dict[str, bytes]) -> Callable[[], dict[str, bytes]]:
-    return lambda: files
+                     sum(len(paths) for paths in written.paths.values()) + len(drawn_later))
 
 
 def link_tree(source: Path, site: Path) -> None:
@@ -530,31 +551,27 @@ def _exit_on_terminate(signum: int, frame: object) -> None:
 
 class GeneratorApart:
     """The generator, run in a forked child of which only the summary is kept. The
-    corpus is the largest thing a build holds, and Pagefind does not need it: in a
-    child, its memory is returned to the system once it ends (national benchmark:
-    1.3 GB, bench/README.md). The child says when everything the builder reads is
-    written (ready()); it then makes the files only the site holds, on the core the
-    builder leaves idle, and writes them when told the builder is done (finish()), its
-    worker processes ended. Errors come back as data (a DataError's diagnostics), not
-    as pickled exceptions."""
+    corpus is the largest thing a build holds, and the builder and Pagefind do not need
+    it: in a child, its memory is returned to the system once it ends (freeing it in
+    this process returned less than half: the heap stays scattered with what lives on).
+    The child says when everything the builder reads is written (ready()), handing
+    over the share images to draw, then saves its record and ends (finish()). Errors
+    come back as data (a DataError's diagnostics), not as pickled exceptions."""
 
     def __init__(self, settings: Settings) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        go, self._go = context.Pipe(duplex=False)
 
-        def builder_started() -> Callable[[], object]:
-            send.send(("ready",))
-            return go.recv  # EOFError, and so an end, when the build stopped
+        def builder_may_start(handed_over: Ready) -> None:
+            send.send(("ready", handed_over))
 
         def child() -> None:
             # stop() ends this process with SIGTERM: as an exit, so that the workers it
             # runs its outputs in are ended too (outputs.run_tasks), not left drawing.
             signal.signal(signal.SIGTERM, _exit_on_terminate)
             try:
-                generated = _generate(settings, keep_files=False, ready=builder_started)
-                send.send(("ok", generated.count, len(generated.changed), generated.removed_late,
-                           generated.written_late))
+                generated = _generate(settings, keep_files=False, ready=builder_may_start)
+                send.send(("ok", generated.count, len(generated.changed)))
             except DataError as exc:
                 send.send(("data", exc.diagnostics))
             except GeneratorError as exc:
@@ -564,8 +581,6 @@ class GeneratorApart:
                            else str(exc)))
             except KeyboardInterrupt:
                 os._exit(130)  # the parent got the same Ctrl-C and reports it
-            except EOFError:
-                os._exit(1)  # the build stopped while the builder ran: nothing to say
             except Exception as exc:  # a bug: reported by the parent, with its type
                 send.send(("crash", f"{type(exc).__name__}: {exc}"))
 
@@ -574,7 +589,6 @@ class GeneratorApart:
         self._process = context.Process(target=child)
         self._process.start()
         send.close()
-        go.close()
 
     def _reply(self) -> tuple[object, ...]:
         try:
@@ -591,22 +605,73 @@ class GeneratorApart:
             raise GeneratorError(f"the generator failed: {rest[0]}")
         return reply
 
-    def ready(self) -> None:
+    def ready(self) -> Ready:
         """Wait until the pages and everything else the builder reads are written."""
-        self._reply()
+        return cast(Ready, self._reply()[1])
 
-    def finish(self) -> tuple[Built, list[str], list[str]]:
-        """Tell the child the builder is done; wait for the rest of its files. Returns
-        the summary and the files of build/docs it removed and wrote since ready()."""
-        self._go.send(("go",))
-        _, files, changed, removed, written = self._reply()
+    def finish(self) -> Built:
+        """Wait for the child to end; its summary."""
+        _, files, changed = self._reply()
         self._process.join()
-        return (Built(int(files), int(changed)),  # type: ignore[call-overload]
-                list(removed), list(written))  # type: ignore[call-overload]
+        return Built(int(files), int(changed))  # type: ignore[call-overload]
 
     def stop(self) -> None:
         """End the child if it still runs (the build failed or was interrupted)."""
-        self._go.close()
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def draw_images(settings: Settings, cards: list[tuple[str, Card]]) -> dict[str, bytes]:
+    """The share images of `cards`, each from the image cache when an earlier build
+    drew it; the cache is then left with those entries only."""
+    if not cards:  # no SITE_URL
+        return {}
+    cache = ImageCache(settings.cache_dir / IMAGE_CACHE)
+    used: set[str] = set()
+    images = {path: render_cached(card, settings.root, cache, used) for path, card in cards}
+    cache.prune(used)
+    return images
+
+
+class ImagesApart:
+    """draw_images in a forked process, while the builder runs: in a thread of build()
+    it held up the thread that links the previews (the two took turns at the
+    interpreter's lock), and so the builder. Forked from build()'s process, which holds
+    no corpus, before its threads start."""
+
+    def __init__(self, settings: Settings, cards: list[tuple[str, Card]]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def child() -> None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stop(): at once
+            try:
+                send.send(("ok", draw_images(settings, cards)))
+            except GeneratorError as exc:  # a font missing
+                send.send(("error", str(exc)))
+            except Exception as exc:  # a bug: reported by build(), with its type
+                send.send(("error", f"drawing the share images failed: {type(exc).__name__}: {exc}"))
+
+        self._process = context.Process(target=child, daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> dict[str, bytes]:
+        try:
+            kind, value = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            raise GeneratorError(f"drawing the share images stopped (exit code {self._process.exitcode})"
+                                 ) from None
+        self._process.join()
+        if kind == "error":
+            raise GeneratorError(value)
+        return cast(dict[str, bytes], value)
+
+    def stop(self) -> None:
+        """End the drawing if it still runs (the build failed or was interrupted)."""
         self._receive.close()
         if self._process.is_alive():
             self._process.terminate()
@@ -638,15 +703,14 @@ def build(settings: Settings, site_dir: Path, strict: bool = True,
             # Prepared while the generator runs: checking that the old site can be
             # replaced walks all its folders (seconds at national size).
             with Staging(site, hold_ctrl_c_to_exit, trash=settings.build_dir / "old-sites") as staging:
-                generator.ready()
-                built = _build(settings, site, generator, staging, strict)
+                built = _build(settings, site, generator, generator.ready(), staging, strict)
         finally:
             generator.stop()
     return dataclasses.replace(built, interrupted=staging.interrupted_after_publishing)
 
 
-def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: Staging,
-           strict: bool) -> Built:
+def _build(settings: Settings, site: Path, generator: GeneratorApart, handed_over: Ready,
+           staging: Staging, strict: bool) -> Built:
     current = incremental.fingerprint(settings.root, settings.nav_file)
     cold_because = incremental.why_not(site, current)  # after Staging recovered the site
     env = mkdocs_env()
@@ -655,6 +719,7 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
         # Unchanged pages, downloads and assets come as links; the builder
         # (--dirty) renders only the pages the generator wrote or touched.
         incremental.link_previous(site, staging.path)
+        remove_files(staging.path, handed_over.removed)  # gone from build/docs
         env[incremental.INCREMENTAL_ENV] = "1"
 
     def run_builder() -> subprocess.CompletedProcess[str]:
@@ -672,39 +737,43 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
     # the hook leave alone.
     old_previews = incremental.published_previews(site) if site.is_dir() else None
     previews = staging.path / PREVIEWS_STAGED
-    with helper_threads(1) as pool:
-        linking = pool.submit(link_tree, settings.previews_dir, previews) if old_previews is None else None
-        result = run_builder()
-        if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
-            # Other pages show that title: from scratch (--clean empties the
-            # staging directory but for its hidden names).
-            cold_because = incremental.TITLE_CHANGED
-            env.pop(incremental.INCREMENTAL_ENV)
+    # The share images are drawn meanwhile, on the core the builder leaves (a worker
+    # beside them slowed it, nationally 36 s against 24 s).
+    drawing = ImagesApart(settings, handed_over.cards)
+    try:
+        with helper_threads(1) as pool:
+            linking = pool.submit(link_tree, settings.previews_dir, previews) if old_previews is None else None
             result = run_builder()
-        if linking is not None:
-            linking.result()
-    if result.returncode != 0:
-        raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
+            if cold_because is None and incremental.TITLE_CHANGED in result.stdout + result.stderr:
+                # Other pages show that title: from scratch (--clean empties the
+                # staging directory but for its hidden names).
+                cold_because = incremental.TITLE_CHANGED
+                env.pop(incremental.INCREMENTAL_ENV)
+                result = run_builder()
+            if linking is not None:
+                linking.result()
+        if result.returncode != 0:
+            raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
+        images = drawing.result()
+    finally:
+        drawing.stop()
+    generated = generator.finish()
+    # Into build/docs once the builder, which lists it as it starts, is done.
+    drawn = write_changed(settings.docs_dir, images)
     previous, rebuilt = None, None
     if cold_because is None:
         changes = incremental.html_changes(site, staging.path)
         state = incremental.read_state(site) or {}
         previous = Previous(site, state.get("search_parts", []), changes.differ)
         rebuilt = len(changes.rebuilt)
-    # Everything in build/docs goes in before Pagefind lists the site: all but what the
-    # generator's child is still drawing, which follows while Pagefind indexes (none
-    # of it is indexed: search.NOT_INDEXED), replacing what is there in one step.
+    # Everything in build/docs goes in before Pagefind lists the site, replacing what is
+    # there in one step.
     link_files(settings.docs_dir, staging.path)
     moved: list[str] = []
     try:
         # The previews go in once Pagefind is done: none of them is indexed, and each of
         # its parts walked their 79,000 folders (nationally about a second a part).
-        with helper_threads(1) as pool:
-            indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
-            generated, removed, written = generator.finish()
-            link_files(settings.docs_dir, staging.path, written)
-            parts, indexed = indexing.result()
-        remove_files(staging.path, removed)  # once Pagefind no longer reads the site
+        parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
         if old_previews is not None:
             try:
                 moved = incremental.move_previews(settings.previews_dir, staging.path)
@@ -731,5 +800,6 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, staging: S
                                         old_previews, settings.build_dir / PREVIEWS_RESCUED)
         except (OSError, ValueError) as exc:  # published: the next build renders them again
             print(f"warning: the previews were not kept for the next build ({exc})", file=sys.stderr)
-    return dataclasses.replace(generated, incremental=cold_because is None, cold_because=cold_because,
+    return dataclasses.replace(generated, changed=generated.changed + len(drawn),
+                               incremental=cold_because is None, cold_because=cold_because,
                                pages_rebuilt=rebuilt, search_parts=(indexed, len(parts)))

@@ -112,10 +112,23 @@ def render_share_images(corpus: Corpus, site_url: str, root: Path,
     SITE_URL; of `documents` (a share of them, for a worker), by default all. With a
     `cache` (imagecache.py) a card drawn before is not drawn again; the names of its
     entries this call used are added to `used`."""
+    return draw_share_images(share_cards(corpus, site_url, documents), root, cache, used)
+
+
+def share_cards(corpus: Corpus, site_url: str,
+                documents: list[m.Document] | None = None) -> dict[str, Card]:
+    """Image path -> what the image says, for `documents` (by default all); none
+    without SITE_URL. A card needs nothing else of the data to be drawn."""
     if not site_url:
         return {}
-    return {urls.share_image(doc): render_cached(document_card(corpus, doc), root, cache, used)
+    return {urls.share_image(doc): document_card(corpus, doc)
             for doc in (corpus.documents if documents is None else documents)}
+
+
+def draw_share_images(cards: dict[str, Card], root: Path, cache: ImageCache | None = None,
+                      used: set[str] | None = None) -> dict[str, bytes]:
+    """The PNG of each card, as render_share_images."""
+    return {path: render_cached(card, root, cache, used) for path, card in cards.items()}
 
 
 def plan_share(corpus: Corpus, site_url: str = "") -> dict[str, dict[str, Any]]:

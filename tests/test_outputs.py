@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import outputs
+from generator import outputs, pipeline
 from generator.errors import OutputConflict
 from generator.pipeline import Settings, generate
 from generator.write import remove_stale
@@ -54,3 +54,27 @@ def test_files_no_task_wrote_are_removed_and_reported(tmp_path: Path) -> None:
     assert written.changed == ["new.md"]  # an unchanged file is not rewritten
     assert remove_stale(docs, written.paths[docs]) == ["old/gone.md"]
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["kept.md", "new.md"]
+
+
+def test_the_builds_generator_ends_before_the_builder_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `build` runs the generator (pipeline.GeneratorApart, in a child holding the
+    corpus), the child ends once everything the builder reads is written, without
+    waiting for the builder: it hands over the share images' cards, which build() draws
+    while the builder runs, so no process holds the corpus beside the builder."""
+    monkeypatch.setenv("SITE_URL", "https://example.org/afspraken/")
+    project = make_project(tmp_path / "project", FIXTURE)
+    settings = Settings(project)
+    generator = pipeline.GeneratorApart(settings)
+    try:
+        handed_over = generator.ready()
+        built = generator.finish()  # nothing said to it since ready(): it ended by itself
+    finally:
+        generator.stop()
+    docs = project / "build" / "docs"
+    assert handed_over.cards and not any(docs.rglob("*.png"))  # not drawn by the child
+    assert built.files == len(pipeline.list_tree(docs)[0]) + len(handed_over.cards) \
+        + len(pipeline.list_tree(settings.previews_dir)[0]) - 1  # but for the previews' manifest
+    images = pipeline.draw_images(settings, handed_over.cards)
+    assert sorted(images) == sorted(path for path, _ in handed_over.cards)
+    assert all(data.startswith(b"\x89PNG") for data in images.values())

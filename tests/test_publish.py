@@ -330,7 +330,7 @@ def _watch_builder(monkeypatch: pytest.MonkeyPatch, result: subprocess.Completed
 
     def watched(command: list[str], **kwargs: object) -> object:
         if "build" in command and "--site-dir" in command:  # the builder
-            seen.append((docs / "feeds").exists())
+            seen.append(any(docs.rglob("*.png")))  # a share image
             if result is not None:
                 return result
         return real(command, **kwargs)  # type: ignore[call-overload]
@@ -338,13 +338,16 @@ def _watch_builder(monkeypatch: pytest.MonkeyPatch, result: subprocess.Completed
     monkeypatch.setattr(pipeline.subprocess, "run", watched)
 
 
-def test_the_files_only_the_site_holds_are_written_after_the_builder(
+def test_the_share_images_are_written_after_the_builder(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The builder lists build/docs as it starts: no file may be replaced while it runs.
+    # The share images, drawn meanwhile, come after it; they, the feeds and the chart
+    # embeds (none of which the builder reads) are in the site as build/docs has them.
     monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
     seen: list[bool] = []
     _watch_builder(monkeypatch, None, seen, project / "build/docs")
     build(Settings(project), project / "site")
-    assert seen == [False]  # no feed yet when the builder started
+    assert seen == [False]  # no image yet when the builder started
     site = project / "site"
     for docs_file in (project / "build/docs").rglob("*"):
         rel = docs_file.relative_to(project / "build/docs").as_posix()
@@ -372,12 +375,13 @@ def test_a_file_that_cannot_be_written_after_the_builder_leaves_the_site(
     real = Path.write_bytes
 
     def full(path: Path, data: bytes) -> int:
-        if ".xml" in path.name:  # a feed, or its temporary file
+        if ".png" in path.name:  # a share image, or its temporary file
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", full)  # inherited by the forked generator
-    with pytest.raises(GeneratorError, match=r"cannot write .*/build/docs/feeds/.*\.xml: No space"):
+    monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(GeneratorError, match=r"cannot write .*/build/docs/deelbeeld/.*\.png: No space"):
         build(Settings(project), project / "site")
     assert everything(project) == before
     assert multiprocessing.active_children() == []
@@ -403,12 +407,13 @@ def test_a_thread_of_the_build_never_lets_a_held_ctrl_c_through() -> None:
             signal.signal(signal.SIGINT, previous)
 
 
-def test_the_files_only_the_site_holds_are_made_while_the_builder_runs(
+def test_the_share_images_are_drawn_while_the_builder_runs(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    started, seen = project / "builder-started", project / "render-saw-the-builder"
-    real_render, real_run = pipeline.render_share, subprocess.run
+    monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
+    started, seen = project / "builder-started", project / "drawing-saw-the-builder"
+    real_render, real_run = pipeline.render_cached, subprocess.run
 
-    def render_share(*args: object) -> object:  # in the generator's child
+    def render_cached(*args: object) -> object:  # in a thread of build()
         deadline = time.monotonic() + 20
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -421,29 +426,32 @@ def test_the_files_only_the_site_holds_are_made_while_the_builder_runs(
             started.touch()
         return real_run(command, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(pipeline, "render_share", render_share)
+    monkeypatch.setattr(pipeline, "render_cached", render_cached)
     monkeypatch.setattr(pipeline.subprocess, "run", run)
     build(Settings(project), project / "site")
     assert seen.exists()
 
 
-def test_a_failed_build_leaves_no_worker_drawing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The share images, feeds and embeds are drawn by the generator's child and a
-    # worker of its own while the builder runs; when the builder fails, both end.
-    monkeypatch.setattr(pipeline.outputs, "PARALLEL_DOCUMENTS", 1)  # a worker even here
+def test_a_failed_build_stops_drawing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The share images are drawn while the builder runs (in a process of their own);
+    # when it fails, the drawing ends with the build, and no image more is drawn.
+    monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
     drawn = project / "drawn"
-    real_render = pipeline.render_share_images
+    real_render = pipeline.render_cached
 
     def slow(*args: object, **kwargs: object) -> object:
-        time.sleep(3)
+        time.sleep(0.5)
         drawn.mkdir(exist_ok=True)
-        (drawn / str(os.getpid())).touch()
+        (drawn / str(time.monotonic_ns())).touch()
         return real_render(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "render_share_images", slow)
+    monkeypatch.setattr(pipeline, "render_cached", slow)
     failed = subprocess.CompletedProcess([], 1, "", "ERROR    -  a page is missing\n")
     _watch_builder(monkeypatch, failed, [], project / "build/docs")
     with pytest.raises(GeneratorError, match="a page is missing"):
         build(Settings(project), project / "site")
-    time.sleep(4)  # what a worker left running would have drawn by now
-    assert not drawn.exists()
+    so_far = len(list(drawn.iterdir())) if drawn.exists() else 0
+    time.sleep(1.5)  # what a drawing left running would have drawn by now
+    assert so_far <= 1  # the one begun when the builder failed at once, at most
+    assert (len(list(drawn.iterdir())) if drawn.exists() else 0) == so_far
+    assert multiprocessing.active_children() == []
