@@ -359,10 +359,12 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     # What the builder reads: the pages, the files Markdown pages link to (downloads,
     # content), and the previews, which build() links while the builder runs. The
     # longest tasks first: a long task taken last keeps one core busy while the other
-    # has nothing left.
-    tasks = [pages_task(k) for k in range(page_shares)] + [
+    # has nothing left (the register and, below, the feeds, which are made again in
+    # every build, and then the shares, however few of their pages changed).
+    tasks = [
         outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
                                                          settings.cache_dir / REGISTER_PIECES), docs),
+        *[pages_task(k) for k in range(page_shares)],
         *[previews_task(k) for k in range(page_shares)],
         *[downloads_task(k) for k in range(shares)],
         outputs.Task("comparisons", comparisons, docs,
@@ -392,9 +394,9 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
 
     # Files the builder does not read: the feeds, the chart embeds and (but under build())
     # the share images.
-    tasks.append(outputs.Task("feeds and embeds", feeds_and_embeds, docs,
-                              extra=lambda: {UNIT_FILES: dict(embed_files)},
-                              kept=lambda: [path for entry in kept_embeds.values() for path in entry.files]))
+    tasks.insert(1, outputs.Task("feeds and embeds", feeds_and_embeds, docs,
+                                 extra=lambda: {UNIT_FILES: dict(embed_files)},
+                                 kept=lambda: [path for entry in kept_embeds.values() for path in entry.files]))
     if ready is None:
         tasks += [images_task(k) for k in range(shares)]
     written = outputs.run_tasks(tasks, parallel, keep_files)
