@@ -27,7 +27,7 @@ from .concreteness import encode as encode_concreteness
 from .errors import DataError, GeneratorError, OutputConflict
 from .export import export_all
 from .imagecache import DIRECTORY as IMAGE_CACHE
-from .imagecache import ImageCache, render_cached
+from .imagecache import ImageCache
 from .markup import TocToken
 from .pages import plan_nav, plan_pages, plan_sources
 from .previews import document_previews, preview_scopes
@@ -632,7 +632,7 @@ def draw_images(settings: Settings, cards: list[tuple[str, Card]]) -> dict[str, 
         return {}
     cache = ImageCache(settings.cache_dir / IMAGE_CACHE)
     used: set[str] = set()
-    images = {path: render_cached(card, settings.root, cache, used) for path, card in cards}
+    images = draw_share_images(dict(cards), settings.root, cache, used)
     cache.prune(used)
     return images
 

@@ -105,16 +105,6 @@ def share_image_meta(corpus: Corpus, doc: m.Document, site_url: str) -> dict[str
             "alt": image_alt(document_card(corpus, doc))}
 
 
-def render_share_images(corpus: Corpus, site_url: str, root: Path,
-                        documents: list[m.Document] | None = None, cache: ImageCache | None = None,
-                        used: set[str] | None = None) -> dict[str, bytes]:
-    """The documents' link-preview PNGs (fonts under `root`, the project's), only with
-    SITE_URL; of `documents` (a share of them, for a worker), by default all. With a
-    `cache` (imagecache.py) a card drawn before is not drawn again; the names of its
-    entries this call used are added to `used`."""
-    return draw_share_images(share_cards(corpus, site_url, documents), root, cache, used)
-
-
 def share_cards(corpus: Corpus, site_url: str,
                 documents: list[m.Document] | None = None) -> dict[str, Card]:
     """Image path -> what the image says, for `documents` (by default all); none
@@ -127,7 +117,9 @@ def share_cards(corpus: Corpus, site_url: str,
 
 def draw_share_images(cards: dict[str, Card], root: Path, cache: ImageCache | None = None,
                       used: set[str] | None = None) -> dict[str, bytes]:
-    """The PNG of each card, as render_share_images."""
+    """The link-preview PNG of each card (fonts under `root`, the project's). With a
+    `cache` (imagecache.py) a card drawn before is not drawn again; the names of its
+    entries this call used are added to `used`."""
     return {path: render_cached(card, root, cache, used) for path, card in cards.items()}
 
 

@@ -112,18 +112,12 @@ def remove_stale(directory: Path, keep: Iterable[str],
 MANIFEST = ".manifest.json"
 
 
-def write_tree_by_manifest(out_dir: Path, files: dict[str, bytes],
-                           kept: Collection[str] = ()) -> list[str]:
-    """write_tree for a large tree only this generator writes (the commitments'
-    preview pages: 80,000 files nationally): what each file holds is remembered by
-    its hash in out_dir/.manifest.json, so an unchanged file is not read back.
-    `kept` are files already there that were not rendered again (rendercache.py):
-    they stay, as they are. In one go; the generator writes its shares apart
-    (write_share_by_manifest, then finish_by_manifest), in parallel, so that no
-    process holds the whole tree at once."""
-    known = read_manifest(out_dir)
-    hashes, changed = write_share_by_manifest(out_dir, files, known, kept)
-    return changed + finish_by_manifest(out_dir, hashes, known, bool(changed))
+# A large tree only this generator writes (the commitments' preview pages: 80,000 files
+# nationally) is written like write_changed (exactly the files given, unchanged files
+# untouched), in shares written apart, in parallel (no process holds the whole tree),
+# without reading files back: what each file holds is remembered by its hash in
+# out_dir/.manifest.json. read_manifest once, write_share_by_manifest for each share,
+# then finish_by_manifest.
 
 
 def read_manifest(out_dir: Path) -> dict[str, str] | None:
@@ -141,7 +135,8 @@ def write_share_by_manifest(out_dir: Path, files: dict[str, bytes], known: dict[
                             kept: Collection[str] = ()) -> tuple[dict[str, str], list[str]]:
     """Write the files of one share of the tree whose bytes differ from what `known`
     (read_manifest, before any share was written) says; returns the hashes of its
-    files and its kept ones, and the paths written. Until every share is written and
+    files and its kept ones, and the paths written. `kept` are files already there that
+    were not rendered again (rendercache.py): they stay, as they are. Until every share is written and
     finish_by_manifest has run there is no manifest: a run stopped halfway leaves
     none, and the next compares the files themselves."""
     hashes = _hashes(files)

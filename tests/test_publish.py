@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, publish
+from generator import pipeline, publish, share
 from generator.errors import GeneratorError
 from generator.pipeline import Settings, build
 from tests.test_hostile import digest, finish, make_project, run, start
@@ -411,9 +411,9 @@ def test_the_share_images_are_drawn_while_the_builder_runs(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
     started, seen = project / "builder-started", project / "drawing-saw-the-builder"
-    real_render, real_run = pipeline.render_cached, subprocess.run
+    real_render, real_run = share.render_cached, subprocess.run
 
-    def render_cached(*args: object) -> object:  # in a thread of build()
+    def render_cached(*args: object) -> object:  # in the process build() draws in
         deadline = time.monotonic() + 20
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -426,7 +426,7 @@ def test_the_share_images_are_drawn_while_the_builder_runs(
             started.touch()
         return real_run(command, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(pipeline, "render_cached", render_cached)
+    monkeypatch.setattr(share, "render_cached", render_cached)
     monkeypatch.setattr(pipeline.subprocess, "run", run)
     build(Settings(project), project / "site")
     assert seen.exists()
@@ -437,7 +437,7 @@ def test_a_failed_build_stops_drawing(project: Path, monkeypatch: pytest.MonkeyP
     # when it fails, the drawing ends with the build, and no image more is drawn.
     monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
     drawn = project / "drawn"
-    real_render = pipeline.render_cached
+    real_render = share.render_cached
 
     def slow(*args: object, **kwargs: object) -> object:
         time.sleep(0.5)
@@ -445,7 +445,7 @@ def test_a_failed_build_stops_drawing(project: Path, monkeypatch: pytest.MonkeyP
         (drawn / str(time.monotonic_ns())).touch()
         return real_render(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "render_cached", slow)
+    monkeypatch.setattr(share, "render_cached", slow)
     failed = subprocess.CompletedProcess([], 1, "", "ERROR    -  a page is missing\n")
     _watch_builder(monkeypatch, failed, [], project / "build/docs")
     with pytest.raises(GeneratorError, match="a page is missing"):

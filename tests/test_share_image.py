@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
+from generator import model as m
 from generator import urls
 from generator.previews import render_previews
-from generator.share import SITE_NAME, document_card, plan_share, render_share_images
+from generator.share import SITE_NAME, document_card, draw_share_images, plan_share, share_cards
 from generator.shareimage import HEIGHT, REGULAR, WIDTH, Card, _font, render_card, wrap
 from generator.validate import Corpus, load_corpus
 
@@ -33,7 +35,7 @@ def _decoded(data: bytes) -> Image.Image:
 
 
 def test_a_document_image_is_a_1200_by_630_png(corpus: Corpus) -> None:
-    images = render_share_images(corpus, SITE_URL, ROOT)
+    images = draw_cards_of(corpus, SITE_URL, ROOT)
     assert set(images) == {urls.share_image(d) for d in corpus.documents}
     for data in images.values():
         image = _decoded(data)
@@ -41,11 +43,11 @@ def test_a_document_image_is_a_1200_by_630_png(corpus: Corpus) -> None:
         # Drawn: text in ink on the white card and the site's band.
         colours = {rgb for _, rgb in image.convert("RGB").getcolors(256 * 256) or []}
         assert {(255, 255, 255), (33, 33, 33), (63, 81, 181)} <= colours
-    assert render_share_images(corpus, SITE_URL, ROOT) == images  # the same bytes every build
+    assert draw_cards_of(corpus, SITE_URL, ROOT) == images  # the same bytes every build
 
 
 def test_no_images_without_the_site_address(corpus: Corpus) -> None:
-    assert render_share_images(corpus, "", ROOT) == {}
+    assert draw_cards_of(corpus, "", ROOT) == {}
 
 
 HOSTILE = [
@@ -134,3 +136,9 @@ def test_previews_name_their_document_image_and_address_absolutely(site_with_add
         assert own == SITE_URL + path.parent.relative_to(site_with_address).as_posix() + "/"
         [canonical] = re.findall(r'<link rel="canonical" href="([^"]*)"', html)
         assert canonical.startswith(SITE_URL + "gemeenten/")
+
+
+def draw_cards_of(corpus: Corpus, site_url: str, root: Path, documents: list[m.Document] | None = None,
+                  **cache: Any) -> dict[str, bytes]:
+    """The share images of `documents` (by default all), as the generator draws them."""
+    return draw_share_images(share_cards(corpus, site_url, documents), root, **cache)

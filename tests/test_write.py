@@ -1,12 +1,34 @@
-"""write_tree_by_manifest: the large tree of preview pages is written like write_tree
-(exactly the files given, unchanged files untouched), without reading files back."""
+"""The large tree of preview pages is written by manifest, in shares, as the generator
+writes it: like write_changed (exactly the files given, unchanged files untouched),
+without reading files back."""
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from generator.pipeline import link_tree
-from generator.write import MANIFEST, list_tree, remove_stale, write_json, write_tree_by_manifest
+from generator.write import (
+    MANIFEST,
+    finish_by_manifest,
+    list_tree,
+    read_manifest,
+    remove_stale,
+    write_json,
+    write_share_by_manifest,
+)
+
+
+def write_tree_by_manifest(out: Path, files: dict[str, bytes], kept: Collection[str] = ()) -> list[str]:
+    """As pipeline._render writes the previews: the files in two shares written apart,
+    the kept ones hashed apart, then the manifest; returns what was written or removed."""
+    known = read_manifest(out)
+    hashes, changed = {}, []
+    for share in (dict(list(files.items())[::2]), dict(list(files.items())[1::2]), {}):
+        share_hashes, wrote = write_share_by_manifest(out, share, known, kept if not share else ())
+        hashes.update(share_hashes)
+        changed += wrote
+    return sorted(changed) + finish_by_manifest(out, hashes, known, bool(changed))
 
 
 def test_only_what_changed_is_written_and_what_went_is_removed(tmp_path: Path) -> None:
