@@ -36,6 +36,9 @@ from . import model as m
 from .render import PlannedPage
 
 FILE = "rendered.json"  # under build/cache/
+# Units written since the record was saved, by `serve`'s quick pages (preview.py), one
+# per line: the record's entries for them no longer describe their files.
+FORGOTTEN = "rendered-since.txt"
 log = logging.getLogger("generator")
 
 
@@ -76,6 +79,20 @@ def unit_keys(kind: str, scopes: dict[str, list[str]], digests: dict[str, str],
     base = base_key(digests, site_url)
     return {unit_name(kind, name): unit_key(base, kind, name, scope, digests)
             for name, scope in scopes.items()}
+
+
+def forget(cache_dir: Path, units: list[str]) -> None:
+    """The record's entries for these units are stale: their files were written since
+    (the next build renders them again). Appended to a small file beside the record,
+    which `Rendered.load` reads and removes: rewriting the record (nationally 29 MB)
+    took longer than rendering the pages."""
+    if not units:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / FORGOTTEN, "a", encoding="utf-8") as out:
+        out.write("".join(f"{unit}\n" for unit in units))
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def unit_name(kind: str, name: str) -> str:
@@ -149,8 +166,16 @@ class Rendered:
             if data.get("version") == code_version():
                 last = {unit: Entry(str(e["key"]), [str(f) for f in e["files"]], e.get("extra"))
                         for unit, e in data["units"].items()}
-        with contextlib.suppress(OSError):
-            path.unlink()
+        try:
+            for unit in (cache_dir / FORGOTTEN).read_text(encoding="utf-8").splitlines():
+                last.pop(unit, None)
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):  # unreadable: which entries are stale is unknown
+            last = {}
+        for done in (path, cache_dir / FORGOTTEN):
+            with contextlib.suppress(OSError):
+                done.unlink()
         return cls(path, last)
 
     def reusable(self, unit: str, key: str, directory: Path) -> Entry | None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from generator import model as m
 from generator.pages import plan_pages
 from generator.queries import Queries
 from generator.render import count_commitments, render_pages
-from generator.rendercache import Entry, Rendered, page_keys
+from generator.rendercache import FORGOTTEN, Entry, Rendered, forget, page_keys
 from generator.validate import Corpus, load_corpus
 from tests.test_bench import load_bench
 
@@ -287,3 +288,15 @@ def test_unchanged_previews_and_downloads_are_not_rendered_again(tmp_path: Path,
         ours = {rel: data for rel, (data, *_) in _tree(settings.build_dir / name).items()}
         theirs = {rel: data for rel, (data, *_) in _tree(Settings(fresh).build_dir / name).items()}
         assert ours == theirs, name
+
+
+def test_units_written_since_the_record_are_rendered_again_by_the_next_build(tmp_path: Path) -> None:
+    rendered = Rendered(tmp_path / "rendered.json")
+    for unit in ("a.md", "b.md", "downloads:x"):
+        rendered.keep(unit, Entry("key", [unit]))
+    rendered.save()
+    forget(tmp_path, ["a.md"])
+    forget(tmp_path, ["downloads:x"])
+    assert sorted(Rendered.load(tmp_path).last) == ["b.md"]
+    assert not (tmp_path / FORGOTTEN).exists()  # read once: the next record is this build's
+    assert not os.path.exists(tmp_path / "rendered.json")
