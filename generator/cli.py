@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import published
 from .errors import DataError, Diagnostic, GeneratorError
-from .pipeline import BUILDER, SERVE_ENV, Settings, build, generate, mkdocs_env
+from .pipeline import SERVE_ENV, Settings, build, generate, mkdocs_env
 from .scaffold import (
     NOT_FILLED_IN,
     check_years,
@@ -120,25 +120,12 @@ def main(argv: list[str] | None = None) -> int:
                       f"commit it with the data (`git add data/`) so they keep working")
         elif args.command == "serve":
             check_address(args.addr)  # before generating: a taken port fails at once
-            try:
-                generate(settings, waiting=say, keep_files=False)
-            except DataError as exc:
-                if not settings.nav_file.is_file():
-                    raise
-                # Keep previewing the last good tree; the hook shows the error on every page.
-                print(f"{exc}\nserving the last good version until this is fixed",
-                      file=sys.stderr)
             env = mkdocs_env()
-            env.pop("PRESTATIEAFSPRAKEN_PREGENERATED")  # regenerate on every change
             env[SERVE_ENV] = "1"
-            # --dirty: after an edit only the pages whose Markdown the generator rewrote
-            # (write.py leaves unchanged files untouched; the hook touches every page when
-            # the navigation changed) are built again, not the whole site. The builder
-            # warns about every dirty build, so the preview is not strict; `check` and
-            # `build` are.
-            return subprocess.call([sys.executable, "-m", BUILDER, "serve", "--config-file", "mkdocs.yml",
-                                    "--dev-addr", args.addr, "--dirty", "--no-strict"],
-                                   cwd=settings.root, env=env)
+            # The builder's live-reload server, driven by hooks/serve.py: after an edit to
+            # a document its pages are shown first (preview.py), then the rest follows.
+            return subprocess.call([sys.executable, str(settings.root / "hooks" / "serve.py"),
+                                    "--addr", args.addr], cwd=settings.root, env=env)
         elif args.command == "new":
             start, end = parse_period(args.period) if args.period else (args.year, args.year)
             check_years(start, end, "--period" if args.period else "--year")  # before any I/O

@@ -3,8 +3,9 @@
 # reads the navigation the generator planned, hands each page its search
 # metadata (build/search.json), passes the pages the generator wrote as HTML
 # through without Markdown (build/toc.json) and watches data/, content/ and the templates.
-# Under `python -m generator serve` a data error does not stop the preview: the
-# last good tree is served with the error shown on every page.
+# Under `python -m generator serve` (hooks/serve.py, which generates itself) a data
+# error does not stop the preview: the last good tree is served with the error shown
+# on every page.
 # Everything else lives in the generator, which never imports MkDocs.
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import json
 import logging
 import os
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -33,50 +33,18 @@ from generator.pipeline import FILES_LINKED_ENV, SERVE_ENV, Settings, generate  
 
 SETTINGS = Settings(ROOT)
 LOG = logging.getLogger("mkdocs.hooks.generate")
-# The data error of this build when serving the last good tree instead (cleared
-# at the start of every build, in on_config).
+# The data's problem while `serve` shows the last good tree (set by hooks/serve.py).
 DATA_ERROR: list[str] = []
 
 
-def _nav_text() -> bytes:
-    return SETTINGS.nav_file.read_bytes() if SETTINGS.nav_file.exists() else b""
-
-
-def _rebuild_every_page() -> None:
-    """Under `serve --dirty` only pages whose Markdown is newer than their HTML are
-    built again; this makes every page so, for what is on every page."""
-    now = time.time()
-    for page in SETTINGS.docs_dir.rglob("*.md"):
-        os.utime(page, (now, now))
-
-
-# The builder loads this hook anew for every build of `serve`, so whether the last
-# build showed a data error is kept in a file.
-ERROR_SHOWN = SETTINGS.build_dir / "serve-showed-data-error"
-
-
 def on_config(config):  # type: ignore[no-untyped-def]
-    had_error = ERROR_SHOWN.exists()
-    DATA_ERROR.clear()
     serving = os.environ.get(SERVE_ENV) == "1"
     if os.environ.get("PRESTATIEAFSPRAKEN_PREGENERATED") != "1" or not SETTINGS.nav_file.exists():
-        nav_before = _nav_text()
         try:
             generate(SETTINGS, keep_files=False)
-            # `serve --dirty` builds again only the pages the generator rewrote; a new
-            # navigation (a document added or renamed) and a data error that is gone
-            # are on every page.
-            if serving and (had_error or _nav_text() != nav_before):
-                _rebuild_every_page()
-            ERROR_SHOWN.unlink(missing_ok=True)
         except GeneratorError as exc:
-            if not serving or not SETTINGS.nav_file.exists():
-                # Show the maintainer the same message as `python -m generator check`.
-                raise PluginError(f"\n{exc}\n") from None
-            LOG.error("the data has problems; serving the last good version:\n%s", exc)
-            DATA_ERROR.append(str(exc))
-            _rebuild_every_page()  # the error is shown over every page
-            ERROR_SHOWN.touch()
+            # Show the maintainer the same message as `python -m generator check`.
+            raise PluginError(f"\n{exc}\n") from None
     config["nav"] = json.loads(SETTINGS.nav_file.read_text(encoding="utf-8"))
     # The theme prints the Content Security Policy (site_theme/main.html). Not while
     # serving: the builder's live reload is an inline script.

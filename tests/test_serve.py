@@ -1,5 +1,6 @@
 """`python -m generator serve`: a maintainer edits a data file and sees it without a
-restart; a mistake is shown over the last good preview, and fixing it clears it."""
+restart, first on the document's page, then everywhere (its downloads); a mistake is
+shown over the last good preview, and fixing it clears it."""
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ from .conftest import FIXTURE_CORPUS, make_project
 pytestmark = pytest.mark.slow
 DOC = "data/testdorp/prestatieafspraken-2024.yaml"
 PAGE = "gemeenten/testdorp/prestatieafspraken-2024/"
+DOWNLOAD = "downloads/testdorp/testdorp-prestatieafspraken-2024.json"
 
 
 def _free_port() -> int:
@@ -46,17 +48,22 @@ def test_an_edit_shows_without_restart_and_a_mistake_is_shown_until_fixed(tmp_pa
     root = make_project(tmp_path / "project", FIXTURE_CORPUS)
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "serve",
-                               "--addr", f"127.0.0.1:{port}"], cwd=root, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, start_new_session=True,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as out:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "serve",
+                                   "--addr", f"127.0.0.1:{port}"], cwd=root, stdout=out, stderr=out,
+                                  start_new_session=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     try:
         _wait_for(base + PAGE, "Prestatieafspraken 2024")
         doc = root / DOC
         text = doc.read_text(encoding="utf-8")
+        assert "Woonborg bouwt 48 woningen." in _wait_for(base + DOWNLOAD, "Woonborg")
         doc.write_text(text.replace("Woonborg bouwt 48 woningen.", "Woonborg bouwt 49 woningen."),
                        encoding="utf-8")
         _wait_for(base + PAGE, "Woonborg bouwt 49 woningen.")
+        # The page came first, on its own (preview.py); the rest of the site follows.
+        assert "the edited document's pages in" in log.read_text(encoding="utf-8")
+        _wait_for(base + DOWNLOAD, "Woonborg bouwt 49 woningen.")
         doc.write_text(text.replace("kind: yearly", "kind: yearlyy"), encoding="utf-8")
         shown = _wait_for(base + PAGE, 'id="data-error"')
         assert "kind" in shown and "Woonborg bouwt 49 woningen." in shown  # the last good page
