@@ -411,10 +411,14 @@ def _load_hook() -> object:
     return hook
 
 
-def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_keeps_the_last_good_site_and_shows_the_error_escaped(template: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook fails a plain builder run on bad data and leaves the last good tree;
+    `serve` (hooks/serve.py, tests/test_serve.py) keeps serving that tree and hands
+    the hook the problem, which it shows over every page, escaped."""
     from properdocs.exceptions import PluginError  # the builder the hook reports to
 
+    from generator.errors import DataError
     from generator.pipeline import SERVE_ENV, Settings, generate
 
     root = tmp_path / "project"
@@ -428,16 +432,16 @@ def test_serve_keeps_the_last_good_site_and_shows_the_error(template: Path, tmp_
     monkeypatch.delenv(SERVE_ENV, raising=False)
     with pytest.raises(PluginError, match="values"):  # a plain `mkdocs build` still fails
         hook.on_config({})
-    monkeypatch.setenv(SERVE_ENV, "1")
-    config = hook.on_config({})
-    assert config["nav"] and (root / "build/nav.json").read_bytes() == nav
-    page = hook.on_post_page("<html><body><p>pagina</p></body></html>", None, config)
+    assert (root / "build/nav.json").read_bytes() == nav
+    with pytest.raises(DataError) as problem:  # what serve's session is told
+        generate(Settings(root))
+    hook.DATA_ERROR[:] = [str(problem.value)]
+    page = hook.on_post_page("<html><body><p>pagina</p></body></html>", None, {})
     assert page.startswith("<html><body><p>pagina</p><div id=\"data-error\" role=\"alert\"")
     assert "&lt;b&gt;" in page and "<b>" not in page  # the message is escaped
     assert f"{DOC}:50:" in page
-    edit("values: [<b>.nan</b>, 1.4]", "values: [25000, 1.4]")(root)
-    config = hook.on_config({})
-    assert hook.on_post_page("<body></body>", None, config) == "<body></body>"
+    hook.DATA_ERROR.clear()
+    assert hook.on_post_page("<body></body>", None, {}) == "<body></body>"
 
 
 def test_a_cache_that_cannot_be_written_does_not_stop_check_or_build(template: Path,
