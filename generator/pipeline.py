@@ -171,12 +171,18 @@ class Ready:
 
 
 def generate(settings: Settings, waiting: Callable[[str], None] | None = None,
-             keep_files: bool = True) -> Generated:
+             keep_files: bool = True, share_images: bool = True) -> Generated:
     """Write build/docs; waits while a build of the same checkout runs, after
     calling waiting(message) (the command line prints it). Without keep_files the
-    result holds no file's bytes (what was written stays on disk only)."""
+    result holds no file's bytes (what was written stays on disk only). Without
+    share_images the link-preview images are neither drawn nor removed (`serve`:
+    no page shows them; `build` draws every one)."""
     with build_lock(settings.build_dir, wait=True, waiting=waiting):
-        return _generate(settings, keep_files)
+        return _generate(settings, keep_files, None if share_images else _images_left)
+
+
+def _images_left(handed_over: Ready) -> None:
+    """A `ready` that leaves the share images as they are."""
 
 
 def _generate(settings: Settings, keep_files: bool = True,
@@ -551,6 +557,77 @@ def _exit_on_terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _report(send: Any, work: Callable[[], tuple[object, ...]]) -> None:
+    """In a child that generates: send what work() returns, or its error as data (a
+    DataError's diagnostics), not as a pickled exception."""
+    # stop() ends the child with SIGTERM: as an exit, so that the workers it runs its
+    # outputs in are ended too (outputs.run_tasks), not left drawing.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        send.send(work())
+    except DataError as exc:
+        send.send(("data", exc.diagnostics))
+    except GeneratorError as exc:
+        send.send(("error", str(exc)))
+    except OSError as exc:  # of the system (a full disk): the file, not a traceback
+        send.send(("error", f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)))
+    except KeyboardInterrupt:
+        os._exit(130)  # the parent got the same Ctrl-C and reports it
+    except Exception as exc:  # a bug: reported by the parent, with its type
+        send.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+def _receive(receive: Any, process: Any) -> tuple[object, ...]:
+    """What _report sent; its errors raised again."""
+    try:
+        reply: tuple[object, ...] = receive.recv()
+    except EOFError:
+        process.join()
+        reply = ("crash", f"the generator stopped (exit code {process.exitcode})")
+    kind, *rest = reply
+    if kind == "data":
+        raise DataError(rest[0])  # type: ignore[arg-type]
+    if kind == "error":
+        raise GeneratorError(str(rest[0]))
+    if kind == "crash":
+        raise GeneratorError(f"the generator failed: {rest[0]}")
+    return reply
+
+
+def _generate_apart(settings: Settings, send: Any, share_images: bool) -> None:
+    def work() -> tuple[object, ...]:
+        return ("ok", generate(settings, keep_files=False, share_images=share_images).changed)
+    _report(send, work)
+
+
+class GenerationApart:
+    """generate() in a new interpreter, started afresh (spawned, not forked): for `serve`,
+    whose process holds the builder's view of the whole site. Generating in that process
+    took nationally 40 s against 25-30 s on its own; meanwhile `serve` reads the corpus
+    it keeps for the next edit (preview.py) on the other core."""
+
+    def __init__(self, settings: Settings, share_images: bool = True) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        # Not a daemon: the generator runs its outputs in worker processes of its own.
+        self._process = context.Process(target=_generate_apart, args=(settings, send, share_images))
+        self._process.start()
+        send.close()
+
+    def changed(self) -> list[str]:
+        """Wait for the generation; the files it changed (generate's Generated.changed)."""
+        _, changed = _receive(self._receive, self._process)
+        self._process.join()
+        return cast(list[str], changed)
+
+    def stop(self) -> None:
+        """End the generation if it still runs."""
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
 class GeneratorApart:
     """The generator, run in a forked child of which only the summary is kept. The
     corpus is the largest thing a build holds, and the builder and Pagefind do not need
@@ -568,23 +645,10 @@ class GeneratorApart:
             send.send(("ready", handed_over))
 
         def child() -> None:
-            # stop() ends this process with SIGTERM: as an exit, so that the workers it
-            # runs its outputs in are ended too (outputs.run_tasks), not left drawing.
-            signal.signal(signal.SIGTERM, _exit_on_terminate)
-            try:
+            def work() -> tuple[object, ...]:
                 generated = _generate(settings, keep_files=False, ready=builder_may_start)
-                send.send(("ok", generated.count, len(generated.changed)))
-            except DataError as exc:
-                send.send(("data", exc.diagnostics))
-            except GeneratorError as exc:
-                send.send(("error", str(exc)))
-            except OSError as exc:  # of the system (a full disk): the file, not a traceback
-                send.send(("error", f"{exc.strerror or exc}: {exc.filename}" if exc.filename
-                           else str(exc)))
-            except KeyboardInterrupt:
-                os._exit(130)  # the parent got the same Ctrl-C and reports it
-            except Exception as exc:  # a bug: reported by the parent, with its type
-                send.send(("crash", f"{type(exc).__name__}: {exc}"))
+                return ("ok", generated.count, len(generated.changed))
+            _report(send, work)
 
         # Not a daemon: the generator runs its outputs in worker processes of its own
         # (outputs.py), which a daemonic process may not start.
@@ -593,19 +657,7 @@ class GeneratorApart:
         send.close()
 
     def _reply(self) -> tuple[object, ...]:
-        try:
-            reply: tuple[object, ...] = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            reply = ("crash", f"the generator stopped (exit code {self._process.exitcode})")
-        kind, *rest = reply
-        if kind == "data":
-            raise DataError(rest[0])  # type: ignore[arg-type]
-        if kind == "error":
-            raise GeneratorError(str(rest[0]))
-        if kind == "crash":
-            raise GeneratorError(f"the generator failed: {rest[0]}")
-        return reply
+        return _receive(self._receive, self._process)
 
     def ready(self) -> Ready:
         """Wait until the pages and everything else the builder reads are written."""

@@ -44,8 +44,9 @@ from properdocs.plugins import BasePlugin  # noqa: E402
 from properdocs.structure.files import InclusionLevel  # noqa: E402
 
 from generator.errors import DataError  # noqa: E402
-from generator.pipeline import Settings, generate  # noqa: E402
+from generator.pipeline import GenerationApart, Settings  # noqa: E402
 from generator.preview import Preview  # noqa: E402
+from generator.validate import Corpus, load_corpus  # noqa: E402
 
 SETTINGS = Settings(ROOT)
 LOG = logging.getLogger("mkdocs.serve")
@@ -179,8 +180,11 @@ class Session:
         nav_before = _read(SETTINGS.nav_file)
         read = self.preview.before_whole_run()
         error_before = list(self.hook.DATA_ERROR)
+        # Share images: no page of the preview shows them; `build` draws them all.
+        generation = GenerationApart(SETTINGS, share_images=False)
         try:
-            generated = generate(SETTINGS, waiting=LOG.info, keep_files=False)
+            corpus = _corpus()  # meanwhile, for the next edit
+            changed = generation.changed()
         except DataError as exc:
             self.preview.after_whole_run(None, read)
             if not SETTINGS.nav_file.exists():
@@ -190,7 +194,9 @@ class Session:
             if error_before != self.hook.DATA_ERROR or self.theme_changed or not self.passed:
                 self._pass_over_everything(every_page=True)
             return
-        self.preview.after_whole_run(generated.corpus, read)
+        finally:
+            generation.stop()
+        self.preview.after_whole_run(corpus, read)
         self.hook.DATA_ERROR.clear()
         # A document added, removed or retitled is in the navigation, which every page
         # shows; so are the data's problem and the theme.
@@ -199,8 +205,10 @@ class Session:
             self._pass_over_everything(every_page=bool(error_before) or self.theme_changed
                                        or (nav_changed and self.passed))
             return
-        pages = [p for p in generated.changed if p.endswith(".md")]
-        others = [p for p in generated.changed if not p.endswith(".md")]
+        pages = [p for p in changed if p.endswith(".md")]
+        others = [p for p in changed if not p.endswith(".md")]
+        LOG.info("generated the site again (%d files changed); through the theme: %d pages",
+                 len(changed), len(pages))
         # What each page's search data, description and table of contents say.
         self.config.plugins.on_files(self.kept.files, config=self.config)
         if not self._render_again(pages, others):
@@ -264,6 +272,16 @@ class Session:
         finally:
             self.server.shutdown()
             shutil.rmtree(self.site_dir, ignore_errors=True)
+
+
+def _corpus() -> Corpus | None:
+    """The corpus as data/ is now, read beside the generation (its cache of read files
+    is made for two runs at once), or None when the data has problems (the generation
+    reports them)."""
+    try:
+        return load_corpus(SETTINGS.data_dir, SETTINGS.root, SETTINGS.cache_dir)
+    except DataError:
+        return None
 
 
 def _templates() -> Path:

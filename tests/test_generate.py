@@ -162,3 +162,25 @@ def test_mkdocs_failure_leaves_the_previous_site(project: Path, tmp_path: Path) 
         build(Settings(project), site)
     assert (site / "index.html").read_bytes() == marker
     assert not (tmp_path / ".site-building").exists()
+
+
+def test_without_share_images_they_are_neither_drawn_nor_removed(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` generates without the link-preview images (no page of the preview shows
+    them): the ones there stay as they are, and none is drawn."""
+    from generator import urls
+
+    from .conftest import FIXTURE_CORPUS, make_project
+
+    monkeypatch.setenv("SITE_URL", "https://prestatieafspraken.example.org/")
+    settings = Settings(make_project(tmp_path / "project", FIXTURE_CORPUS))
+    generated = generate(settings, keep_files=False)
+    images = sorted(settings.docs_dir.glob(f"{urls.SHARE_IMAGES}/**/*.png"))
+    assert len(images) == len(generated.corpus.documents) > 1
+    images[0].unlink()
+    kept = {path: path.stat().st_mtime_ns for path in images[1:]}
+    generate(settings, keep_files=False, share_images=False)
+    assert not images[0].exists()
+    assert {path: path.stat().st_mtime_ns for path in images[1:] if path.exists()} == kept
+    generate(settings, keep_files=False)  # and `build`'s generation draws it again
+    assert images[0].is_file()
