@@ -24,6 +24,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -298,6 +299,8 @@ def main() -> None:
     parser.add_argument("--addr", default="127.0.0.1:8000")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    # Ended by a signal as by Ctrl-C: the preview's temporary site is removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     Session(args.addr).serve()
 
 
