@@ -13,8 +13,9 @@
 # tests/test_preview.py renders them both ways for every document of the bundled data
 # and of a national slice. Whatever the quick step cannot vouch for (a registry or a
 # source text edited, a file added or removed, a problem in the edited file, a title
-# or a link between documents changed, which changes the navigation or the scope)
-# it leaves to the whole generation, which reports problems as `build` does.
+# or a link between documents changed, which changes the navigation or the scope, or
+# more documents changed at once than an edit changes) it leaves to the whole
+# generation, which reports problems as `build` does.
 from __future__ import annotations
 
 import dataclasses
@@ -51,6 +52,10 @@ from .write import write_changed
 SCOPED_TEMPLATES = frozenset({"document.html.j2", "municipality.html.j2", "year.html.j2"})
 
 Stamps = dict[str, tuple[int, int, int]]  # path under data/ -> (inode, size, mtime)
+# More documents changed at once than a maintainer edits between two saves (a `git pull`,
+# another branch checked out): rendering each one's scope first would only hold up the
+# whole generation, which makes them all anyway.
+EDITED_AT_MOST = 4
 
 
 def stamps(data_dir: Path) -> Stamps:
@@ -110,7 +115,9 @@ class Preview:
         prefix = self.data_dir.relative_to(self.root).as_posix()
         shown = [f"{prefix}/{Path(path).as_posix()}" for path, stamp in now.items() if stamp != self.read[path]]
         documents = set(self.corpus.files.values())
-        return (shown, now) if shown and all(path in documents for path in shown) else None
+        if not shown or len(shown) > EDITED_AT_MOST or not all(path in documents for path in shown):
+            return None
+        return shown, now
 
     def quick(self) -> Quick | None:
         """Render and write the pages of the edited documents' scopes; None when the edit

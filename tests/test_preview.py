@@ -14,7 +14,7 @@ import yaml
 
 from generator import urls
 from generator.pipeline import Settings, generate
-from generator.preview import Preview
+from generator.preview import EDITED_AT_MOST, Preview
 
 from .conftest import make_project
 from .test_bench import load_bench
@@ -106,6 +106,14 @@ def test_what_the_quick_step_cannot_vouch_for_is_left_to_the_whole_generation(tm
             load_bench().dump_document(retitled), encoding="utf-8"),
         "a problem": lambda: path.write_text(load_bench().dump_document(mistaken), encoding="utf-8"),
     }
+    others = sorted(settings.data_dir.glob("*/*.yaml"))
+    texts = {other: other.read_text(encoding="utf-8") for other in others}
+
+    def many() -> None:  # a `git pull`: the whole generation makes them all anyway
+        for other in others[:EDITED_AT_MOST + 1]:
+            other.write_text(_edited(texts[other]), encoding="utf-8")
+
+    edits["more documents at once than an edit changes"] = many
     for what, edit in edits.items():
         tree = _tree(settings.docs_dir)
         edit()
@@ -113,7 +121,8 @@ def test_what_the_quick_step_cannot_vouch_for_is_left_to_the_whole_generation(tm
             assert preview.quick() is None, what
             assert _tree(settings.docs_dir) == tree, f"{what}: written all the same"
         finally:
-            path.write_text(before, encoding="utf-8")
+            for other, text in texts.items():
+                other.write_text(text, encoding="utf-8")
             registry.write_text(registry_text, encoding="utf-8")
             (settings.data_dir / "README.md").unlink(missing_ok=True)
         _whole(settings, preview)
