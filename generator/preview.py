@@ -33,14 +33,16 @@ from .publish import build_lock
 from .queries import Queries
 from .render import render_pages
 from .rendercache import forget, scopes
-from .sources import PathKey, Source
+from .sources import Source
 from .validate import (
     Corpus,
+    check_compare_marks,
     check_documents,
     check_parties,
     check_references,
     check_source_texts,
     collector_paused,
+    document_digest,
     load_source,
     validate_model,
 )
@@ -81,8 +83,8 @@ class Quick:
 
 
 class Preview:
-    """What `serve` keeps between edits: the corpus of the last whole generation, the
-    scopes of its pages and the state of data/ it was read from."""
+    """What `serve` keeps between edits: the corpus of the last whole generation (or
+    of the last quick step) and the state of data/ it was read from."""
 
     def __init__(self, root: Path, data_dir: Path, content_dir: Path, docs_dir: Path,
                  build_dir: Path, cache_dir: Path) -> None:
@@ -175,12 +177,14 @@ class Preview:
                 # Its framework and the commitments it continues, or that continue its own,
                 # are in the documents linked to it. Those were checked, and a problem of
                 # theirs only tells that the edit is not quick: where does not matter.
+                members = set(linked[doc.municipality]) - {doc.ref}
                 linked_docs = [(d, Source(corpus.files[d.ref], None)) for d in corpus.documents
-                               if d.ref in set(linked[doc.municipality]) and d.ref != doc.ref]
+                               if d.ref in members]
                 problems += check_references(source, corpus.organisations, corpus.themes)
                 problems += check_documents(pair + linked_docs, corpus.municipalities, set(corpus.files))
                 problems += check_parties(pair, corpus.municipalities, corpus.organisations)
-                problems += _marks(doc, source, corpus)
+                check_compare_marks(pair, corpus.comparables if comparisons.FILE in corpus.digests else None,
+                                    problems)
                 if doc.ref in corpus.source_texts:
                     text = corpus.source_texts[doc.ref]
                     check_source_texts(pair, {path: (self.root / path, self.root / text)},
@@ -188,7 +192,7 @@ class Preview:
                 if problems:
                     return None
                 replaced[doc.ref] = doc
-                digests[doc.ref] = source.digest.hex() + ("+source" if doc.ref in corpus.source_texts else "")
+                digests[doc.ref] = document_digest(source, doc.ref in corpus.source_texts)
         finally:
             cache.save()
         return dataclasses.replace(corpus, documents=[replaced.get(d.ref, d) for d in corpus.documents],
@@ -198,15 +202,3 @@ class Preview:
 def _shown_in_navigation(doc: m.Document) -> tuple[object, ...]:
     """What the navigation and the order of documents read of a document."""
     return (doc.ref, doc.municipality, doc.title, doc.kind, doc.period, doc.framework)
-
-
-def _marks(doc: m.Document, source: Source, corpus: Corpus) -> list[Diagnostic]:
-    """validate._load_comparables' check of one document's `compare:` marks."""
-    problems: list[Diagnostic] = []
-
-    def report(loc: PathKey, message: str) -> None:
-        line, col = source.place(loc)
-        problems.append(Diagnostic(source.path, line, col, "", message))
-
-    comparisons.check_marks(doc, corpus.comparables if comparisons.FILE in corpus.digests else None, report)
-    return problems

@@ -236,7 +236,7 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
         comparables=comparables,
         source_texts=source_texts,
         # Whether a document was checked against a source text shows on its page.
-        digests={**digests, **{doc.ref: source.digest.hex() + ("+source" if doc.ref in source_texts else "")
+        digests={**digests, **{doc.ref: document_digest(source, doc.ref in source_texts)
                                for doc, source in documents}},
         notes=sorted(set(notes)),
     )
@@ -299,15 +299,28 @@ def _load_comparables(path: Path | None, shown: Any, cache: SourceCache,
             digests[comparisons.FILE] = source.digest.hex()
             comparables = _index((parsed, source), "comparisons", problems)
             loaded = True
+    # A registry that failed to load has been reported; its marks are not checked.
+    if loaded:
+        check_compare_marks(documents, comparables if path is not None else None, problems)
+    return comparables
+
+
+def check_compare_marks(documents: list[tuple[m.Document, Source]],
+                        comparables: dict[str, m.Comparable] | None, problems: list[Diagnostic]) -> None:
+    """Every `compare:` of the documents against data/comparisons.yaml (None: there is
+    none, and a mark is a problem)."""
     for doc, source in documents:
         def report(loc: PathKey, message: str, source: Source = source) -> None:
             line, col = source.place(loc)
             problems.append(Diagnostic(source.path, line, col, format_path(loc), message))
 
-        # A registry that failed to load has been reported; its marks are not checked.
-        if loaded:
-            comparisons.check_marks(doc, comparables if path is not None else None, report)
-    return comparables
+        comparisons.check_marks(doc, comparables, report)
+
+
+def document_digest(source: Source, checked_against_text: bool) -> str:
+    """A document's entry in Corpus.digests: whether it was checked against a source
+    text shows on its page, so it is part of what its pages are made from."""
+    return source.digest.hex() + ("+source" if checked_against_text else "")
 
 
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:

@@ -84,21 +84,17 @@ class Server(LiveReloadServer):
         self._touched_lock = threading.Lock()
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
-        path = os.path.abspath(path)
-        if path in self._watched_paths:
-            return
-        self._watched_paths[path] = 1
+        """The builder's watch (a change asks for a build), and which file it was."""
+        super().watch(path, func, recursive=recursive)
 
-        def changed(event: watchdog.events.FileSystemEvent) -> None:
-            if event.is_directory:
-                return
-            with self._touched_lock:
-                self.touched.add(os.fsdecode(event.src_path))
-            self.build_again()
+        def record(event: watchdog.events.FileSystemEvent) -> None:
+            if not event.is_directory:
+                with self._touched_lock:
+                    self.touched.add(os.fsdecode(event.src_path))
 
-        handler = watchdog.events.FileSystemEventHandler()
-        handler.on_any_event = changed  # type: ignore[method-assign]
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+        recorder = watchdog.events.FileSystemEventHandler()
+        recorder.on_any_event = record  # type: ignore[method-assign]
+        self.observer.schedule(recorder, os.path.abspath(path), recursive=recursive)
 
     def build_again(self) -> None:
         with self._rebuild_cond:
