@@ -792,7 +792,7 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, handed_ove
     old_previews = incremental.published_previews(site) if site.is_dir() else None
     previews = staging.path / PREVIEWS_STAGED
     # The share images are drawn meanwhile, on the core the builder leaves (a worker
-    # beside them slowed it, nationally 36 s against 24 s).
+    # beside them slowed it, nationally 36 s against 24 s), and on until Pagefind runs.
     drawing = ImagesApart(settings, handed_over.cards)
     try:
         with helper_threads(1) as pool:
@@ -808,46 +808,49 @@ def _build(settings: Settings, site: Path, generator: GeneratorApart, handed_ove
                 linking.result()
         if result.returncode != 0:
             raise GeneratorError(f"{BUILDER} build failed:{builder_failure(result.stdout + result.stderr)}")
-        images = drawing.result()
+        generated = generator.finish()
+        previous, rebuilt = None, None
+        if cold_because is None:
+            changes = incremental.html_changes(site, staging.path)
+            state = incremental.read_state(site) or {}
+            previous = Previous(site, state.get("search_parts", []), changes.differ)
+            rebuilt = len(changes.rebuilt)
+        # Everything in build/docs goes in before Pagefind lists the site, replacing what is
+        # there in one step; the share images that are still being drawn follow while it
+        # indexes (it reads no image: nationally the drawing outlasts the builder by 8 s).
+        link_files(settings.docs_dir, staging.path)
+        moved: list[str] = []
+        try:
+            with helper_threads(1) as pool:
+                # The previews go in once Pagefind is done: none of them is indexed, and each
+                # of its parts walked their 79,000 folders (nationally about a second a part).
+                indexing = pool.submit(index_site, staging.path, previous=previous, jobs=SEARCH_JOBS)
+                # Into build/docs once the builder, which lists it as it starts, is done.
+                drawn = write_changed(settings.docs_dir, drawing.result())
+                link_files(settings.docs_dir, staging.path, only=drawn)
+                parts, indexed = indexing.result()
+            if old_previews is not None:
+                try:
+                    moved = incremental.move_previews(settings.previews_dir, staging.path)
+                except FileExistsError as exc:
+                    raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
+                except OSError:  # not on the site's file system: linked, as they were
+                    link_tree(settings.previews_dir, previews)
+                    old_previews = None
+            for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
+                if (staging.path / name).exists():
+                    raise OutputConflict(f"{name} is in the site already")
+                (previews / name).rename(staging.path / name)
+            if previews.is_dir():
+                previews.rmdir()
+            incremental.link_previews_manifest(settings.previews_dir, staging.path)
+            incremental.write_state(staging.path, current, parts)
+            staging.publish()
+        except BaseException:
+            incremental.unmove_previews(moved, staging.path, settings.previews_dir)
+            raise
     finally:
         drawing.stop()
-    generated = generator.finish()
-    # Into build/docs once the builder, which lists it as it starts, is done.
-    drawn = write_changed(settings.docs_dir, images)
-    previous, rebuilt = None, None
-    if cold_because is None:
-        changes = incremental.html_changes(site, staging.path)
-        state = incremental.read_state(site) or {}
-        previous = Previous(site, state.get("search_parts", []), changes.differ)
-        rebuilt = len(changes.rebuilt)
-    # Everything in build/docs goes in before Pagefind lists the site, replacing what is
-    # there in one step.
-    link_files(settings.docs_dir, staging.path)
-    moved: list[str] = []
-    try:
-        # The previews go in once Pagefind is done: none of them is indexed, and each of
-        # its parts walked their 79,000 folders (nationally about a second a part).
-        parts, indexed = index_site(staging.path, previous=previous, jobs=SEARCH_JOBS)
-        if old_previews is not None:
-            try:
-                moved = incremental.move_previews(settings.previews_dir, staging.path)
-            except FileExistsError as exc:
-                raise OutputConflict(f"{Path(str(exc.filename)).name} is in the site already") from None
-            except OSError:  # not on the site's file system: linked, as they were
-                link_tree(settings.previews_dir, previews)
-                old_previews = None
-        for name in sorted(os.listdir(previews)) if previews.is_dir() else []:
-            if (staging.path / name).exists():
-                raise OutputConflict(f"{name} is in the site already")
-            (previews / name).rename(staging.path / name)
-        if previews.is_dir():
-            previews.rmdir()
-        incremental.link_previews_manifest(settings.previews_dir, staging.path)
-        incremental.write_state(staging.path, current, parts)
-        staging.publish()
-    except BaseException:
-        incremental.unmove_previews(moved, staging.path, settings.previews_dir)
-        raise
     if moved and old_previews is not None and staging.replaced is not None:
         try:
             incremental.rescue_previews(staging.replaced, site, moved, settings.previews_dir,
