@@ -17,9 +17,20 @@ export NO_MKDOCS_2_WARNING := 1
 # command imports when it first imports them. The commands run from this directory
 # (`python -m generator`), so the site needs no install of the project itself.
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
+# But the packages a build imports (the generator, the builder and its theme, Pagefind's
+# wrapper) are compiled now: where Python may not write its cache (PYTHONDONTWRITEBYTECODE,
+# set on some CI machines) every process of every build compiled them again, a second
+# for the builder alone. A package missing here is only compiled at each import, as before.
+BUILD_PACKAGES := PIL annotated_types babel click colorama jinja2 markdown markupsafe material \
+	mkdocs pagefind pathspec properdocs pydantic pydantic_core pygments pymdownx \
+	typing_extensions.py typing_inspection yaml yaml_env_tag
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements.lock
+	$(PY) -c 'import compileall, os, sys, sysconfig; \
+	  paths = [os.path.join(sysconfig.get_path("purelib"), name) for name in sys.argv[1:]]; \
+	  [compileall.compile_dir(p, quiet=2, workers=0) if os.path.isdir(p) else compileall.compile_file(p, quiet=2) \
+	   for p in paths if os.path.exists(p)]' $(BUILD_PACKAGES)
 	touch $@
 
 # The test tools on top (requirements-test.lock starts with -r requirements.lock), and
