@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
+from . import jsonindent
 from .errors import GeneratorError, OutputConflict
 
 
@@ -214,8 +215,9 @@ def write_json(target: Path, data: object, pages_dir: Path | None = None) -> lis
     page whose entry changed (added, removed, different) is touched, so that a
     --dirty build, which compares mtimes, renders it again though its Markdown is
     the same; returns those pages."""
-    encoded = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=isinstance(data, dict))
-               + "\n").encode("utf-8")
+    # As json.dumps(ensure_ascii=False, indent=1, sort_keys=...), in half the time:
+    # nationally the tables of contents alone are 11 MB, written on every build.
+    encoded = (jsonindent.dumps(data, indent=1, sort_keys=isinstance(data, dict)) + "\n").encode("utf-8")
     try:
         before = target.read_bytes()
     except OSError:

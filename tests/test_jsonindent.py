@@ -39,6 +39,18 @@ def test_the_same_text_as_json_dumps(value: Any) -> None:
     assert jsonindent.dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
+@pytest.mark.parametrize("value", [v for v in VALUES if not (isinstance(v, dict) and len({type(k) for k in v}) > 1)],
+                         ids=str)
+def test_another_indent_and_sorted_keys_as_json_dumps(value: Any) -> None:
+    """As write.write_json writes the builder's files (indent 1, keys sorted at every depth)."""
+    for indent in (1, 4):
+        for sort_keys in (False, True):
+            assert jsonindent.dumps(value, indent, sort_keys) == \
+                json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+    assert jsonindent.dumps({"b": {"d": 1, "c": [{"f": 2, "e": 3}]}, "a": 0}, 1, True) == \
+        json.dumps({"b": {"d": 1, "c": [{"f": 2, "e": 3}]}, "a": 0}, indent=1, sort_keys=True)
+
+
 def test_every_json_download_of_the_fixture_corpus() -> None:
     files = export_all(load_corpus(FIXTURE_CORPUS, FIXTURE_CORPUS.parent))
     texts = [data.decode("utf-8") for path, data in files.items() if path.endswith(".json")]
