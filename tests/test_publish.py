@@ -205,9 +205,11 @@ def test_the_next_build_can_start_while_the_replaced_site_is_being_removed(
 
 
 def test_a_read_only_site_is_reported_before_building(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # As root every directory is writable, so the check is shown by its answer.
+    # As root every directory is writable, so the check is shown by its answer, as a
+    # maintainer's own account gets it.
     site = project / "site"
     real_access = os.access
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     monkeypatch.setattr(os, "access", lambda path, mode: False if Path(path) == site / "gemeenten"
                         else real_access(path, mode))
     before = digest(site)
@@ -215,6 +217,24 @@ def test_a_read_only_site_is_reported_before_building(project: Path, monkeypatch
         build(Settings(project), site)
     assert digest(site) == before
     assert not (project / ".site-building").exists()
+
+
+def test_as_root_the_site_is_not_walked_to_check_it(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root may write into every folder: asking each of them (the walk) is skipped."""
+    site = project / "site"  # a site built before (make_project)
+    assert (site / "gemeenten").is_dir()
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    real_walk = os.walk
+
+    def walk(top: str | Path, *args: object, **kwargs: object) -> object:
+        assert Path(top) != site, "the site was walked"
+        return real_walk(top, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(os, "walk", walk)
+    with publish.Staging(site) as staging:
+        assert staging.path.is_dir()
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with pytest.raises(AssertionError, match="the site was walked"), publish.Staging(site):
+        pass
 
 
 # --- real builds (MkDocs) -----------------------------------------------------------
