@@ -42,7 +42,15 @@ from .render import count_commitments, render_pages
 from .rendercache import Entry, Rendered, page_keys, unit_keys, unit_name
 from .schema import render_schemas
 from .search import Previous, index_site, plan_search
-from .share import SITE_NAME, document_embeds, draw_share_images, plan_share, render_share, share_cards
+from .share import (
+    SITE_NAME,
+    document_embeds,
+    draw_share_images,
+    feed_scopes,
+    plan_share,
+    render_share,
+    share_cards,
+)
 from .shareimage import Card
 from .validate import Corpus, collector_paused, load_corpus
 from .write import (
@@ -379,8 +387,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         # What the builder reads: the pages, the files Markdown pages link to (downloads,
         # content), and the previews, which build() links while the builder runs. The
         # longest tasks first: a long task taken last keeps one core busy while the other
-        # has nothing left (the register and, below, the feeds, which are made again in
-        # every build, and then the shares, however few of their pages changed).
+        # has nothing left (the register, which is joined again in every build, and,
+        # below, the feeds and embeds, then the shares, however few of their pages changed).
         tasks = [
             outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
                                                              settings.cache_dir / REGISTER_PIECES), docs),
@@ -398,12 +406,24 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
                                           for doc in corpus.documents}, corpus.digests, site_url)
         kept_embeds = {unit: entry for unit, key in embed_keys.items()
                        if (entry := rendered.reusable(unit, key, docs)) is not None}
+        # A feed lists the entries of its page's documents: kept likewise, by that
+        # page's scope (a feed whose page has none is made on every build).
+        feeds = feed_scopes(corpus, scope_of)
+        feed_keys = unit_keys("feed", {path: scope for path, scope in feeds.items() if scope is not None},
+                              corpus.digests, site_url)
+        kept_feeds = {unit: entry for unit, key in feed_keys.items()
+                      if (entry := rendered.reusable(unit, key, docs)) is not None}
         units.update(embed_keys)
+        units.update(feed_keys)
         reused_units.update(kept_embeds)
+        reused_units.update(kept_feeds)
         embed_files: dict[str, list[str]] = {}
 
         def feeds_and_embeds() -> dict[str, bytes]:
-            files = render_share(corpus, site_url, queries, [])  # the feeds and robots.txt
+            made = [path for path in feeds if unit_name("feed", path) not in kept_feeds]
+            files = render_share(corpus, site_url, queries, [], feeds=made)  # and robots.txt
+            embed_files.update({unit_name("feed", path): [path] for path in made
+                                if unit_name("feed", path) in feed_keys})
             for ref, own in document_embeds(corpus, queries, [
                     doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]).items():
                 embed_files[unit_name("embeds", ref)] = sorted(own)
@@ -414,7 +434,8 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         # the share images.
         tasks.insert(1, outputs.Task("feeds and embeds", feeds_and_embeds, docs,
                                      extra=lambda: {UNIT_FILES: dict(embed_files)},
-                                     kept=lambda: [path for entry in kept_embeds.values()
+                                     kept=lambda: [path for entry in [*kept_embeds.values(),
+                                                                      *kept_feeds.values()]
                                                    for path in entry.files]))
         if ready is None:
             tasks += [images_task(k) for k in range(shares)]

@@ -9,7 +9,7 @@ import html
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,9 +238,23 @@ def render_feed(feed_path: str, title: str, page: str, entries: list[Entry], sit
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
-def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[str, bytes]:
+def feed_scopes(corpus: Corpus, page_scopes: dict[str, list[str] | None]) -> dict[str, list[str] | None]:
+    """Feed path -> the documents it reads: its page's (a municipality's or an
+    organisation's, by the planned pages' scopes), whose entries it lists."""
+    scoped = {urls.municipality_feed(mun.id): page_scopes.get(urls.municipality_page(mun.id))
+              for mun in corpus.municipalities.values()}
+    scoped.update({urls.organisation_feed(org.id): page_scopes.get(urls.organisation_page(org.id))
+                   for org in corpus.organisations.values()})
+    return scoped
+
+
+def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "",
+                 only: Collection[str] | None = None) -> dict[str, bytes]:
+    """Every feed (`only`: those at these paths)."""
     files: dict[str, bytes] = {}
     for mun in corpus.municipalities.values():
+        if only is not None and urls.municipality_feed(mun.id) not in only:
+            continue
         entries: list[Entry] = []
         for doc in corpus.documents_of(mun.id):
             entries.append(_doc_entry(corpus, doc))
@@ -249,6 +263,8 @@ def render_feeds(corpus: Corpus, queries: Queries, site_url: str = "") -> dict[s
         files[path] = render_feed(path, f"Prestatieafspraken {mun.name}",
                                   urls.page_url(urls.municipality_page(mun.id)), entries, site_url)
     for org in corpus.organisations.values():
+        if only is not None and urls.organisation_feed(org.id) not in only:
+            continue
         entries = []
         for doc in queries.signed_by(org.id):
             entries.append(_doc_entry(corpus, doc))
@@ -347,12 +363,13 @@ def render_robots(site_url: str = "") -> bytes:
 
 
 def render_share(corpus: Corpus, site_url: str = "", queries: Queries | None = None,
-                 documents: list[m.Document] | None = None) -> dict[str, bytes]:
-    """Feeds, embed pages (of `documents`' charts: by default every document's) and
-    robots.txt; with the build's Queries, the charts the document pages computed are
-    not computed again."""
+                 documents: list[m.Document] | None = None,
+                 feeds: Collection[str] | None = None) -> dict[str, bytes]:
+    """Feeds (`feeds`: those at these paths), embed pages (of `documents`' charts: by
+    default every document's) and robots.txt; with the build's Queries, the charts the
+    document pages computed are not computed again."""
     queries = queries or Queries.build(corpus)
     embeds = document_embeds(corpus, queries, corpus.documents if documents is None else documents)
-    return {**render_feeds(corpus, queries, site_url),
+    return {**render_feeds(corpus, queries, site_url, feeds),
             **{path: page for files in embeds.values() for path, page in files.items()},
             "robots.txt": render_robots(site_url)}

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator import concreteness
+from generator import concreteness, urls
 from generator import model as m
 from generator.pages import plan_pages
 from generator.queries import Queries
@@ -160,17 +160,24 @@ def document_units(corpus: Corpus) -> tuple[dict[str, str], dict[str, dict[str, 
     from generator.previews import document_previews, preview_scopes
     from generator.register import csv_files, table_workbooks
     from generator.rendercache import scopes, unit_keys, unit_name
-    from generator.share import document_embeds
+    from generator.share import document_embeds, feed_scopes, render_feeds
 
     site_url = "https://example.org/"
     linked = scopes(corpus.documents, corpus.municipalities)
     queries = Queries.build(corpus)
+    # A feed's scope is its page's (pipeline.py), as the pages are planned.
+    page_scopes = {page.path: page.scope for page in plan_pages(corpus, ROOT / "content", queries)}
+    feeds = {path: scope for path, scope in feed_scopes(corpus, page_scopes).items() if scope is not None}
+    assert feeds, "no feed has a scope"
     keys = {**unit_keys("previews", preview_scopes(corpus), corpus.digests, site_url),
             **unit_keys("downloads", {d.ref: [d.ref] for d in corpus.documents}, corpus.digests, site_url),
             **unit_keys("embeds", {d.ref: linked[d.municipality] for d in corpus.documents}, corpus.digests,
-                        site_url)}
+                        site_url),
+            **unit_keys("feed", feeds, corpus.digests, site_url)}
     files = {unit_name("previews", ref): own for ref, own in
              document_previews(corpus, "Site", site_url, queries).items()}
+    files.update({unit_name("feed", path): {path: data}
+                  for path, data in render_feeds(corpus, queries, site_url, feeds).items()})
     files.update({unit_name("embeds", ref): own for ref, own in
                   document_embeds(corpus, queries, corpus.documents).items()})
     for doc in corpus.documents:
@@ -190,6 +197,8 @@ def check_unit_scopes(corpus: Corpus, documents: list[m.Document]) -> None:
         new_keys = document_units(with_document_edited(corpus, doc.ref))[0]
         changed = {unit for unit, key in new_keys.items() if keys[unit] != key}
         assert {f"previews:{doc.ref}", f"downloads:{doc.ref}", f"embeds:{doc.ref}"} <= changed
+        # Its municipality's feed lists it.
+        assert f"feed:{urls.municipality_feed(doc.municipality)}" in changed
         assert len(changed) < len(keys), "every unit's key changed"
 
 
