@@ -16,7 +16,7 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from .errors import GeneratorError, OutputConflict
 from .write import write_changed
@@ -107,81 +107,16 @@ def _worker(counter: Any, send: Any) -> None:
         send.close()
 
 
-class Early:
-    """Tasks that need only what is there already (the corpus), started in a worker
-    forked now, while this process prepares what the other tasks need: nationally the
-    queries and the planned pages, 7 s in which the other core was idle. run_tasks
-    stops it (it ends the task it is on) and runs what it had not started itself: it
-    is never a third process holding the corpus beside the pool's two."""
-
-    def __init__(self, tasks: list[Task], keep: bool) -> None:
-        self.tasks = tasks
-        return_free_memory()
-        context = multiprocessing.get_context("fork")
-        self._stop = context.Value("b", 0)
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_early_worker, args=(tasks, keep, self._stop, send))
-        self._process.start()
-        send.close()
-
-    def collect(self) -> list[Result]:
-        """Stop taking tasks; the results of those it ran (indexes into self.tasks)."""
-        self._stop.value = 1
-        try:
-            kind, value = self._receive.recv()
-        except EOFError:
-            raise GeneratorError("a worker of the generator stopped") from None
-        finally:
-            self._process.join()
-        if kind == "error":
-            raise value
-        return cast(list[Result], value)
-
-    def stop(self) -> None:
-        """End the worker if it still runs (this process failed before run_tasks)."""
-        self._receive.close()
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-
-
-def _early_worker(tasks: list[Task], keep: bool, stop: Any, send: Any) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as _worker
-    global _TASKS, _KEEP, _WRITE
-    _TASKS, _KEEP, _WRITE = tasks, keep, True
-    try:
-        results = []
-        for index in range(len(tasks)):
-            if stop.value:
-                break
-            results.append(_run(index))
-        send.send(("ok", results))
-    except BaseException as exc:  # reported by the parent, which raises it
-        send.send(("error", exc))
-    finally:
-        send.close()
-
-
-def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True,
-              early: Early | None = None) -> Written:
+def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True) -> Written:
     """Run every task (with `parallel`, in this process and one forked worker per
     other core, each taking the next task not yet taken) and check that no two wrote
     the same file. A worker shares the corpus with this process only until it touches
     it, so every worker costs about the corpus's memory again: this process works
     too, rather than waiting for a worker per core. Without `write` the files are
     only rendered (and kept: `keep` is implied); a task's `kept` files are then only
-    listed, for whoever writes the rest. `early`'s tasks come before `tasks`: those it
-    ran are taken as they are, the others run here first."""
+    listed, for whoever writes the rest."""
     global _TASKS, _KEEP, _WRITE
-    done: list[Result] = []
-    ran: set[int] = set()
-    if early is not None:
-        done = early.collect()
-        ran = {result[0] for result in done}
-        tasks = [*early.tasks, *tasks]
-    # The tasks run here, by their index in `tasks`.
-    order = [i for i in range(len(tasks)) if early is None or i >= len(early.tasks) or i not in ran]
-    _TASKS, _KEEP, _WRITE = [tasks[i] for i in order], keep or not write, write
+    _TASKS, _KEEP, _WRITE = tasks, keep or not write, write
     try:
         results: list[Result] = []
         cores = os.cpu_count() or 1
@@ -215,9 +150,7 @@ def run_tasks(tasks: list[Task], parallel: bool, keep: bool, write: bool = True,
                 for worker in workers:
                     worker.join()
         else:
-            results = [_run(i) for i in range(len(order))]
-        results = [(order[index], paths, changed, extra, files)
-                   for index, paths, changed, extra, files in results] + done
+            results = [_run(i) for i in range(len(tasks))]
         results.sort(key=lambda result: result[0])
         written = Written()
         owner: dict[tuple[Path, str], str] = {}

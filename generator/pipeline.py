@@ -296,209 +296,198 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         files.update(table_workbooks(corpus, csv_files(files), compared_resources))
         return files
 
-    # The open data reads the corpus alone: it is made while this process builds the
-    # queries and plans the pages (outputs.Early), when there is much of it to make.
-    data_tasks = [
-        *[downloads_task(k) for k in range(shares)],
-        outputs.Task("comparisons", comparisons, docs,
-                     extra=lambda: {UNIT_RESOURCES: {"comparisons": list(compared_resources)}}),
-    ]
-    early = (outputs.Early(data_tasks, keep_files)
-             if parallel and any(unit not in reused_units for unit in download_keys) else None)
-    try:
-        # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
-        # same questions, and it computes each chart and each commitment's record once.
-        # It and the planned pages are, like the corpus, over a million objects that live
-        # until the end and form no cycles: the cyclic garbage collector is paused while
-        # they are made (its passes over them took a third of these two steps nationally)
-        # and they are frozen with the corpus after.
-        with collector_paused():
-            queries = Queries.build(corpus, assessed_before)
-            planned = plan_pages(corpus, settings.content_dir, queries)
-        gc.freeze()
-        # Over the documents in comprehensions here, not loops: a loop's name would still
-        # lead to the last document when the corpus is let go of (below).
-        assessed_now = {unit_name("concreteness", d.ref): encode_concreteness(queries.assessed(d))
-                        for d in corpus.documents}
-        for unit, extra in assessed_now.items():
-            rendered.keep(unit, Entry(assessed[unit], [], extra))
-        content = collect_content(settings.content_dir)
+    # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
+    # same questions, and it computes each chart and each commitment's record once.
+    # It and the planned pages are, like the corpus, over a million objects that live
+    # until the end and form no cycles: the cyclic garbage collector is paused while
+    # they are made (its passes over them took a third of these two steps nationally)
+    # and they are frozen with the corpus after.
+    with collector_paused():
+        queries = Queries.build(corpus, assessed_before)
+        planned = plan_pages(corpus, settings.content_dir, queries)
+    gc.freeze()
+    # Over the documents in comprehensions here, not loops: a loop's name would still
+    # lead to the last document when the corpus is let go of (below).
+    assessed_now = {unit_name("concreteness", d.ref): encode_concreteness(queries.assessed(d))
+                    for d in corpus.documents}
+    for unit, extra in assessed_now.items():
+        rendered.keep(unit, Entry(assessed[unit], [], extra))
+    content = collect_content(settings.content_dir)
 
-        # A page whose key is the one the last build recorded is not rendered again: its
-        # file in build/docs and its table of contents are the last build's.
-        keys = page_keys(planned, corpus.digests, site_url)
-        reused = {path: entry for path, key in keys.items()
-                  if (entry := rendered.reusable(path, key, docs)) is not None}
+    # A page whose key is the one the last build recorded is not rendered again: its
+    # file in build/docs and its table of contents are the last build's.
+    keys = page_keys(planned, corpus.digests, site_url)
+    reused = {path: entry for path, key in keys.items()
+              if (entry := rendered.reusable(path, key, docs)) is not None}
 
-        def pages_task(k: int) -> outputs.Task:
-            tocs: dict[str, list[TocToken]] = {}
-            share = planned[k::page_shares]
-            return outputs.Task(f"pages {k + 1}/{page_shares}",
-                                lambda: render_pages([p for p in share if p.path not in reused], tocs),
-                                docs, extra=lambda: {"tocs": dict(tocs)},
-                                kept=lambda: [p.path for p in share if p.path in reused])
+    def pages_task(k: int) -> outputs.Task:
+        tocs: dict[str, list[TocToken]] = {}
+        share = planned[k::page_shares]
+        return outputs.Task(f"pages {k + 1}/{page_shares}",
+                            lambda: render_pages([p for p in share if p.path not in reused], tocs),
+                            docs, extra=lambda: {"tocs": dict(tocs)},
+                            kept=lambda: [p.path for p in share if p.path in reused])
 
-        # A page per commitment whose link previews its text, kept apart (previews_dir),
-        # rendered per document, in shares as small as the pages' (in one task they were
-        # held whole until written: nationally 282 MB). Each share writes what differs
-        # from the manifest as it was before any share wrote; the manifest is written
-        # once all are done (write.finish_by_manifest).
-        kept_previews = [rel for unit in preview_keys if (entry := reused_units.get(unit))
-                         for rel in entry.files]
-        known_previews = read_manifest(previews_dir)
+    # A page per commitment whose link previews its text, kept apart (previews_dir),
+    # rendered per document, in shares as small as the pages' (in one task they were
+    # held whole until written: nationally 282 MB). Each share writes what differs
+    # from the manifest as it was before any share wrote; the manifest is written
+    # once all are done (write.finish_by_manifest).
+    kept_previews = [rel for unit in preview_keys if (entry := reused_units.get(unit))
+                     for rel in entry.files]
+    known_previews = read_manifest(previews_dir)
 
-        def previews_task(k: int) -> outputs.Task:
-            share = [doc for doc in corpus.documents[k::page_shares]
-                     if unit_name("previews", doc.ref) not in reused_units]
-            made: dict[str, list[str]] = {}
-            hashes: dict[str, str] = {}
-            wrote: list[str] = []
+    def previews_task(k: int) -> outputs.Task:
+        share = [doc for doc in corpus.documents[k::page_shares]
+                 if unit_name("previews", doc.ref) not in reused_units]
+        made: dict[str, list[str]] = {}
+        hashes: dict[str, str] = {}
+        wrote: list[str] = []
 
-            def render() -> dict[str, bytes]:
-                files: dict[str, bytes] = {}
-                for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, share).items():
-                    made[unit_name("previews", ref)] = sorted(own)
-                    files.update(own)
-                return files
-
-            def write(directory: Path, files: dict[str, bytes]) -> list[str]:
-                share_hashes, wrote[:] = write_share_by_manifest(directory, files, known_previews)
-                hashes.update(share_hashes)
-                return wrote
-
-            return outputs.Task(f"previews {k + 1}/{page_shares}", render, previews_dir, write=write,
-                                extra=lambda: {UNIT_FILES: dict(made), PREVIEW_HASHES: dict(hashes),
-                                               PREVIEWS_WRITTEN: dict.fromkeys(wrote, True)},
-                                kept=(lambda: kept_previews) if k == 0 else None)
-
-        # The documents' share images are drawn from their cards alone (nothing else of the
-        # data): by a task here, or, under build(), by the process that started this one
-        # (draw_images), which holds no corpus, while the builder runs.
-        cards = list(share_cards(corpus, site_url).items())
-        image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url and ready is None else None
-
-        def images_task(k: int) -> outputs.Task:
-            share = dict(cards[k::shares])
-            used: set[str] = set()
-            return outputs.Task(f"share images {k + 1}/{shares}",
-                                lambda: draw_share_images(share, settings.root, image_cache, used),
-                                docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
-
-        # What the builder reads: the pages, the files Markdown pages link to (downloads,
-        # content), and the previews, which build() links while the builder runs. The
-        # longest tasks first: a long task taken last keeps one core busy while the other
-        # has nothing left (the register, which is joined again in every build, and,
-        # below, the feeds and embeds, then the shares, however few of their pages changed).
-        tasks = [
-            outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
-                                                             settings.cache_dir / REGISTER_PIECES), docs),
-            *[pages_task(k) for k in range(page_shares)],
-            *[previews_task(k) for k in range(page_shares)],
-            *(data_tasks if early is None else []),  # else run before these (run_tasks)
-            outputs.Task("content and other files", lambda: merge(
-                content, {f"schema/{name}": data for name, data in render_schemas().items()},
-                render_redirects(corpus.redirects),  # old URLs that keep working
-                collect_vendor(settings.vendor_files)), docs),
-        ]
-        # A document's chart embeds read what its page reads: kept likewise.
-        scope_of = {page.path: page.scope for page in planned}
-        embed_keys = unit_keys("embeds", {doc.ref: scope_of[urls.document_page(doc)] or list(corpus.digests)
-                                          for doc in corpus.documents}, corpus.digests, site_url)
-        kept_embeds = {unit: entry for unit, key in embed_keys.items()
-                       if (entry := rendered.reusable(unit, key, docs)) is not None}
-        # A feed lists the entries of its page's documents: kept likewise, by that
-        # page's scope (a feed whose page has none is made on every build).
-        feeds = feed_scopes(corpus, scope_of)
-        feed_keys = unit_keys("feed", {path: scope for path, scope in feeds.items() if scope is not None},
-                              corpus.digests, site_url)
-        kept_feeds = {unit: entry for unit, key in feed_keys.items()
-                      if (entry := rendered.reusable(unit, key, docs)) is not None}
-        units.update(embed_keys)
-        units.update(feed_keys)
-        reused_units.update(kept_embeds)
-        reused_units.update(kept_feeds)
-        embed_files: dict[str, list[str]] = {}
-
-        def feeds_and_embeds() -> dict[str, bytes]:
-            made = [path for path in feeds if unit_name("feed", path) not in kept_feeds]
-            files = render_share(corpus, site_url, queries, [], feeds=made)  # and robots.txt
-            embed_files.update({unit_name("feed", path): [path] for path in made
-                                if unit_name("feed", path) in feed_keys})
-            for ref, own in document_embeds(corpus, queries, [
-                    doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]).items():
-                embed_files[unit_name("embeds", ref)] = sorted(own)
+        def render() -> dict[str, bytes]:
+            files: dict[str, bytes] = {}
+            for ref, own in document_previews(corpus, SITE_NAME, site_url, queries, share).items():
+                made[unit_name("previews", ref)] = sorted(own)
                 files.update(own)
             return files
 
-        # Files the builder does not read: the feeds, the chart embeds and (but under build())
-        # the share images.
-        tasks.insert(1, outputs.Task("feeds and embeds", feeds_and_embeds, docs,
-                                     extra=lambda: {UNIT_FILES: dict(embed_files)},
-                                     kept=lambda: [path for entry in [*kept_embeds.values(),
-                                                                      *kept_feeds.values()]
-                                                   for path in entry.files]))
-        if ready is None:
-            tasks += [images_task(k) for k in range(shares)]
-        written = outputs.run_tasks(tasks, parallel, keep_files, early=early)
-        kept_hashes, _ = write_share_by_manifest(previews_dir, {}, known_previews, kept_previews)
-        written.changed += finish_by_manifest(
-            previews_dir, {**cast(dict[str, str], written.extra.pop(PREVIEW_HASHES, {})), **kept_hashes},
-            known_previews, bool(written.extra.pop(PREVIEWS_WRITTEN, {})))
-        # Every table's resource, by unit: made now or kept with a document's downloads.
-        resources = cast(dict[str, list[dict[str, Any]]], written.extra.get(UNIT_RESOURCES, {}))
-        for unit, entry in reused_units.items():
-            if unit in download_keys:
-                resources[unit] = cast(list[dict[str, Any]], entry.extra)
-        package = outputs.run_tasks([outputs.Task("the data package", lambda: {DATAPACKAGE: descriptor(sorted(
-            (r for listed in resources.values() for r in listed), key=lambda r: str(r["path"])))}, docs)],
-            False, keep_files)
-        written.paths.setdefault(docs, []).extend(package.paths.get(docs, []))
-        written.changed += package.changed
-        written.files.update(package.files)
-        tocs = written.extra.setdefault("tocs", {})
-        for path, entry in reused.items():
-            tocs[path] = entry.extra
-        for path, key in keys.items():
-            rendered.keep(path, Entry(key, [path], tocs.get(path)))
-        # A page left by an earlier run would be built as a page. The other files left are
-        # removed at the end, from the same listing.
-        files, folders = list_tree(docs)
-        stale_pages = remove_stale(docs, written.paths.get(docs, []), only=lambda path: path.endswith(".md"),
-                                   listed=(files, folders))
-        changed = written.changed + stale_pages
-        gone = set(stale_pages)
-        listed = ([rel for rel in files if rel not in gone], folders)
-        sources = plan_sources(corpus)
-        sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
-        write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
-        # Per page: a page whose entry changed is built again (write_json touches it).
-        known = set(changed)
-        for target, data in ((settings.sources_file, sources),
-                             (settings.search_file, plan_search(corpus, queries)),
-                             (settings.share_file, plan_share(corpus, site_url)),
-                             (settings.toc_file, written.extra.get("tocs", {}))):
-            touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
-            changed += touched
-            known.update(touched)
-        made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
-        for unit, key in units.items():
-            entry = reused_units.get(unit)
-            rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit], resources.get(unit)))
-        if image_cache:
-            image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
-        if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
-            raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
-        drawn_later = [path for path, _ in cards] if ready is not None else []
-        removed = remove_stale(docs, [*written.paths.get(docs, []), *drawn_later], listed=listed)
-        if ready is not None:
-            ready(Ready(cards, removed))
-        rendered.save()  # every file it names is written
-        return Generated(corpus, written.files, sorted(changed + removed),
-                         sum(len(paths) for paths in written.paths.values()) + len(drawn_later))
+        def write(directory: Path, files: dict[str, bytes]) -> list[str]:
+            share_hashes, wrote[:] = write_share_by_manifest(directory, files, known_previews)
+            hashes.update(share_hashes)
+            return wrote
 
-    finally:
-        if early is not None:  # stopped when it is not done (the build failed meanwhile)
-            early.stop()
+        return outputs.Task(f"previews {k + 1}/{page_shares}", render, previews_dir, write=write,
+                            extra=lambda: {UNIT_FILES: dict(made), PREVIEW_HASHES: dict(hashes),
+                                           PREVIEWS_WRITTEN: dict.fromkeys(wrote, True)},
+                            kept=(lambda: kept_previews) if k == 0 else None)
+
+    # The documents' share images are drawn from their cards alone (nothing else of the
+    # data): by a task here, or, under build(), by the process that started this one
+    # (draw_images), which holds no corpus, while the builder runs.
+    cards = list(share_cards(corpus, site_url).items())
+    image_cache = ImageCache(settings.cache_dir / IMAGE_CACHE) if site_url and ready is None else None
+
+    def images_task(k: int) -> outputs.Task:
+        share = dict(cards[k::shares])
+        used: set[str] = set()
+        return outputs.Task(f"share images {k + 1}/{shares}",
+                            lambda: draw_share_images(share, settings.root, image_cache, used),
+                            docs, extra=lambda: {IMAGE_CACHE: dict.fromkeys(sorted(used), True)})
+
+    # What the builder reads: the pages, the files Markdown pages link to (downloads,
+    # content), and the previews, which build() links while the builder runs. The
+    # longest tasks first: a long task taken last keeps one core busy while the other
+    # has nothing left (the register, which is joined again in every build, and,
+    # below, the feeds and embeds, then the shares, however few of their pages changed).
+    tasks = [
+        outputs.Task("register", lambda: register_files(corpus, queries.records, site_url,
+                                                         settings.cache_dir / REGISTER_PIECES), docs),
+        *[pages_task(k) for k in range(page_shares)],
+        *[previews_task(k) for k in range(page_shares)],
+        *[downloads_task(k) for k in range(shares)],
+        outputs.Task("comparisons", comparisons, docs,
+                     extra=lambda: {UNIT_RESOURCES: {"comparisons": list(compared_resources)}}),
+        outputs.Task("content and other files", lambda: merge(
+            content, {f"schema/{name}": data for name, data in render_schemas().items()},
+            render_redirects(corpus.redirects),  # old URLs that keep working
+            collect_vendor(settings.vendor_files)), docs),
+    ]
+    # A document's chart embeds read what its page reads: kept likewise.
+    scope_of = {page.path: page.scope for page in planned}
+    embed_keys = unit_keys("embeds", {doc.ref: scope_of[urls.document_page(doc)] or list(corpus.digests)
+                                      for doc in corpus.documents}, corpus.digests, site_url)
+    kept_embeds = {unit: entry for unit, key in embed_keys.items()
+                   if (entry := rendered.reusable(unit, key, docs)) is not None}
+    # A feed lists the entries of its page's documents: kept likewise, by that
+    # page's scope (a feed whose page has none is made on every build).
+    feeds = feed_scopes(corpus, scope_of)
+    feed_keys = unit_keys("feed", {path: scope for path, scope in feeds.items() if scope is not None},
+                          corpus.digests, site_url)
+    kept_feeds = {unit: entry for unit, key in feed_keys.items()
+                  if (entry := rendered.reusable(unit, key, docs)) is not None}
+    units.update(embed_keys)
+    units.update(feed_keys)
+    reused_units.update(kept_embeds)
+    reused_units.update(kept_feeds)
+    embed_files: dict[str, list[str]] = {}
+
+    def feeds_and_embeds() -> dict[str, bytes]:
+        made = [path for path in feeds if unit_name("feed", path) not in kept_feeds]
+        files = render_share(corpus, site_url, queries, [], feeds=made)  # and robots.txt
+        embed_files.update({unit_name("feed", path): [path] for path in made
+                            if unit_name("feed", path) in feed_keys})
+        for ref, own in document_embeds(corpus, queries, [
+                doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]).items():
+            embed_files[unit_name("embeds", ref)] = sorted(own)
+            files.update(own)
+        return files
+
+    # Files the builder does not read: the feeds, the chart embeds and (but under build())
+    # the share images.
+    tasks.insert(1, outputs.Task("feeds and embeds", feeds_and_embeds, docs,
+                                 extra=lambda: {UNIT_FILES: dict(embed_files)},
+                                 kept=lambda: [path for entry in [*kept_embeds.values(),
+                                                                  *kept_feeds.values()]
+                                               for path in entry.files]))
+    if ready is None:
+        tasks += [images_task(k) for k in range(shares)]
+    written = outputs.run_tasks(tasks, parallel, keep_files)
+    kept_hashes, _ = write_share_by_manifest(previews_dir, {}, known_previews, kept_previews)
+    written.changed += finish_by_manifest(
+        previews_dir, {**cast(dict[str, str], written.extra.pop(PREVIEW_HASHES, {})), **kept_hashes},
+        known_previews, bool(written.extra.pop(PREVIEWS_WRITTEN, {})))
+    # Every table's resource, by unit: made now or kept with a document's downloads.
+    resources = cast(dict[str, list[dict[str, Any]]], written.extra.get(UNIT_RESOURCES, {}))
+    for unit, entry in reused_units.items():
+        if unit in download_keys:
+            resources[unit] = cast(list[dict[str, Any]], entry.extra)
+    package = outputs.run_tasks([outputs.Task("the data package", lambda: {DATAPACKAGE: descriptor(sorted(
+        (r for listed in resources.values() for r in listed), key=lambda r: str(r["path"])))}, docs)],
+        False, keep_files)
+    written.paths.setdefault(docs, []).extend(package.paths.get(docs, []))
+    written.changed += package.changed
+    written.files.update(package.files)
+    tocs = written.extra.setdefault("tocs", {})
+    for path, entry in reused.items():
+        tocs[path] = entry.extra
+    for path, key in keys.items():
+        rendered.keep(path, Entry(key, [path], tocs.get(path)))
+    # A page left by an earlier run would be built as a page. The other files left are
+    # removed at the end, from the same listing.
+    files, folders = list_tree(docs)
+    stale_pages = remove_stale(docs, written.paths.get(docs, []), only=lambda path: path.endswith(".md"),
+                               listed=(files, folders))
+    changed = written.changed + stale_pages
+    gone = set(stale_pages)
+    listed = ([rel for rel in files if rel not in gone], folders)
+    sources = plan_sources(corpus)
+    sources.update({path: f"content/{path}" for path in content if path.endswith(".md")})
+    write_json(settings.nav_file, plan_nav(corpus))  # on every page: part of incremental.fingerprint
+    # Per page: a page whose entry changed is built again (write_json touches it).
+    known = set(changed)
+    for target, data in ((settings.sources_file, sources),
+                         (settings.search_file, plan_search(corpus, queries)),
+                         (settings.share_file, plan_share(corpus, site_url)),
+                         (settings.toc_file, written.extra.get("tocs", {}))):
+        touched = [page for page in write_json(target, data, settings.docs_dir) if page not in known]
+        changed += touched
+        known.update(touched)
+    made_units = cast(dict[str, list[str]], written.extra.get(UNIT_FILES, {}))
+    for unit, key in units.items():
+        entry = reused_units.get(unit)
+        rendered.keep(unit, Entry(key, entry.files if entry else made_units[unit], resources.get(unit)))
+    if image_cache:
+        image_cache.prune(set(written.extra.get(IMAGE_CACHE, {})))
+    if any(path.startswith(f"{urls.PREVIEWS}/") for path in written.paths.get(docs, [])):
+        raise OutputConflict(f"{urls.PREVIEWS}/ is the previews' directory")
+    drawn_later = [path for path, _ in cards] if ready is not None else []
+    removed = remove_stale(docs, [*written.paths.get(docs, []), *drawn_later], listed=listed)
+    if ready is not None:
+        ready(Ready(cards, removed))
+    rendered.save()  # every file it names is written
+    return Generated(corpus, written.files, sorted(changed + removed),
+                     sum(len(paths) for paths in written.paths.values()) + len(drawn_later))
+
 
 
 def link_tree(source: Path, site: Path) -> None:

@@ -3,8 +3,6 @@
 # never write the same file, and files of an earlier run that no task writes go.
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 import pytest
@@ -80,49 +78,3 @@ def test_the_builds_generator_ends_before_the_builder_starts(
     images = pipeline.draw_images(settings, handed_over.cards)
     assert sorted(images) == sorted(path for path, _ in handed_over.cards)
     assert all(data.startswith(b"\x89PNG") for data in images.values())
-
-
-def _marked(tmp_path: Path, name: str, wait: float = 0.0) -> outputs.Task:
-    """A task that says it started (a file), waits, and writes which process ran it."""
-    def render() -> dict[str, bytes]:
-        (tmp_path / f"{name}.started").touch()
-        time.sleep(wait)
-        return {f"{name}.txt": str(os.getpid()).encode()}
-    return outputs.Task(name, render, tmp_path / "out")
-
-
-def _wait_for(path: Path) -> None:
-    deadline = time.monotonic() + 30
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path.name} never came"
-        time.sleep(0.01)
-
-
-def test_early_tasks_run_once_by_the_early_worker_or_after_it(tmp_path: Path) -> None:
-    early = outputs.Early([_marked(tmp_path, "first", wait=0.5), _marked(tmp_path, "second")], keep=False)
-    _wait_for(tmp_path / "first.started")  # the worker is on the first task
-    written = outputs.run_tasks([_marked(tmp_path, "later")], parallel=False, keep=False, early=early)
-    out = tmp_path / "out"
-    # The worker ended the task it was on and took no other; the rest ran here.
-    assert int((out / "first.txt").read_text()) != os.getpid()
-    assert int((out / "second.txt").read_text()) == os.getpid()
-    assert int((out / "later.txt").read_text()) == os.getpid()
-    assert sorted(written.paths[out]) == ["first.txt", "later.txt", "second.txt"]
-    assert sorted(written.changed) == ["first.txt", "later.txt", "second.txt"]
-
-
-def test_an_early_tasks_error_is_raised_by_run_tasks(tmp_path: Path) -> None:
-    def fails() -> dict[str, bytes]:
-        raise OutputConflict("early trouble")
-    early = outputs.Early([outputs.Task("fails", fails, tmp_path)], keep=False)
-    with pytest.raises(OutputConflict, match="early trouble"):
-        outputs.run_tasks([], parallel=False, keep=False, early=early)
-
-
-def test_an_early_worker_is_ended_when_the_build_fails_before_it_is_collected(tmp_path: Path) -> None:
-    early = outputs.Early([_marked(tmp_path, "slow", wait=30)], keep=False)
-    _wait_for(tmp_path / "slow.started")
-    started = time.monotonic()
-    early.stop()
-    assert time.monotonic() - started < 5
-    assert not (tmp_path / "out" / "slow.txt").exists()
