@@ -229,6 +229,23 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
                                                       assessed[unit_name("concreteness", doc.ref)],
                                                       settings.docs_dir))
                        and (k := decode_concreteness(entry.extra, count_commitments(doc)))}
+    # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
+    # same questions, and it computes each chart and each commitment's record once.
+    # It and the planned pages are, like the corpus, over a million objects that live
+    # until the end and form no cycles: the cyclic garbage collector is paused while
+    # they are made (its passes over them took a third of these two steps nationally)
+    # and they are frozen with the corpus after.
+    with collector_paused():
+        queries = Queries.build(corpus, assessed_before)
+        planned = plan_pages(corpus, settings.content_dir, queries)
+    gc.freeze()
+    # Over the documents in comprehensions here, not loops: a loop's name would still
+    # lead to the last document when the corpus is let go of (below).
+    assessed_now = {unit_name("concreteness", d.ref): encode_concreteness(queries.assessed(d))
+                    for d in corpus.documents}
+    for unit, extra in assessed_now.items():
+        rendered.keep(unit, Entry(assessed[unit], [], extra))
+    content = collect_content(settings.content_dir)
     docs, previews_dir = settings.docs_dir, settings.previews_dir
     parallel = len(corpus.documents) >= outputs.PARALLEL_DOCUMENTS
     # Pages in interleaved shares (each share holds pages of every kind, so the shares
@@ -238,6 +255,11 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     shares = 2 * (os.cpu_count() or 1) if parallel else 1
     page_shares = 4 * shares
 
+    # A page whose key is the one the last build recorded is not rendered again: its
+    # file in build/docs and its table of contents are the last build's.
+    keys = page_keys(planned, corpus.digests, site_url)
+    reused = {path: entry for path, key in keys.items()
+              if (entry := rendered.reusable(path, key, docs)) is not None}
     # A document's downloads and its previews likewise, each in its own directory.
     download_keys = unit_keys("downloads", {doc.ref: [doc.ref] for doc in corpus.documents},
                               corpus.digests, site_url)
@@ -249,6 +271,14 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
                     # a document's downloads come with their tables' resources
                     and (unit not in download_keys or (isinstance(entry.extra, list)
                          and all(isinstance(r, dict) and isinstance(r.get("path"), str) for r in entry.extra)))}
+
+    def pages_task(k: int) -> outputs.Task:
+        tocs: dict[str, list[TocToken]] = {}
+        share = planned[k::page_shares]
+        return outputs.Task(f"pages {k + 1}/{page_shares}",
+                            lambda: render_pages([p for p in share if p.path not in reused], tocs),
+                            docs, extra=lambda: {"tocs": dict(tocs)},
+                            kept=lambda: [p.path for p in share if p.path in reused])
 
     # The open data (register.export_register's files) in parts of similar size: the
     # documents' downloads and workbooks in shares, the register, and the comparisons
@@ -295,38 +325,6 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
         compared_resources[:] = table_resources(corpus, csv_files(files))
         files.update(table_workbooks(corpus, csv_files(files), compared_resources))
         return files
-
-    # One Queries per build: the pages and the feeds and embeds (share.py) ask it the
-    # same questions, and it computes each chart and each commitment's record once.
-    # It and the planned pages are, like the corpus, over a million objects that live
-    # until the end and form no cycles: the cyclic garbage collector is paused while
-    # they are made (its passes over them took a third of these two steps nationally)
-    # and they are frozen with the corpus after.
-    with collector_paused():
-        queries = Queries.build(corpus, assessed_before)
-        planned = plan_pages(corpus, settings.content_dir, queries)
-    gc.freeze()
-    # Over the documents in comprehensions here, not loops: a loop's name would still
-    # lead to the last document when the corpus is let go of (below).
-    assessed_now = {unit_name("concreteness", d.ref): encode_concreteness(queries.assessed(d))
-                    for d in corpus.documents}
-    for unit, extra in assessed_now.items():
-        rendered.keep(unit, Entry(assessed[unit], [], extra))
-    content = collect_content(settings.content_dir)
-
-    # A page whose key is the one the last build recorded is not rendered again: its
-    # file in build/docs and its table of contents are the last build's.
-    keys = page_keys(planned, corpus.digests, site_url)
-    reused = {path: entry for path, key in keys.items()
-              if (entry := rendered.reusable(path, key, docs)) is not None}
-
-    def pages_task(k: int) -> outputs.Task:
-        tocs: dict[str, list[TocToken]] = {}
-        share = planned[k::page_shares]
-        return outputs.Task(f"pages {k + 1}/{page_shares}",
-                            lambda: render_pages([p for p in share if p.path not in reused], tocs),
-                            docs, extra=lambda: {"tocs": dict(tocs)},
-                            kept=lambda: [p.path for p in share if p.path in reused])
 
     # A page per commitment whose link previews its text, kept apart (previews_dir),
     # rendered per document, in shares as small as the pages' (in one task they were
@@ -409,23 +407,23 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     units.update(feed_keys)
     reused_units.update(kept_embeds)
     reused_units.update(kept_feeds)
-    embed_files: dict[str, list[str]] = {}
+    unit_files: dict[str, list[str]] = {}
 
     def feeds_and_embeds() -> dict[str, bytes]:
         made = [path for path in feeds if unit_name("feed", path) not in kept_feeds]
         files = render_share(corpus, site_url, queries, [], feeds=made)  # and robots.txt
-        embed_files.update({unit_name("feed", path): [path] for path in made
+        unit_files.update({unit_name("feed", path): [path] for path in made
                             if unit_name("feed", path) in feed_keys})
         for ref, own in document_embeds(corpus, queries, [
                 doc for doc in corpus.documents if unit_name("embeds", doc.ref) not in kept_embeds]).items():
-            embed_files[unit_name("embeds", ref)] = sorted(own)
+            unit_files[unit_name("embeds", ref)] = sorted(own)
             files.update(own)
         return files
 
     # Files the builder does not read: the feeds, the chart embeds and (but under build())
     # the share images.
     tasks.insert(1, outputs.Task("feeds and embeds", feeds_and_embeds, docs,
-                                 extra=lambda: {UNIT_FILES: dict(embed_files)},
+                                 extra=lambda: {UNIT_FILES: dict(unit_files)},
                                  kept=lambda: [path for entry in [*kept_embeds.values(),
                                                                   *kept_feeds.values()]
                                                for path in entry.files]))
@@ -487,7 +485,6 @@ def _render(settings: Settings, corpus: Corpus, keep_files: bool = True,
     rendered.save()  # every file it names is written
     return Generated(corpus, written.files, sorted(changed + removed),
                      sum(len(paths) for paths in written.paths.values()) + len(drawn_later))
-
 
 
 def link_tree(source: Path, site: Path) -> None:
