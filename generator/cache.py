@@ -16,7 +16,9 @@
 # Each entry is a file of its own, build/cache/sources/<code version>/<key>.json, read
 # when asked for: after one changed file a run writes one entry and removes one,
 # where a single file for all (national: 117 MB) was read whole and written whole
-# (about 1.2 s and 1.4 s), and a run where nothing changed writes nothing.
+# (about 1.2 s and 1.4 s), and a run where nothing changed writes nothing. A run that
+# parsed many files (a first `check`) writes their entries in a forked process while
+# it validates across files; the workers that parse (loading.py) write their own.
 from __future__ import annotations
 
 import contextlib
@@ -27,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,9 @@ from .sources import text_digest
 
 DIRECTORY = "sources"  # under build/cache/; a folder per code version inside
 LEGACY_FILE = "sources.json"  # the whole cache in one file, as earlier code kept it
+# From this many entries to write (a first national `check`: 1,100 here, 1.5 s),
+# save_early hands them to a process of their own.
+EARLY_ENTRIES = 200
 _ENTRY = re.compile(r"([0-9a-f]{64})\.json")
 _version: str | None = None
 _warned = False
@@ -129,6 +135,28 @@ def decode_entry(text: str) -> tuple[Any, list[tuple[PathKey, str, str]]]:
     return _decode(json.loads(text, parse_constant=_reject_constant))
 
 
+def _temporary() -> str:
+    return f".new.{os.getpid()}"  # one per process: workers write entries too
+
+
+def write_entry(folder: Path, key: bytes, encoded: str) -> None:
+    """Write one entry (its encode_entry text) into the cache's folder, or OSError.
+    Under a name of its own, then renamed into place: a run stopped while writing, or
+    another run reading meanwhile, never meets half an entry."""
+    temporary = folder / _temporary()
+    try:
+        handle = temporary.open("x", encoding="utf-8")
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = temporary.open("x", encoding="utf-8")
+    except FileExistsError:  # left by a run stopped: never written through
+        temporary.unlink()
+        handle = temporary.open("x", encoding="utf-8")
+    with handle:
+        handle.write(encoded)
+    os.replace(temporary, folder / f"{key.hex()}.json")
+
+
 class SourceCache:
     """The entries in build/cache/ when the run starts (only their names: each is read
     when asked for); at the end, the entries this run added are written, and those it
@@ -143,6 +171,7 @@ class SourceCache:
         self.new: dict[bytes, Any] = {}
         self._others: list[str] = []  # other files in the folder: removed at the end
         self._stale: list[Path] = []  # caches of other code, or the old single file
+        self._writing: tuple[int, list[tuple[bytes, Any]]] | None = None  # save_early's
         self.folder = Path(directory or ".", DIRECTORY, code_version())
         if directory is None:
             return
@@ -176,23 +205,58 @@ class SourceCache:
         self.new.setdefault(key, None)
         return entry
 
+    def keep(self, key: bytes) -> None:
+        """Keep the entry another process has just written under `key`."""
+        self.new[key] = None
+
     def put(self, key: bytes, entry: Any, encoded: str | None = None) -> None:
         """Keep an entry; `encoded`, its encode_entry text if already made, is written
         as it is."""
         self.new[key] = entry if encoded is None else encoded
+
+    def save_early(self) -> None:
+        """Start writing the entries added so far, in a forked process, when they are
+        many: this process goes on (validating across files) meanwhile. save() waits
+        for it, and writes them itself should it fail."""
+        if self.directory is None or self._writing is not None:
+            return
+        handed = [(key, entry) for key, entry in self.new.items() if entry is not None]
+        if len(handed) < EARLY_ENTRIES or (os.cpu_count() or 1) < 2:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the writer: nothing but the entries, and out
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # its parent's to handle
+                for key, entry in handed:
+                    write_entry(self.folder, key, entry if type(entry) is str else encode_entry(entry))
+                code = 0
+            finally:
+                os._exit(code)
+        self._writing = (pid, handed)
+        for key, _ in handed:
+            self.new[key] = None
 
     def save(self) -> None:
         """Write the entries added, remove those not used; a cache that cannot be
         written is skipped, with a warning the first time (the run goes on without
         a cache)."""
         global _warned
+        if self._writing is not None:
+            pid, handed = self._writing
+            self._writing = None
+            _, status = os.waitpid(pid, 0)
+            if status != 0:  # written here, or the warning below says why not
+                self.new.update(handed)
         if self.directory is None:
             return
         added = [(key, entry) for key, entry in self.new.items() if entry is not None]
         unused = [name for key, name in self.old.items() if key not in self.new]
         if not (added or unused or self._others or self._stale):
             return
-        temporary = self.folder / f".new.{os.getpid()}"
         try:
             for path in self._stale:
                 with contextlib.suppress(OSError):  # not ours to remove: left alone
@@ -200,20 +264,14 @@ class SourceCache:
                         shutil.rmtree(path)
                     else:
                         path.unlink()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.unlink(missing_ok=True)  # left by a run stopped: never written through
             for key, entry in added:
-                # Under a name of its own, then renamed into place: a run stopped while
-                # writing, or another run reading meanwhile, never meets half an entry.
-                with temporary.open("x", encoding="utf-8") as handle:
-                    handle.write(entry if type(entry) is str else encode_entry(entry))
-                os.replace(temporary, self.folder / f"{key.hex()}.json")
+                write_entry(self.folder, key, entry if type(entry) is str else encode_entry(entry))
             for name in unused + self._others:
                 with contextlib.suppress(OSError):  # removed by another run, or a folder
                     (self.folder / name).unlink()
         except OSError as exc:
             with contextlib.suppress(OSError):  # no directory, or not writable: nothing left
-                temporary.unlink(missing_ok=True)
+                (self.folder / _temporary()).unlink(missing_ok=True)
             if not _warned:
                 _warned = True
                 where = f"{exc.filename}: " if exc.filename else ""

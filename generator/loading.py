@@ -5,20 +5,25 @@
 # of the files each while this process reads and parses its own. A worker sends each
 # file's text and its data as the JSON of its cache entry: rebuilding the data from
 # JSON costs about a tenth of parsing the YAML (json is C, reading YAML a Python step
-# per event), and the same JSON is then written to the cache as it is. A file a worker
-# is unsure of, and every file of a worker that failed, is read in this process, so
-# the result, problems and their order included, is the same as reading every file
-# here one after the other.
+# per event). It sends them in chunks as it goes, and this process validates each
+# chunk between two of its own files; it writes its entries to the cache itself.
+# Validating and writing everything here once the workers were done left a worker
+# idle for the last half of a national `check`. A file a worker is unsure of, and
+# every file of a worker that failed, is read in this process, so the result,
+# problems and their order included, is the same as reading every file here one
+# after the other.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from .cache import SourceCache, decode_entry, encode_entry, text_key
+from .cache import SourceCache, decode_entry, encode_entry, text_key, write_entry
 from .errors import Diagnostic
 from .sources import (
     _UNSURE,
@@ -34,30 +39,40 @@ from .sources import (
 )
 
 Loaded = tuple[Source | None, list[Diagnostic]]
+T = TypeVar("T")
 References = Callable[[Any], list[tuple[PathKey, str, str]]]
-# What a worker sends for one file: its text and the JSON of its cache entry (None
-# where the fast reading is unsure), or no text and the problems that stopped reading it.
-Sent = tuple[str | None, list[Diagnostic], str | None]
+# What a worker sends for one file: its text, the JSON of its cache entry (None where
+# the fast reading is unsure) and whether it wrote that entry to the cache; or no text
+# and the problems that stopped reading it.
+Sent = tuple[str | None, list[Diagnostic], str | None, bool]
 # Below this many bytes to read (2 MB is about 40 documents and a tenth of a second),
 # no worker is started: starting one costs more than it saves.
 PARALLEL_BYTES = 2_000_000
 # This process's share of the files, by size, against a worker's 1: a worker also
-# encodes what it parsed, this process validates its share's documents meanwhile.
-OWN_SHARE = 1.0
+# encodes and writes what it parsed, this process validates every document, its own
+# and the workers' as they arrive. Nationally, with a smaller share (0.6, 0.75) this
+# process waited 1-2 s for the worker at the end; with 0.9 it did not.
+OWN_SHARE = 0.9
+# A worker sends what it read in chunks of about this much text (40 documents), so
+# this process validates them between its own files.
+CHUNK_BYTES = 2_000_000
 
 
 def load_sources(paths: list[Path], shown: Callable[[Path], str], cache: SourceCache,
-                 references: References) -> Iterator[Loaded]:
-    """Each file's source and problems, in the order of `paths`, each as soon as it is
-    read (the caller validates this process's share while the workers still parse
-    theirs). Files the fast reading accepted are added to the cache with their
-    `references`."""
+                 references: References, then: Callable[[Loaded], T]) -> list[T]:
+    """`then` of each file's source and problems, in the order of `paths`. `then` is
+    called as soon as a file is read: when workers read, in the order files arrive,
+    so this process validates what they sent while they still parse. Files the fast
+    reading accepted are added to the cache with their `references`."""
     cores = os.cpu_count() or 1
     if cores > 1 and not cache.old:
         sizes = [_size(path) for path in paths]
         if sum(sizes) >= PARALLEL_BYTES:
-            return _load_in_parallel(paths, sizes, cores - 1, shown, cache, references)
-    return (_load(path, shown(path), cache, references) for path in paths)
+            done: dict[int, T] = {}
+            for i, loaded in _load_in_parallel(paths, sizes, cores - 1, shown, cache, references):
+                done[i] = then(loaded)
+            return [done[i] for i in range(len(paths))]
+    return [then(_load(path, shown(path), cache, references)) for path in paths]
 
 
 def _load(path: Path, shown_as: str, cache: SourceCache, references: References) -> Loaded:
@@ -98,27 +113,48 @@ def _size(path: Path) -> int:
 
 def _load_in_parallel(paths: list[Path], sizes: list[int], workers: int,
                       shown: Callable[[Path], str], cache: SourceCache,
-                      references: References) -> Iterator[Loaded]:
+                      references: References) -> Iterator[tuple[int, Loaded]]:
+    """Each file's index and what loading it gave, in no set order."""
     shares = _shares(sizes, workers)
     context = multiprocessing.get_context("fork")
-    pipes, started = [], []
+    # Each worker's pipe -> its files' indexes not yet received.
+    waiting: dict[Any, list[int]] = {}
+    started = []
     try:
         for share in shares[1:]:
             receive, send = context.Pipe(duplex=False)
             # A daemon: ended at exit rather than waited for, should this process stop
             # (an error while validating) before reading what the worker sends.
             worker = context.Process(target=_worker, args=(
-                [(paths[i], shown(paths[i])) for i in share], references, send), daemon=True)
+                [(paths[i], shown(paths[i])) for i in share], references,
+                cache.folder if cache.directory is not None else None, send), daemon=True)
             worker.start()
             send.close()
-            pipes.append(receive)
+            waiting[receive] = share[::-1]  # popped from the end: in order
             started.append(worker)
+
+        def arrived(timeout: float | None) -> Iterator[tuple[int, Loaded]]:
+            for ready in multiprocessing.connection.wait(list(waiting), timeout):
+                receive = cast(Connection, ready)
+                left = waiting[receive]
+                chunk = _receive(receive, len(left))
+                if chunk is None:  # the worker failed: its files not sent are read here
+                    chunk = [None] * len(left)
+                for sent in chunk:
+                    i = left.pop()
+                    yield i, _from_worker(paths[i], shown(paths[i]), sent, cache, references)
+                if not left:
+                    receive.close()
+                    del waiting[receive]
+
         for i in shares[0]:
-            yield _load(paths[i], shown(paths[i]), cache, references)
-        for share, receive in zip(shares[1:], pipes, strict=True):
-            for i, sent in zip(share, _receive(receive, len(share)), strict=True):
-                yield _from_worker(paths[i], shown(paths[i]), sent, cache, references)
+            yield i, _load(paths[i], shown(paths[i]), cache, references)
+            yield from arrived(0)
+        while waiting:
+            yield from arrived(None)
     finally:
+        for receive in waiting:
+            receive.close()
         for worker in started:
             if worker.is_alive():
                 worker.terminate()
@@ -144,43 +180,61 @@ def _shares(sizes: list[int], workers: int) -> list[list[int]]:
     return shares
 
 
-def _worker(files: list[tuple[Path, str]], references: References, send: Any) -> None:
-    """In a forked worker: what `Sent` says, for each file."""
+def _worker(files: list[tuple[Path, str]], references: References, folder: Path | None,
+            send: Any) -> None:
+    """In a forked worker: what `Sent` says, for each file, sent in chunks of about
+    CHUNK_BYTES of text; each entry written into the cache's `folder`, when there is
+    one, until a write fails (this process then writes the rest, or warns that it
+    cannot)."""
     # Ctrl-C is this process's parent's to handle: it ends the worker (no traceback
     # of the worker's own on the maintainer's terminal).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         out: list[Sent] = []
+        size = 0
+        writing = folder is not None
         for path, shown_as in files:
             text, problems = read_text(path, shown_as)
             data = _UNSURE if text is None else fast_load(text)
-            out.append((text, problems,
-                        None if data is _UNSURE else encode_entry((data, references(data)))))
-        send.send(out)
-    except Exception:  # the parent, seeing nothing sent, reads these files itself
+            encoded = None if data is _UNSURE else encode_entry((data, references(data)))
+            written = False
+            if writing and text is not None and encoded is not None:
+                assert folder is not None
+                try:
+                    write_entry(folder, text_key(text), encoded)
+                    written = True
+                except OSError:
+                    writing = False
+            out.append((text, problems, encoded, written))
+            size += len(text or "")
+            if size >= CHUNK_BYTES:
+                send.send(out)
+                out, size = [], 0
+        if out:
+            send.send(out)
+    except Exception:  # the parent, seeing no more sent, reads the rest itself
         pass
     finally:
         send.close()
 
 
-def _receive(receive: Any, count: int) -> list[Sent | None]:
-    """What a worker sent, or for a worker that failed, None for each of its files."""
+def _receive(receive: Any, left: int) -> list[Sent | None] | None:
+    """The next chunk a worker sent, or None when it failed (sent nothing more, or
+    something else)."""
     try:
         sent = receive.recv()
     except (EOFError, OSError):
-        return [None] * count
-    finally:
-        receive.close()
-    if isinstance(sent, list) and len(sent) == count:
+        return None
+    if isinstance(sent, list) and 0 < len(sent) <= left:
         return sent
-    return [None] * count
+    return None
 
 
 def _from_worker(path: Path, shown_as: str, sent: Sent | None, cache: SourceCache,
                  references: References) -> Loaded:
     if sent is None:
         return _load(path, shown_as, cache, references)
-    text, problems, encoded = sent
+    text, problems, encoded, written = sent
     if text is None:
         return None, problems
     key = text_key(text) if cache.directory is not None else b""
@@ -193,5 +247,8 @@ def _from_worker(path: Path, shown_as: str, sent: Sent | None, cache: SourceCach
     source = Source(shown_as, data, text, key or None)
     source.refs = refs
     if key:
-        cache.put(key, (data, refs), encoded)
+        if written:
+            cache.keep(key)
+        else:
+            cache.put(key, (data, refs), encoded)
     return source, []

@@ -160,15 +160,22 @@ def _load_corpus(data_dir: Path, root: Path, cache: SourceCache) -> Corpus:
                 raw_ids[name] = {e["id"] for e in entries or [] if isinstance(e, dict)
                                  and isinstance(e.get("id"), str)} if isinstance(entries, list) else set()
 
+    def validated(loaded: tuple[Source | None, list[Diagnostic]]
+                  ) -> tuple[Source | None, m.Document | None, list[Diagnostic]]:
+        source, found = loaded
+        file_problems = list(found)
+        doc = None if source is None else validate_model(source, m.Document, file_problems, found)
+        return source, doc, file_problems
+
     documents: list[tuple[m.Document, Source]] = []
     sources: list[Source] = []
-    for source, found in load_sources(files.documents, shown, cache, references):
+    for source, doc, found in load_sources(files.documents, shown, cache, references, validated):
         problems += found
         if source is not None:
             sources.append(source)
-            doc = validate_model(source, m.Document, problems, found)
             if doc is not None:
                 documents.append((doc, source))
+    cache.save_early()
 
     organisations = _index(registries.get("organisations"), "organisations", problems)
     history_problems = (check_organisation_history(*registries["organisations"])
@@ -326,7 +333,7 @@ def document_digest(source: Source, checked_against_text: bool) -> str:
 def load_source(path: Path, shown_as: str, cache: SourceCache) -> tuple[Source | None, list[Diagnostic]]:
     """One file from the cache if its text was read before, else parsed (and cached
     when the fast reading accepted it)."""
-    return next(load_sources([path], lambda _: shown_as, cache, references))
+    return load_sources([path], lambda _: shown_as, cache, references, lambda loaded: loaded)[0]
 
 
 def _index(registry: tuple[BaseModel, Source] | None, attr: str,

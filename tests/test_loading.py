@@ -31,6 +31,8 @@ def load(data: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch,
         if parallel:  # two workers beside this process, for every file
             patch.setattr(loading, "PARALLEL_BYTES", 0)
             patch.setattr(os, "cpu_count", lambda: 3)
+            # Each file sent on its own: they arrive between this process's own files.
+            patch.setattr(loading, "CHUNK_BYTES", 1)
         else:
             patch.setattr(loading, "PARALLEL_BYTES", float("inf"))
         try:
@@ -73,19 +75,29 @@ def test_problems_found_by_workers_are_those_found_alone(data: Path,
     assert load(data, True, monkeypatch, data.parent / "cache") == alone
 
 
-@pytest.mark.parametrize("failure", ["stops", "raises"])
+@pytest.mark.parametrize("failure", ["stops", "raises", "raises after the first file"])
 def test_a_worker_that_fails_leaves_its_files_to_this_process(
         data: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
     alone = load(data, False, monkeypatch)
+    encoded = [0]  # in each worker, its own count: a forked copy
+    encode = loading.encode_entry
 
-    def fail(entry: object) -> str:
-        raise ValueError("no")
+    def fail(entry: tuple[object, list[tuple[cache.PathKey, str, str]]]) -> str:
+        encoded[0] += 1
+        if failure == "raises" or encoded[0] > 1:
+            raise ValueError("no")
+        return encode(entry)
 
     if failure == "stops":
-        monkeypatch.setattr(loading, "_worker", lambda texts, references, send: os._exit(1))
+        monkeypatch.setattr(loading, "_worker", lambda *args: os._exit(1))
     else:  # in a worker only: without a cache, this process encodes nothing
         monkeypatch.setattr(loading, "encode_entry", fail)
     assert load(data, True, monkeypatch) == alone
+    # With a cache, the entries a worker wrote before it failed are kept, the rest
+    # are written here: the same entries as one process writes.
+    assert load(data, True, monkeypatch, data.parent / "workers") == alone
+    assert load(data, False, monkeypatch, data.parent / "alone") == alone
+    assert entries(data.parent / "workers") == entries(data.parent / "alone")
 
 
 
@@ -127,3 +139,30 @@ def test_models_share_what_they_repeat(data: Path, monkeypatch: pytest.MonkeyPat
     assert len(actors) < sum(len(g.actors) for g in groups)
     with pytest.raises(ValidationError, match="frozen"):
         commitments[0].text = "changed"
+
+
+@pytest.mark.parametrize("writer", ["writes", "fails"])
+def test_entries_written_early_are_those_written_at_the_end(
+        data: Path, monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
+    """The entries handed to a process of their own while the checks across files run
+    are the entries written at the end; should that process fail, they are written
+    at the end all the same."""
+    alone = load(data, False, monkeypatch, data.parent / "alone")
+    monkeypatch.setattr(cache, "EARLY_ENTRIES", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    here = os.getpid()
+    encode = cache.encode_entry
+
+    def encode_here(entry: tuple[object, list[tuple[cache.PathKey, str, str]]]) -> str:
+        if os.getpid() != here:
+            raise OSError("the writer fails")
+        return encode(entry)
+
+    if writer == "fails":
+        monkeypatch.setattr(cache, "encode_entry", encode_here)
+    waited = []
+    waitpid = os.waitpid
+    monkeypatch.setattr(os, "waitpid", lambda *args: waited.append(args) or waitpid(*args))
+    assert load(data, False, monkeypatch, data.parent / "early") == alone
+    assert len(waited) == 1  # the writer was started, and waited for
+    assert entries(data.parent / "early") == entries(data.parent / "alone")
