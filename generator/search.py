@@ -210,7 +210,8 @@ def _index_part(site_dir: Path, bundle: str, glob: str | None) -> None:
         (site_dir / bundle / name).unlink(missing_ok=True)
 
 
-_MUNICIPALITIES = re.compile(rf"{urls.GEMEENTEN}/\{{([^{{}}]*)\}}/")
+# A part's glob names whole folders as "<top>/{<name>,<name>}/**/*.html".
+_FOLDERS = re.compile(r"(?:^|[{,])([^{},/]+)/\{([^{}]*)\}/\*\*/\*\.html")
 
 
 def part_of(page: str, parts: list[str | None]) -> int | None:
@@ -218,12 +219,12 @@ def part_of(page: str, parts: list[str | None]) -> int | None:
     top, _, rest = page.partition("/")
     if top in NOT_INDEXED or top.startswith(BUNDLE_DIR):
         return None
-    if top == urls.GEMEENTEN and "/" in rest:
+    if "/" in rest:
         name = rest.split("/", 1)[0]
         for i, glob in enumerate(parts):
-            match = _MUNICIPALITIES.search(glob or "")
-            if match and name in match.group(1).split(","):
-                return i
+            for folder, names in _FOLDERS.findall(glob or ""):
+                if folder == top and name in names.split(","):
+                    return i
     return 0
 
 
@@ -237,35 +238,44 @@ NOT_INDEXED = frozenset({urls.PREVIEWS, urls.EMBEDS, urls.FEEDS, urls.DOWNLOADS,
 
 def plan_parts(site_dir: Path, pages_per_part: int) -> list[str | None]:
     """Globs that split the site into parts of at most about pages_per_part
-    HTML pages, by whole municipality (a part's index then holds every page of
-    its municipalities); the first part also holds every page outside them.
-    One part when the site is small enough. No glob covers NOT_INDEXED."""
-    municipalities = sorted(p for p in (site_dir / urls.GEMEENTEN).iterdir() if p.is_dir())
-    sizes = {m.name: sum(1 for _ in m.rglob("*.html")) for m in municipalities}
+    HTML pages, by whole folders (a municipality's, an organisation's, a theme's: a
+    part's index then holds every page of its folders); the first part also holds
+    the pages outside them. One part when the site is small enough. No glob covers
+    NOT_INDEXED."""
     # A hidden folder is no part of the site (the previews, staged there while the site is
     # built, go in after Pagefind).
-    others = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and p.name != urls.GEMEENTEN
-                    and not p.name.startswith((BUNDLE_DIR, ".")) and p.name not in NOT_INDEXED)
-    indexed_elsewhere = sum(1 for name in others for page in (site_dir / name).rglob("*.html")
-                            if b"data-pagefind-body" in page.read_bytes())
-    total = sum(sizes.values()) + indexed_elsewhere
-    first = ["*.html", *(f"{name}/**/*.html" for name in others), f"{urls.GEMEENTEN}/*.html"]
+    tops = sorted(p.name for p in site_dir.iterdir() if p.is_dir() and not p.name.startswith((BUNDLE_DIR, "."))
+                  and p.name not in NOT_INDEXED)
+    # Every folder inside a top folder is a unit a part takes whole, weighed by its
+    # pages (all read by Pagefind; their number, unlike their size, changes only when
+    # pages come or go, so an edited page leaves the parts as they were and only its
+    # part is indexed again). The organisations' and themes' pages, a fifth of the
+    # national site, spread over the parts like the municipalities': in one part of
+    # their own they took twice as long as any other.
+    units = {(top, unit.name): sum(1 for _ in unit.rglob("*.html"))
+             for top in tops for unit in sorted((site_dir / top).iterdir()) if unit.is_dir()}
+    units = {unit: pages for unit, pages in units.items() if pages}
+    first = ["*.html", *(f"{top}/*.html" for top in tops)]
+    loose = sum(1 for top in tops for page in (site_dir / top).glob("*.html")
+                if b"data-pagefind-body" in page.read_bytes())
+    total = sum(units.values()) + loose
     if total <= pages_per_part:  # one index; the pages of NOT_INDEXED are not even read
-        return ["{" + ",".join([*first, f"{urls.GEMEENTEN}/**/*.html"]) + "}"]
+        return ["{" + ",".join([*first, *(f"{top}/**/*.html" for top in tops)]) + "}"]
     count = -(-total // pages_per_part)
-    # Parts alike (Pagefind ranks within each part): municipalities spread
-    # evenly, the few hand-written pages in the first part besides them.
-    groups: list[list[str]] = [[] for _ in range(count)]
-    filled = [indexed_elsewhere] + [0] * (count - 1)
-    for name in sorted(sizes, key=lambda n: (-sizes[n], n)):  # largest first, into the emptiest part
+    # Parts alike (Pagefind ranks within each part): the folders spread evenly, the
+    # few loose pages in the first part besides them.
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    filled = [loose] + [0] * (count - 1)
+    for unit in sorted(units, key=lambda u: (-units[u], u)):  # largest first, into the emptiest part
         i = min(range(count), key=lambda k: (filled[k], k))
-        groups[i].append(name)
-        filled[i] += sizes[name]
+        groups[i].append(unit)
+        filled[i] += units[unit]
     globs: list[str | None] = []
-    for i, names in enumerate(groups):
-        if i and not names:
-            continue  # the first part filled up with the pages outside the municipalities
-        patterns = [f"{urls.GEMEENTEN}/{{{','.join(sorted(names))}}}/**/*.html"] if names else []
+    for i, group in enumerate(groups):
+        if i and not group:
+            continue
+        patterns = [f"{top}/{{{','.join(sorted(name for t, name in group if t == top))}}}/**/*.html"
+                    for top in sorted({top for top, _ in group})]
         globs.append("{" + ",".join((first if i == 0 else []) + patterns) + "}")
     return globs
 

@@ -382,6 +382,52 @@ def test_search_still_works_after_instant_navigation(search_page) -> None:  # ty
 
 
 
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """A part's glob as Pagefind reads it: {a,b} either, ** any folders, * within one."""
+    out, i = "", 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif glob[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif glob[i] in "{,}":
+            out, i = out + {"{": "(?:", ",": "|", "}": ")"}[glob[i]], i + 1
+        else:
+            out, i = out + re.escape(glob[i]), i + 1
+    return re.compile(out)
+
+
+@pytest.mark.parametrize("pages_per_part", [3, 8, 20])
+def test_parts_of_the_index_hold_every_page_once_and_alike(built_site: Path, pages_per_part: int) -> None:
+    """Each indexed page is in exactly one part, the one part_of names (an edited page's
+    part is the one indexed again), and the parts are alike in size: they differ by
+    no more than the largest folder a part takes whole (a municipality's, an
+    organisation's, a theme's), whatever folder the pages are in."""
+    from generator.search import part_of, plan_parts
+
+    parts = plan_parts(built_site, pages_per_part)
+    assert len(parts) > 1
+    globs = [_glob_regex(glob or "") for glob in parts]
+    sizes = [0] * len(parts)  # pages in folders, per part: what Pagefind reads
+    folders: dict[str, int] = {}
+    loose = 0  # pages outside any folder, all in the first part
+    for page in built_site.rglob("*.html"):
+        path = page.relative_to(built_site).as_posix()
+        holding = [i for i, glob in enumerate(globs) if glob.fullmatch(path)]
+        if b"data-pagefind-body" in page.read_bytes():
+            assert holding == [part_of(path, parts)], path
+        assert len(holding) <= 1, path
+        if holding and path.count("/") > 1:
+            sizes[holding[0]] += 1
+            folder = "/".join(path.split("/")[:2])
+            folders[folder] = folders.get(folder, 0) + 1
+        elif holding:
+            assert holding == [0], path
+            loose += 1
+    assert {folder.split("/")[0] for folder in folders} >= {urls.GEMEENTEN, "organisaties"}
+    assert max(sizes) - min(sizes) <= max(folders.values()) + loose, sizes
+
+
 @pytest.fixture(scope="module")
 def parted_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The same site with its index built in parts, as at national size."""
