@@ -411,10 +411,10 @@ def test_parts_of_the_index_hold_every_page_once_and_alike(built_site: Path, pag
     sizes = [0] * len(parts)  # pages in folders, per part: what Pagefind reads
     folders: dict[str, int] = {}
     loose = 0  # pages outside any folder, all in the first part
-    for page in built_site.rglob("*.html"):
-        path = page.relative_to(built_site).as_posix()
+    for html in built_site.rglob("*.html"):
+        path = html.relative_to(built_site).as_posix()
         holding = [i for i, glob in enumerate(globs) if glob.fullmatch(path)]
-        if b"data-pagefind-body" in page.read_bytes():
+        if b"data-pagefind-body" in html.read_bytes():
             assert holding == [part_of(path, parts)], path
         assert len(holding) <= 1, path
         if holding and path.count("/") > 1:
