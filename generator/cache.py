@@ -139,6 +139,11 @@ def _temporary() -> str:
     return f".new.{os.getpid()}"  # one per process: workers write entries too
 
 
+def _entry_text(entry: Any) -> str:
+    """What put() kept, as the cache file holds it: an entry, or its text already made."""
+    return entry if type(entry) is str else encode_entry(entry)
+
+
 def write_entry(folder: Path, key: bytes, encoded: str) -> None:
     """Write one entry (its encode_entry text) into the cache's folder, or OSError.
     Under a name of its own, then renamed into place: a run stopped while writing, or
@@ -232,13 +237,13 @@ class SourceCache:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # its parent's to handle
                 for key, entry in handed:
-                    write_entry(self.folder, key, entry if type(entry) is str else encode_entry(entry))
+                    write_entry(self.folder, key, _entry_text(entry))
                 code = 0
             finally:
                 os._exit(code)
         self._writing = (pid, handed)
         for key, _ in handed:
-            self.new[key] = None
+            self.keep(key)
 
     def save(self) -> None:
         """Write the entries added, remove those not used; a cache that cannot be
@@ -265,7 +270,7 @@ class SourceCache:
                     else:
                         path.unlink()
             for key, entry in added:
-                write_entry(self.folder, key, entry if type(entry) is str else encode_entry(entry))
+                write_entry(self.folder, key, _entry_text(entry))
             for name in unused + self._others:
                 with contextlib.suppress(OSError):  # removed by another run, or a folder
                     (self.folder / name).unlink()

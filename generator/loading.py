@@ -198,8 +198,8 @@ def _worker(files: list[tuple[Path, str]], references: References, folder: Path 
             data = _UNSURE if text is None else fast_load(text)
             encoded = None if data is _UNSURE else encode_entry((data, references(data)))
             written = False
-            if writing and text is not None and encoded is not None:
-                assert folder is not None
+            if writing and encoded is not None:
+                assert folder is not None and text is not None
                 try:
                     write_entry(folder, text_key(text), encoded)
                     written = True
